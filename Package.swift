@@ -1,0 +1,121 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "deadlined",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "deadlined", targets: ["deadlined"]),
+        .executable(name: "deadlinectl", targets: ["deadlinectl"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0", traits: ["YAML"]),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CSystemd",
+            pkgConfig: "libsystemd",
+            providers: [.apt(["libsystemd-dev"])]
+        ),
+        .target(
+            name: "Systemd",
+            dependencies: [
+                "CSystemd",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(name: "DeadlineCore"),
+        .target(
+            name: "DeadlineStore",
+            dependencies: [
+                "DeadlineCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .target(
+            name: "Delivery",
+            dependencies: [
+                "DeadlineCore",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "Scheduler",
+            dependencies: [
+                "DeadlineCore",
+                "DeadlineStore",
+                "Delivery",
+                .product(name: "HeapModule", package: "swift-collections"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "Control",
+            dependencies: [
+                "DeadlineCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            exclude: ["io.deadlined.varlink"]
+        ),
+        .target(
+            name: "DeadlineDaemon",
+            dependencies: [
+                "Systemd", "DeadlineCore", "DeadlineStore", "Scheduler", "Delivery", "Control",
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(
+            name: "deadlined",
+            dependencies: [
+                "DeadlineDaemon",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "deadlinectl",
+            dependencies: [
+                "Control", "DeadlineCore", "Systemd",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "DeadlineCoreTests",
+            dependencies: ["DeadlineCore"]
+        ),
+        .testTarget(
+            name: "DeadlineStoreTests",
+            dependencies: ["DeadlineStore", "DeadlineCore"]
+        ),
+        .testTarget(
+            name: "SchedulerTests",
+            dependencies: ["Scheduler", "DeadlineStore", "DeadlineCore", "Delivery"]
+        ),
+        .testTarget(
+            name: "ControlTests",
+            dependencies: ["Control", "DeadlineCore"]
+        ),
+        .testTarget(
+            name: "DeadlineDaemonTests",
+            dependencies: ["DeadlineDaemon"]
+        ),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["Control"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

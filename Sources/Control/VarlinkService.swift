@@ -1,0 +1,202 @@
+import Foundation
+
+/// One Varlink interface: its name, its IDL text (served by `GetInterfaceDescription`) and
+/// its methods by unqualified name.
+public struct VarlinkInterface: Sendable {
+    /// Takes the whole call message (to decode its parameters) and returns the reply's
+    /// parameters, encoded.
+    public typealias Handler = @Sendable (Data) async throws -> Data
+
+    public let name: String
+    public let description: String
+    var methods: [String: Handler] = [:]
+
+    public init(name: String, description: String) {
+        self.name = name
+        self.description = description
+    }
+
+    /// Adds a method whose parameters decode as `P` and whose reply encodes from `R`.
+    /// Parameters that do not decode give `InvalidParameter` naming the field.
+    public mutating func method<P: Decodable & Sendable, R: Encodable & Sendable>(
+        _ name: String, _: P.Type = P.self, _ body: @escaping @Sendable (P) async throws -> R
+    ) {
+        methods[name] = { message in
+            let parameters: P
+            do {
+                parameters = try VarlinkJSON.decoder.decode(ParametersEnvelope<P>.self, from: message).parameters
+                    ?? VarlinkJSON.decoder.decode(P.self, from: Data("{}".utf8))
+            } catch let error as DecodingError {
+                throw VarlinkError.invalidParameter(error.fieldPath)
+            }
+            return try VarlinkJSON.encoder.encode(try await body(parameters))
+        }
+    }
+}
+
+/// Answers Varlink calls: finds the interface and method, runs it, shapes the reply.
+/// Serves `org.varlink.service` (GetInfo, GetInterfaceDescription) itself.
+public struct VarlinkService: Sendable {
+    public struct Info: Codable, Sendable, Equatable {
+        public var vendor: String
+        public var product: String
+        public var version: String
+        public var url: String
+        public var interfaces: [String]
+    }
+
+    /// What to do after a message.
+    public enum Outcome: Sendable, Equatable {
+        /// Send these bytes (one JSON reply, without its NUL).
+        case reply(Data)
+        /// A `oneway` call: send nothing.
+        case none
+        /// The message was not a Varlink call; the protocol says to close the connection.
+        case close(reason: String)
+    }
+
+    let info: Info
+    let interfaces: [String: VarlinkInterface]
+    /// Turns an error a method threw that is not a `VarlinkError` into one, so a caller
+    /// never sees a bare failure.
+    let mapError: @Sendable (any Error) -> VarlinkError
+
+    public init(vendor: String, product: String, version: String, url: String,
+                interfaces: [VarlinkInterface], mapError: @escaping @Sendable (any Error) -> VarlinkError) {
+        var all = Dictionary(uniqueKeysWithValues: interfaces.map { ($0.name, $0) })
+        all[Self.serviceInterfaceName] = VarlinkInterface(name: Self.serviceInterfaceName, description: Self.serviceIDL)
+        self.interfaces = all
+        self.info = Info(vendor: vendor, product: product, version: version, url: url,
+                         interfaces: all.keys.sorted())
+        self.mapError = mapError
+    }
+
+    public func handle(message: Data) async -> Outcome {
+        let call: VarlinkCall
+        do {
+            call = try VarlinkJSON.decoder.decode(VarlinkCall.self, from: message)
+        } catch {
+            return .close(reason: "not a Varlink call: \(error.shortDescription)")
+        }
+        let reply: Data
+        do {
+            reply = try await dispatch(call, message: message)
+        } catch let error as VarlinkError {
+            return call.oneway ? .none : .reply(Self.encodeError(error))
+        } catch {
+            return call.oneway ? .none : .reply(Self.encodeError(mapError(error)))
+        }
+        if call.oneway { return .none }
+        return .reply(Self.wrap(parameters: reply))
+    }
+
+    private func dispatch(_ call: VarlinkCall, message: Data) async throws -> Data {
+        guard let dot = call.method.lastIndex(of: "."), dot != call.method.startIndex else {
+            throw VarlinkError.methodNotFound(call.method)
+        }
+        let interfaceName = String(call.method[..<dot])
+        let methodName = String(call.method[call.method.index(after: dot)...])
+        guard let interface = interfaces[interfaceName] else { throw VarlinkError.interfaceNotFound(interfaceName) }
+        if interfaceName == Self.serviceInterfaceName {
+            return try serviceMethod(methodName, call: call, message: message)
+        }
+        guard let handler = interface.methods[methodName] else { throw VarlinkError.methodNotFound(call.method) }
+        return try await handler(message)
+    }
+
+    private func serviceMethod(_ name: String, call: VarlinkCall, message: Data) throws -> Data {
+        switch name {
+        case "GetInfo":
+            return try VarlinkJSON.encoder.encode(info)
+        case "GetInterfaceDescription":
+            struct P: Decodable { let interface: String }
+            let p: P
+            do { p = try VarlinkJSON.decoder.decode(ParametersEnvelope<P>.self, from: message).parameters ?? P(interface: "") }
+            catch { throw VarlinkError.invalidParameter("interface") }
+            guard let interface = interfaces[p.interface] else { throw VarlinkError.interfaceNotFound(p.interface) }
+            return try VarlinkJSON.encoder.encode(["description": interface.description])
+        default:
+            throw VarlinkError.methodNotFound(call.method)
+        }
+    }
+
+    static func wrap(parameters: Data) -> Data {
+        Data(#"{"parameters":"#.utf8) + parameters + Data("}".utf8)
+    }
+
+    static func encodeError(_ error: VarlinkError) -> Data {
+        let envelope = ReplyEnvelope<[String: JSONValue]>(parameters: error.parameters, error: error.name)
+        return (try? VarlinkJSON.encoder.encode(envelope)) ?? Data(#"{"error":"org.varlink.service.InvalidParameter"}"#.utf8)
+    }
+
+    static let serviceInterfaceName = "org.varlink.service"
+
+    /// The standard interface every Varlink service offers (varlink.org, "Service").
+    static let serviceIDL = """
+        # The Varlink Service Interface is provided by every varlink service. It
+        # describes the service and the interfaces it implements.
+        interface org.varlink.service
+
+        # Get a list of all the interfaces a service provides and information
+        # about the implementation.
+        method GetInfo() -> (
+          vendor: string,
+          product: string,
+          version: string,
+          url: string,
+          interfaces: []string
+        )
+
+        # Get the description of an interface that is implemented by this service.
+        method GetInterfaceDescription(interface: string) -> (description: string)
+
+        # The requested interface was not found.
+        error InterfaceNotFound (interface: string)
+
+        # The requested method was not found
+        error MethodNotFound (method: string)
+
+        # The interface defines the requested method, but the service does not
+        # implement it.
+        error MethodNotImplemented (method: string)
+
+        # One of the passed parameters is invalid.
+        error InvalidParameter (parameter: string)
+
+        # Client is denied access
+        error PermissionDenied ()
+
+        # Method is expected to be called with 'more' set to true, but wasn't
+        error ExpectedMore ()
+
+        """
+}
+
+extension DecodingError {
+    /// The dotted path of the parameter that failed, without the envelope's `parameters`.
+    var fieldPath: String {
+        var path: [any CodingKey]
+        switch self {
+        case .keyNotFound(let key, let ctx): path = ctx.codingPath + [key]
+        case .typeMismatch(_, let ctx), .valueNotFound(_, let ctx), .dataCorrupted(let ctx): path = ctx.codingPath
+        @unknown default: path = []
+        }
+        if path.first?.stringValue == "parameters" { path.removeFirst() }
+        let joined = path.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+        return joined.isEmpty ? "parameters" : joined
+    }
+}
+
+extension Error {
+    var shortDescription: String {
+        if let e = self as? DecodingError {
+            switch e {
+            case .dataCorrupted: return "invalid JSON"
+            case .keyNotFound(let key, _): return "no '\(key.stringValue)'"
+            case .typeMismatch(_, let ctx): return "wrong type at '\(ctx.codingPath.map(\.stringValue).joined(separator: "."))'"
+            default: return "\(e)"
+            }
+        }
+        return "\(self)"
+    }
+}

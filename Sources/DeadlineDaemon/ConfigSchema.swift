@@ -1,0 +1,65 @@
+import Foundation
+import Logging
+
+/// Every config key the daemon knows, with its type. The file and the `DEADLINED_*`
+/// environment are checked against this table before anything is read, so a typo is an
+/// error that names the key instead of a setting silently ignored.
+enum ConfigSchema {
+    enum Kind: Sendable {
+        case text
+        case timeZone
+        case positiveInt(max: Int)
+        case oneOf([String])
+    }
+
+    struct Key: Sendable {
+        let path: String
+        let kind: Kind
+
+        /// `control.max_message_bytes` → `DEADLINED_CONTROL_MAX_MESSAGE_BYTES`, as
+        /// swift-configuration's environment provider spells it.
+        var environmentName: String {
+            "DEADLINED_" + path.uppercased().map { $0.isLetter || $0.isNumber ? $0 : "_" }.map(String.init).joined()
+        }
+    }
+
+    static let keys: [Key] = [
+        Key(path: "time_zone", kind: .timeZone),
+        Key(path: "log.level", kind: .oneOf(Logger.Level.allCases.map(\.rawValue))),
+        Key(path: "store.path", kind: .text),
+        Key(path: "control.socket", kind: .text),
+        Key(path: "control.max_message_bytes", kind: .positiveInt(max: 64 << 20)),
+    ]
+
+    static let byPath = Dictionary(uniqueKeysWithValues: keys.map { ($0.path, $0) })
+
+    /// Sections: every proper prefix of a key (`control` for `control.socket`).
+    static let sections: Set<String> = Set(keys.flatMap { key in
+        let parts = key.path.split(separator: ".")
+        return (1..<parts.count).map { parts[..<$0].joined(separator: ".") }
+    })
+
+    /// The keys directly under `section` ("" for the top level), for "did you mean" hints.
+    static func children(of section: String) -> [String] {
+        let prefix = section.isEmpty ? "" : section + "."
+        let names = (keys.map(\.path) + sections).filter { $0.hasPrefix(prefix) }
+            .map { String($0.dropFirst(prefix.count)) }
+            .filter { !$0.contains(".") }
+        return Array(Set(names)).sorted()
+    }
+
+    /// nil if `value` is acceptable for `key`, else why not.
+    static func problem(with value: String, for key: Key) -> String? {
+        switch key.kind {
+        case .text:
+            return nil
+        case .timeZone:
+            return TimeZone(identifier: value) == nil ? "'\(value)' is not an IANA time zone (e.g. Asia/Bangkok)" : nil
+        case .positiveInt(let max):
+            guard let n = Int(value), n > 0, n <= max else { return "'\(value)' is not a whole number from 1 to \(max)" }
+            return nil
+        case .oneOf(let allowed):
+            return allowed.contains(value) ? nil : "'\(value)' is not one of: " + allowed.joined(separator: ", ")
+        }
+    }
+}

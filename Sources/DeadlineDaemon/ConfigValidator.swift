@@ -1,0 +1,74 @@
+import Foundation
+import Yams
+
+/// Checks a config before it is used: YAML syntax, known keys, value types. Every error
+/// names file:line:column (or the environment variable) and, for an unknown key, the keys
+/// that would have been accepted there.
+enum ConfigValidator {
+    static func validate(yaml: String, file: String) throws {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: yaml)
+        } catch let error as YamlError {
+            throw ConfigError(location: file, message: "not valid YAML: \(error)")
+        }
+        guard let root else { return } // empty file: all defaults
+        guard case .mapping(let mapping) = root else {
+            throw ConfigError(location: where_(file, root), message: "the top level must be a mapping of keys to values")
+        }
+        try walk(mapping, section: "", file: file)
+    }
+
+    private static func walk(_ mapping: Node.Mapping, section: String, file: String) throws {
+        var seen = Set<String>()
+        for (keyNode, value) in mapping {
+            guard let name = keyNode.scalar?.string else {
+                throw ConfigError(location: where_(file, keyNode), message: "a key must be a plain name")
+            }
+            let path = section.isEmpty ? name : section + "." + name
+            guard seen.insert(name).inserted else {
+                throw ConfigError(location: where_(file, keyNode), message: "'\(path)' is given twice")
+            }
+            if let key = ConfigSchema.byPath[path] {
+                guard case .scalar(let scalar) = value else {
+                    throw ConfigError(location: where_(file, value), message: "'\(path)' takes a single value")
+                }
+                if let problem = ConfigSchema.problem(with: scalar.string, for: key) {
+                    throw ConfigError(location: where_(file, value), message: "'\(path)': \(problem)")
+                }
+            } else if ConfigSchema.sections.contains(path) {
+                if case .scalar(let s) = value, ["", "~", "null", "Null", "NULL"].contains(s.string) { continue } // an empty section
+                guard case .mapping(let inner) = value else {
+                    throw ConfigError(location: where_(file, value), message: "'\(path)' is a section: it holds keys, not a value")
+                }
+                try walk(inner, section: path, file: file)
+            } else {
+                let known = ConfigSchema.children(of: section)
+                throw ConfigError(location: where_(file, keyNode),
+                                  message: "unknown key '\(path)'; known here: " + known.joined(separator: ", "))
+            }
+        }
+    }
+
+    /// Returns the `DEADLINED_*` variables, each checked; any other `DEADLINED_*` is an error.
+    static func validate(environment: [String: String]) throws -> [String: String] {
+        let byName = Dictionary(uniqueKeysWithValues: ConfigSchema.keys.map { ($0.environmentName, $0) })
+        var out: [String: String] = [:]
+        for (name, value) in environment where name.hasPrefix("DEADLINED_") {
+            guard let key = byName[name] else {
+                throw ConfigError(location: "environment variable \(name)",
+                                  message: "not a config key; known: " + byName.keys.sorted().joined(separator: ", "))
+            }
+            if let problem = ConfigSchema.problem(with: value, for: key) {
+                throw ConfigError(location: "environment variable \(name)", message: "'\(key.path)': \(problem)")
+            }
+            out[name] = value
+        }
+        return out
+    }
+
+    private static func where_(_ file: String, _ node: Node) -> String {
+        guard let mark = node.mark else { return file }
+        return "\(file):\(mark.line):\(mark.column)"
+    }
+}

@@ -1,0 +1,102 @@
+import Control
+import DeadlineCore
+import DeadlineStore
+import Delivery
+import Foundation
+import Logging
+import Scheduler
+import ServiceLifecycle
+import Systemd
+
+/// Wires the layers together and runs until SIGTERM or SIGINT.
+///
+/// Start order matters to systemd: the store is opened and the timer core loaded before the
+/// control socket listens, and READY=1 goes out only once it does, so `systemctl start`
+/// returns when `deadlinectl` can already talk to the daemon.
+public enum Daemon {
+    public static let version = "0.1.0"
+
+    public static func run(config: DaemonConfig, directories: ServiceDirectories, logger: Logger) async throws {
+        let notifier = Notifier()
+        let clock = SystemClock()
+        let startedAt = clock.now()
+        notifier.notify(.status("opening the store"))
+
+        try makeParentDirectory(of: config.storePath)
+        let store = try Store(path: config.storePath)
+        let core = TimerCore(store: store, channels: [JournalChannel(logger: logger)], clock: clock, logger: logger)
+        let zone = TimeZone(identifier: config.timeZone)!
+        let initial = try core.start(onChange: { snapshot in
+            notifier.notify(.status(statusLine(snapshot, zone: zone)))
+        })
+        let watchdogUsec = Watchdog.intervalMicroseconds()
+        if let watchdogUsec {
+            core.startWatchdog(intervalMicroseconds: watchdogUsec) { notifier.notify(.watchdog) }
+            logger.info("watchdog enabled: \(watchdogUsec / 1000) ms, pinging every \(watchdogUsec / 2000) ms")
+        }
+
+        let listener = try controlListener(config: config, directories: directories, logger: logger)
+        let handler = DaemonControl(store: store, core: core, config: config, startedAt: startedAt,
+                                    watchdogUsec: watchdogUsec, clock: clock)
+        let server = ControlServer(
+            listener: listener,
+            service: ControlAPI.service(handler, version: version),
+            maxMessageBytes: config.maxMessageBytes,
+            logger: logger,
+            onListening: {
+                notifier.notify(.ready, .status(statusLine(initial, zone: zone)))
+                logger.info("deadlined \(version) ready; store \(config.storePath)")
+            }
+        )
+        let group = ServiceGroup(configuration: .init(
+            services: [
+                .init(service: server),
+                .init(service: StoppingNotice(notifier: notifier, logger: logger), successTerminationBehavior: .gracefullyShutdownGroup),
+            ],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger
+        ))
+        try await group.run()
+        core.stop()
+        logger.info("deadlined stopped")
+    }
+
+    /// The control socket: the one systemd passed (named `control`, or the only one), else a
+    /// path we bind ourselves.
+    static func controlListener(config: DaemonConfig, directories: ServiceDirectories, logger: Logger) throws -> ControlServer.Listener {
+        let passed = ListenSockets.take()
+        if let socket = passed.first(where: { $0.name == "control" }) ?? (passed.count == 1 ? passed.first : nil) {
+            return .inherited(fd: socket.fd)
+        }
+        if !passed.isEmpty {
+            logger.warning("ignoring \(passed.count) passed socket(s) without the name 'control': \(passed.map(\.name))")
+        }
+        let path = config.controlSocket ?? directories.defaultControlSocket
+        try makeParentDirectory(of: path)
+        return .path(path)
+    }
+
+    static func statusLine(_ s: TimerCore.Snapshot, zone: TimeZone) -> String {
+        let next = s.next.map { "next reminder " + DateOutput.iso8601($0, timeZone: zone) } ?? "no reminder due"
+        return "\(s.pending) pending, \(next)"
+    }
+
+    static func makeParentDirectory(of path: String) throws {
+        let dir = (path as NSString).deletingLastPathComponent
+        guard !dir.isEmpty else { return }
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o750])
+    }
+}
+
+/// Sends STOPPING=1 as soon as a graceful shutdown begins, before the other services wind down.
+struct StoppingNotice: Service {
+    let notifier: Notifier
+    let logger: Logger
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        logger.info("stopping")
+        notifier.notify(.stopping, .status("stopping"))
+    }
+}

@@ -1,0 +1,61 @@
+import Configuration
+import Foundation
+import Logging
+import Systemd
+import Yams
+
+/// The daemon's settings, after defaults, the config file and `DEADLINED_*` overrides.
+public struct DaemonConfig: Sendable, Equatable {
+    public var timeZone: String
+    public var logLevel: Logger.Level
+    public var storePath: String
+    /// nil: `$RUNTIME_DIRECTORY/control.sock`, unless systemd passes a socket.
+    public var controlSocket: String?
+    public var maxMessageBytes: Int
+    /// The file the values came from, nil for built-in defaults only.
+    public var sourceFile: String?
+
+    /// Built-in defaults: what runs with no config file at all.
+    public static let defaultTimeZone = "Asia/Bangkok"
+    public static let defaultMaxMessageBytes = 1 << 20
+
+    /// Reads and checks the config.
+    /// - Parameters:
+    ///   - file: `--config`; when nil, the default path is read if it exists.
+    ///   - environment: the process environment, for `DEADLINED_*` overrides.
+    ///   - directories: where defaults point.
+    public static func load(file: String?, environment: [String: String],
+                            directories: ServiceDirectories) async throws -> DaemonConfig {
+        let path = file ?? directories.defaultConfigFile
+        var text: String?
+        if FileManager.default.fileExists(atPath: path) {
+            guard let data = FileManager.default.contents(atPath: path), let s = String(data: data, encoding: .utf8) else {
+                throw ConfigError(location: path, message: "cannot read the file as UTF-8 text")
+            }
+            text = s
+        } else if file != nil {
+            throw ConfigError(location: path, message: "no such file")
+        }
+        if let text { try ConfigValidator.validate(yaml: text, file: path) }
+        let overrides = try ConfigValidator.validate(environment: environment)
+
+        var providers: [any ConfigProvider] = [
+            EnvironmentVariablesProvider(environmentVariables: overrides).prefixKeys(with: ConfigKey("deadlined")),
+        ]
+        if text != nil, (text?.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty == false) {
+            providers.append(try await FileProvider<YAMLSnapshot>(filePath: .init(path)))
+        }
+        let reader = ConfigReader(providers: providers)
+        func string(_ key: String) -> String? {
+            reader.string(forKey: ConfigKey(key)).flatMap { $0.isEmpty ? nil : $0 }
+        }
+        return DaemonConfig(
+            timeZone: string("time_zone") ?? defaultTimeZone,
+            logLevel: string("log.level").flatMap(Logger.Level.init(rawValue:)) ?? .info,
+            storePath: string("store.path") ?? directories.defaultStore,
+            controlSocket: string("control.socket"),
+            maxMessageBytes: string("control.max_message_bytes").flatMap(Int.init) ?? defaultMaxMessageBytes,
+            sourceFile: text == nil ? nil : path
+        )
+    }
+}
