@@ -76,6 +76,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .executableTarget(
@@ -98,7 +99,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DeadlineStoreTests",
-            dependencies: ["DeadlineStore", "DeadlineCore"]
+            dependencies: ["DeadlineStore", "DeadlineCore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "SchedulerTests",
@@ -106,7 +107,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ControlTests",
-            dependencies: ["Control", "DeadlineCore"]
+            dependencies: ["Control", "DeadlineCore", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]
         ),
         .testTarget(
             name: "DeadlineDaemonTests",

@@ -3,12 +3,17 @@ import Logging
 import NIOCore
 import NIOPosix
 import ServiceLifecycle
+import Synchronization
 
 /// Serves Varlink on a Unix stream socket: one it binds at a path, or one systemd passed.
 ///
-/// Each connection is read in order, one call at a time, as the protocol requires (a client
-/// may pipeline; replies come back in call order). A message that is not JSON, not a call, or
-/// longer than the cap closes its connection; no input can end the server.
+/// Each connection answers its calls one at a time, in order, as the protocol requires (a
+/// client may pipeline). A message that is not JSON, not a call, or longer than the cap closes
+/// its connection; no input can end the server.
+///
+/// Built on classic channel handlers rather than NIO's async `bind`: that API can trap
+/// (`Deinited NIOAsyncWriter without calling finish()`) when connections are still buffered
+/// at shutdown (swift-nio #2637), and a daemon must not crash on its way out.
 public struct ControlServer: Service {
     public enum Listener: Sendable, Equatable {
         /// Bind here, replacing a stale socket file from an earlier run.
@@ -38,65 +43,128 @@ public struct ControlServer: Service {
     }
 
     public func run() async throws {
-        let max = maxMessageBytes
-        let initialize: @Sendable (any Channel) -> EventLoopFuture<NIOAsyncChannel<ByteBuffer, ByteBuffer>> = { channel in
-            channel.eventLoop.makeCompletedFuture {
-                try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(VarlinkFrameDecoder(maxMessageBytes: max)))
-                return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
-            }
-        }
+        let connections = OpenConnections()
+        let (service, logger, max) = (self.service, self.logger, self.maxMessageBytes)
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
-        let server: NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>
+            .childChannelInitializer { channel in
+                connections.insert(channel)
+                channel.closeFuture.whenComplete { _ in connections.remove(channel) }
+                return channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(VarlinkFrameDecoder(maxMessageBytes: max)))
+                    try channel.pipeline.syncOperations.addHandler(VarlinkConnectionHandler(service: service, logger: logger))
+                }
+            }
+        let server: any Channel
         switch listener {
         case .path(let path):
-            server = try await bootstrap.bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true,
-                                              childChannelInitializer: initialize)
+            server = try await bootstrap.bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true).get()
             logger.info("control socket listening at \(path)")
         case .inherited(let fd):
-            server = try await bootstrap.bind(fd, childChannelInitializer: initialize)
+            server = try await bootstrap.withBoundSocket(fd).get()
             logger.info("control socket passed by systemd (fd \(fd))")
         }
         onListening()
 
-        try await withGracefulShutdownHandler {
-            try await withThrowingDiscardingTaskGroup { group in
-                try await server.executeThenClose { connections in
-                    for try await connection in connections {
-                        group.addTask { await serve(connection) }
-                    }
-                }
-                // The listener is closed: end the idle connections too.
-                group.cancelAll()
+        await withGracefulShutdownHandler {
+            await withTaskCancellationHandler {
+                try? await server.closeFuture.get()
+            } onCancel: {
+                server.close(promise: nil)
             }
         } onGracefulShutdown: {
-            server.channel.close(promise: nil)
+            server.close(promise: nil)
         }
+        // The listener is closed; end the connections still open, and wait for them.
+        await connections.closeAll()
         if case .path(let path) = listener { unlink(path) }
     }
+}
 
-    private func serve(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>) async {
-        do {
-            try await connection.executeThenClose { inbound, outbound in
-                for try await frame in inbound {
-                    switch await service.handle(message: Data(frame.readableBytesView)) {
-                    case .reply(let bytes):
-                        var buffer = connection.channel.allocator.buffer(capacity: bytes.count + 1)
-                        buffer.writeBytes(bytes)
-                        buffer.writeInteger(UInt8(0))
-                        try await outbound.write(buffer)
-                    case .none:
-                        continue
-                    case .close(let reason):
-                        logger.notice("closing control connection: \(reason)")
-                        return
-                    }
-                }
-            }
-        } catch let error as VarlinkFrameError {
-            logger.notice("closing control connection: \(error)")
-        } catch {
-            logger.debug("control connection ended: \(error)")
+/// The open connections, so that a stop can close them.
+final class OpenConnections: Sendable {
+    private let channels = Mutex<[ObjectIdentifier: any Channel]>([:])
+
+    func insert(_ channel: any Channel) { channels.withLock { $0[ObjectIdentifier(channel)] = channel } }
+    func remove(_ channel: any Channel) { _ = channels.withLock { $0.removeValue(forKey: ObjectIdentifier(channel)) } }
+
+    func closeAll() async {
+        let open = channels.withLock { Array($0.values) }
+        for channel in open {
+            try? await channel.close()
         }
+    }
+}
+
+/// One connection: takes decoded messages, answers them one at a time, in order.
+final class VarlinkConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    /// Calls a client may queue before the first is answered; more is abuse, not pipelining.
+    static let maxQueuedCalls = 128
+
+    let service: VarlinkService
+    let logger: Logger
+    // Event-loop confined, like every channel handler.
+    private var queued: [ByteBuffer] = []
+    private var busy = false
+    private var closing = false
+
+    init(service: VarlinkService, logger: Logger) {
+        self.service = service
+        self.logger = logger
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !closing else { return }
+        queued.append(unwrapInboundIn(data))
+        if queued.count > Self.maxQueuedCalls {
+            close(context, reason: "more than \(Self.maxQueuedCalls) calls queued")
+            return
+        }
+        next(context)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if let frameError = error as? VarlinkFrameError {
+            close(context, reason: "\(frameError)")
+        } else {
+            logger.debug("control connection error: \(error)")
+            context.close(promise: nil)
+        }
+    }
+
+    private func next(_ context: ChannelHandlerContext) {
+        guard !busy, !closing, !queued.isEmpty else { return }
+        busy = true
+        let message = Data(queued.removeFirst().readableBytesView)
+        let promise = context.eventLoop.makePromise(of: VarlinkService.Outcome.self)
+        let service = self.service
+        promise.completeWithTask { await service.handle(message: message) }
+        promise.futureResult.assumeIsolated().whenSuccess { outcome in
+            self.busy = false
+            switch outcome {
+            case .reply(let bytes):
+                var buffer = context.channel.allocator.buffer(capacity: bytes.count + 1)
+                buffer.writeBytes(bytes)
+                buffer.writeInteger(UInt8(0))
+                context.writeAndFlush(self.wrapOutboundOut(buffer), promise: nil)
+            case .none:
+                break
+            case .close(let reason):
+                self.close(context, reason: reason)
+                return
+            }
+            self.next(context)
+        }
+    }
+
+    private func close(_ context: ChannelHandlerContext, reason: String) {
+        guard !closing else { return }
+        closing = true
+        queued.removeAll()
+        logger.notice("closing control connection: \(reason)")
+        context.close(promise: nil)
     }
 }

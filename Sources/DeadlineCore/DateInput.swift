@@ -69,6 +69,12 @@ public struct DateInputError: Error, Equatable, CustomStringConvertible {
     public let reason: String
     public let accepted: [String]
 
+    public init(input: String, reason: String, accepted: [String]) {
+        self.input = input
+        self.reason = reason
+        self.accepted = accepted
+    }
+
     public var description: String {
         "cannot read '\(input)' as a date and time: \(reason); accepted forms: " + accepted.joined(separator: ", ")
     }

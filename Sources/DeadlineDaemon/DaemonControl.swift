@@ -1,7 +1,7 @@
 import Control
 import DeadlineCore
 import DeadlineStore
-import Dispatch
+import NIOPosix
 import Foundation
 import Scheduler
 
@@ -53,16 +53,13 @@ struct DaemonControl: ControlHandler {
         return ControlAPI.ListItemsReply(items: rows.map { ControlAPI.Item($0.0, occurrences: $0.1) })
     }
 
-    /// Runs blocking store work off the cooperative pool, so an fsync never holds up the
+    /// Runs blocking store work on NIO's thread pool, never on the cooperative pool (nor on
+    /// Dispatch's global queues, which back it on Linux), so an fsync never holds up the
     /// socket's tasks; store errors become the interface's `StoreFailure`.
     private func offload<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(with: Result {
-                    do { return try body() }
-                    catch { throw ControlAPI.storeFailure(String(describing: error)) }
-                })
-            }
+        try await NIOThreadPool.singleton.runIfActive {
+            do { return try body() }
+            catch { throw ControlAPI.storeFailure(String(describing: error)) }
         }
     }
 }

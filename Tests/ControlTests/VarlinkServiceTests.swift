@@ -1,0 +1,110 @@
+@testable import Control
+import DeadlineCore
+import Foundation
+import Testing
+
+/// A handler with canned answers, to test the protocol layer alone.
+struct CannedHandler: ControlHandler {
+    func status() async throws -> ControlAPI.StatusReply {
+        ControlAPI.StatusReply(version: "9.9", uptimeSeconds: 1, store: "/s", items: 0, pending: 2, firing: 0,
+                               delivered: 1, nextReminder: nil, watchdogUsec: 0)
+    }
+    func addItem(_ p: ControlAPI.AddItemParameters) async throws -> ControlAPI.AddItemReply {
+        guard p.at.hasPrefix("2017") else {
+            throw ControlAPI.invalidDate(DateInputError(input: p.at, reason: "no", accepted: ["x"]))
+        }
+        if p.title == "boom" { struct Boom: Error {}; throw Boom() }
+        let item = Item(id: 7, kind: p.kind, title: p.title, at: Date(timeIntervalSince1970: 0), timeZone: "UTC")
+        return ControlAPI.AddItemReply(item: ControlAPI.Item(item, occurrences: []))
+    }
+    func listItems() async throws -> ControlAPI.ListItemsReply { ControlAPI.ListItemsReply(items: []) }
+}
+
+func json(_ data: Data) throws -> [String: Any] {
+    try #require(JSONSerialization.jsonObject(with: data) as? [String: Any])
+}
+
+@Suite("Varlink service")
+struct VarlinkServiceTests {
+    let service = ControlAPI.service(CannedHandler(), version: "9.9")
+
+    func call(_ text: String) async throws -> [String: Any] {
+        guard case .reply(let data) = await service.handle(message: Data(text.utf8)) else {
+            Issue.record("expected a reply to \(text)")
+            return [:]
+        }
+        return try json(data)
+    }
+
+    @Test func getInfoNamesBothInterfaces() async throws {
+        let reply = try await call(#"{"method":"org.varlink.service.GetInfo"}"#)
+        let p = try #require(reply["parameters"] as? [String: Any])
+        #expect(p["interfaces"] as? [String] == ["io.deadlined", "org.varlink.service"])
+        #expect(p["version"] as? String == "9.9")
+        #expect(reply["error"] == nil)
+    }
+
+    @Test func servesTheInterfaceDescription() async throws {
+        let reply = try await call(#"{"method":"org.varlink.service.GetInterfaceDescription","parameters":{"interface":"io.deadlined"}}"#)
+        let text = try #require((reply["parameters"] as? [String: Any])?["description"] as? String)
+        #expect(text.contains("interface io.deadlined"))
+        #expect(text.contains("method AddItem("))
+    }
+
+    @Test("the embedded IDL is byte for byte the .varlink file in the repository")
+    func idlMatchesFile() throws {
+        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Sources/Control/io.deadlined.varlink")
+        let onDisk = try String(contentsOf: file, encoding: .utf8)
+        #expect(onDisk == InterfaceDefinition.ioDeadlined + "\n")
+    }
+
+    @Test func unknownInterface() async throws {
+        let reply = try await call(#"{"method":"com.example.Nope"}"#)
+        #expect(reply["error"] as? String == "org.varlink.service.InterfaceNotFound")
+        #expect((reply["parameters"] as? [String: Any])?["interface"] as? String == "com.example")
+    }
+
+    @Test func unknownMethod() async throws {
+        let reply = try await call(#"{"method":"io.deadlined.Nope"}"#)
+        #expect(reply["error"] as? String == "org.varlink.service.MethodNotFound")
+        #expect((reply["parameters"] as? [String: Any])?["method"] as? String == "io.deadlined.Nope")
+    }
+
+    @Test("a missing or mistyped parameter is InvalidParameter naming it", arguments: [
+        (#"{"method":"io.deadlined.AddItem","parameters":{"kind":"meeting","at":"2017"}}"#, "title"),
+        (#"{"method":"io.deadlined.AddItem","parameters":{"kind":"party","title":"t","at":"2017"}}"#, "kind"),
+        (#"{"method":"io.deadlined.AddItem","parameters":{"kind":"meeting","title":5,"at":"2017"}}"#, "title"),
+        (#"{"method":"io.deadlined.AddItem"}"#, "kind"),
+    ])
+    func invalidParameter(message: String, field: String) async throws {
+        let reply = try await call(message)
+        #expect(reply["error"] as? String == "org.varlink.service.InvalidParameter")
+        #expect((reply["parameters"] as? [String: Any])?["parameter"] as? String == field)
+    }
+
+    @Test func interfaceErrorsCarryTheirParameters() async throws {
+        let reply = try await call(#"{"method":"io.deadlined.AddItem","parameters":{"kind":"meeting","title":"t","at":"soon"}}"#)
+        #expect(reply["error"] as? String == "io.deadlined.InvalidDate")
+        #expect((reply["parameters"] as? [String: Any])?["input"] as? String == "soon")
+    }
+
+    @Test func unexpectedErrorsBecomeInternalError() async throws {
+        let reply = try await call(#"{"method":"io.deadlined.AddItem","parameters":{"kind":"meeting","title":"boom","at":"2017"}}"#)
+        #expect(reply["error"] as? String == "io.deadlined.InternalError")
+    }
+
+    @Test func onewayGetsNoReply() async {
+        #expect(await service.handle(message: Data(#"{"method":"io.deadlined.Status","oneway":true}"#.utf8)) == .none)
+    }
+
+    @Test("input that is not a call closes the connection", arguments: [
+        "not json", "[]", "{}", #"{"method":5}"#, "", "\u{FFFD}",
+    ])
+    func notACall(message: String) async {
+        guard case .close = await service.handle(message: Data(message.utf8)) else {
+            Issue.record("expected close for \(message)")
+            return
+        }
+    }
+}

@@ -1,0 +1,93 @@
+import DeadlineCore
+import DeadlineStore
+import Foundation
+import GRDB
+import Testing
+
+/// A fresh directory per test, removed afterwards.
+final class TemporaryDirectory {
+    let path: String
+    init() throws {
+        path = FileManager.default.temporaryDirectory.appendingPathComponent("deadlined-store-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+}
+
+@Suite("SQLite store")
+struct StoreTests {
+    let t0 = Date(timeIntervalSince1970: 1_494_918_000)
+
+    func meeting(_ title: String = "ประชุมคณะทำงานจัดทำแผน", at: Date) -> NewItem {
+        NewItem(kind: .meeting, title: title, at: at, timeZone: "Asia/Bangkok", location: "ห้องประชุมสีโห", notes: "นำแผนส่ง ป.ป.ช.")
+    }
+
+    @Test("migrates a fresh file, writes, closes, reopens and reads the same")
+    func reopen() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.path + "/deadlined.sqlite"
+        let added: Item
+        do {
+            let store = try Store(path: path)
+            #expect(try store.appliedMigrations() == ["v1: items and reminder occurrences"])
+            (added, _) = try store.add(meeting(at: t0), reminders: [t0.addingTimeInterval(-3600), t0], now: t0.addingTimeInterval(-86400))
+        }
+        #expect(FileManager.default.fileExists(atPath: path))
+        let reopened = try Store(path: path)
+        #expect(try reopened.appliedMigrations() == ["v1: items and reminder occurrences"])
+        let items = try reopened.listItems()
+        #expect(items.count == 1)
+        #expect(items[0].0 == added)
+        #expect(items[0].0.title == "ประชุมคณะทำงานจัดทำแผน")
+        #expect(items[0].1.map(\.fireAt) == [t0.addingTimeInterval(-3600), t0])
+        #expect(items[0].1.allSatisfy { $0.state == .pending && $0.attempts == 0 })
+    }
+
+    @Test("the file is in WAL mode, so reads run beside the writer")
+    func walMode() throws {
+        let dir = try TemporaryDirectory()
+        _ = try Store(path: dir.path + "/s.sqlite")
+        // WAL is recorded in the file itself: an independent connection sees it.
+        let mode = try DatabaseQueue(path: dir.path + "/s.sqlite").read { db in
+            try String.fetchOne(db, sql: "PRAGMA journal_mode")
+        }
+        #expect(mode == "wal")
+    }
+
+    @Test("state transitions persist and count attempts")
+    func transitions() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.path + "/s.sqlite"
+        let store = try Store(path: path)
+        let (_, occ) = try store.add(meeting(at: t0), reminders: [t0, t0.addingTimeInterval(60)], now: t0)
+        try store.markFiring([occ[0].id], now: t0)
+        #expect(try store.unfinishedOccurrences().map(\.state) == [.firing, .pending])
+        try store.markDelivered([occ[0].id], now: t0)
+        let again = try Store(path: path)
+        let rows = try again.occurrences(ofItem: occ[0].itemID)
+        #expect(rows.map(\.state) == [.delivered, .pending])
+        #expect(rows.map(\.attempts) == [1, 0])
+        #expect(try again.unfinishedOccurrences().map(\.id) == [occ[1].id])
+        #expect(try again.countsByState() == [.delivered: 1, .pending: 1])
+    }
+
+    @Test("reminders(forOccurrences:) joins item and occurrence, in the order asked")
+    func reminderJoin() throws {
+        let dir = try TemporaryDirectory()
+        let store = try Store(path: dir.path + "/s.sqlite")
+        let (a, oa) = try store.add(meeting("A", at: t0), reminders: [t0], now: t0)
+        let (b, ob) = try store.add(meeting("B", at: t0), reminders: [t0], now: t0)
+        let joined = try store.reminders(forOccurrences: [ob[0].id, 999, oa[0].id])
+        #expect(joined.map(\.item.id) == [b.id, a.id])
+        #expect(joined.map(\.occurrence.id) == [ob[0].id, oa[0].id])
+    }
+
+    @Test("a path that cannot be opened gives an error naming it")
+    func badPath() {
+        #expect {
+            try Store(path: "/proc/deadlined-cannot-be-here/s.sqlite")
+        } throws: { error in
+            "\(error)".contains("/proc/deadlined-cannot-be-here/s.sqlite")
+        }
+    }
+}
