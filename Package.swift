@@ -111,11 +111,11 @@ let package = Package(
         ),
         .testTarget(
             name: "DeadlineDaemonTests",
-            dependencies: ["DeadlineDaemon"]
+            dependencies: ["DeadlineDaemon", "Systemd", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["Control"]
+            dependencies: ["Control", "DeadlineCore"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -5,30 +5,30 @@ import Yams
 /// names file:line:column (or the environment variable) and, for an unknown key, the keys
 /// that would have been accepted there.
 enum ConfigValidator {
-    static func validate(yaml: String, file: String) throws {
+    /// - Returns: whether the file holds any settings (false for an empty or comment-only file).
+    @discardableResult
+    static func validate(yaml: String, file: String) throws -> Bool {
         let root: Node?
         do {
             root = try Yams.compose(yaml: yaml)
         } catch let error as YamlError {
-            throw ConfigError(location: file, message: "not valid YAML: \(error)")
+            throw syntaxError(error, file: file)
         }
-        guard let root else { return } // empty file: all defaults
+        guard let root else { return false } // empty file: all defaults
         guard case .mapping(let mapping) = root else {
             throw ConfigError(location: where_(file, root), message: "the top level must be a mapping of keys to values")
         }
         try walk(mapping, section: "", file: file)
+        return true
     }
 
     private static func walk(_ mapping: Node.Mapping, section: String, file: String) throws {
-        var seen = Set<String>()
+        // Yams has already refused a key given twice in one mapping.
         for (keyNode, value) in mapping {
             guard let name = keyNode.scalar?.string else {
                 throw ConfigError(location: where_(file, keyNode), message: "a key must be a plain name")
             }
             let path = section.isEmpty ? name : section + "." + name
-            guard seen.insert(name).inserted else {
-                throw ConfigError(location: where_(file, keyNode), message: "'\(path)' is given twice")
-            }
             if let key = ConfigSchema.byPath[path] {
                 guard case .scalar(let scalar) = value else {
                     throw ConfigError(location: where_(file, value), message: "'\(path)' takes a single value")
@@ -65,6 +65,19 @@ enum ConfigValidator {
             out[name] = value
         }
         return out
+    }
+
+    /// Yams' errors, reshaped to the file:line:column form every other config error has.
+    static func syntaxError(_ error: YamlError, file: String) -> ConfigError {
+        switch error {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
+            return ConfigError(location: "\(file):\(mark.line):\(mark.column)", message: "not valid YAML: \(problem)")
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return ConfigError(location: "\(file):\(context.mark.line):\(context.mark.column)",
+                               message: "in this mapping, given more than once: " + duplicates.map { "'\($0)'" }.joined(separator: ", "))
+        default:
+            return ConfigError(location: file, message: "not valid YAML: \(error)")
+        }
     }
 
     private static func where_(_ file: String, _ node: Node) -> String {

@@ -36,13 +36,13 @@ public struct DaemonConfig: Sendable, Equatable {
         } else if file != nil {
             throw ConfigError(location: path, message: "no such file")
         }
-        if let text { try ConfigValidator.validate(yaml: text, file: path) }
+        let hasSettings = try text.map { try ConfigValidator.validate(yaml: $0, file: path) } ?? false
         let overrides = try ConfigValidator.validate(environment: environment)
 
         var providers: [any ConfigProvider] = [
             EnvironmentVariablesProvider(environmentVariables: overrides).prefixKeys(with: ConfigKey("deadlined")),
         ]
-        if text != nil, (text?.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty == false) {
+        if hasSettings {
             providers.append(try await FileProvider<YAMLSnapshot>(filePath: .init(path)))
         }
         let reader = ConfigReader(providers: providers)

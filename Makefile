@@ -1,0 +1,58 @@
+# deadlined — build, run, test, install.
+#   make run       install missing system packages, build, run the daemon on built-in defaults
+#   make test      install what the tests need, build, run the whole test suite
+#   make install   PREFIX=/usr/local DESTDIR= : binaries, units, sample config
+#   make uninstall
+PREFIX ?= /usr/local
+DESTDIR ?=
+BINDIR := $(DESTDIR)$(PREFIX)/bin
+UNITDIR ?= $(DESTDIR)/etc/systemd/system
+SHAREDIR := $(DESTDIR)$(PREFIX)/share/deadlined
+DOCDIR := $(DESTDIR)$(PREFIX)/share/doc/deadlined
+SWIFT ?= swift
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: deps test-deps build release run test install uninstall clean
+
+# System packages the build needs (libsystemd for the CSystemd module).
+deps:
+	@pkg-config --exists libsystemd 2>/dev/null || { \
+	  echo "installing libsystemd-dev"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libsystemd-dev pkg-config; }
+
+# What the tests use beyond the build: systemd-socket-activate (package systemd).
+test-deps: deps
+	@command -v systemd-socket-activate >/dev/null || { \
+	  echo "installing systemd (for systemd-socket-activate)"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq systemd; }
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+run: build
+	@echo "deadlined on built-in defaults; talk to it with: .build/debug/deadlinectl status"
+	exec .build/debug/deadlined
+
+# The integration tests run the built binaries, so build the products before the tests.
+test: test-deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+install: release
+	install -d $(BINDIR) $(UNITDIR) $(SHAREDIR) $(DOCDIR)
+	install -m 0755 .build/release/deadlined .build/release/deadlinectl $(BINDIR)/
+	sed 's|/usr/local/|$(PREFIX)/|g' units/deadlined.service > $(UNITDIR)/deadlined.service
+	install -m 0644 units/deadlined.socket $(UNITDIR)/deadlined.socket
+	install -m 0644 Config/deadlined.yaml $(SHAREDIR)/deadlined.yaml.sample
+	install -m 0644 README.md $(DOCDIR)/README.md
+
+uninstall:
+	rm -f $(BINDIR)/deadlined $(BINDIR)/deadlinectl
+	rm -f $(UNITDIR)/deadlined.service $(UNITDIR)/deadlined.socket
+	rm -rf $(SHAREDIR) $(DOCDIR)
+
+clean:
+	rm -rf .build

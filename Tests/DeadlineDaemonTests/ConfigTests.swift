@@ -1,0 +1,165 @@
+@testable import DeadlineDaemon
+import Foundation
+import Logging
+@testable import Systemd
+import Testing
+
+@Suite("Config")
+struct ConfigTests {
+    let dirs = ServiceDirectories(state: "/var/lib/deadlined", runtime: "/run/deadlined", configuration: "/etc/deadlined")
+
+    /// Writes `text` to a temporary file and loads it.
+    func load(_ text: String?, environment: [String: String] = [:], name: String = "deadlined.yaml") async throws -> DaemonConfig {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dl-cfg-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let file = dir + "/" + name
+        if let text { try text.write(toFile: file, atomically: true, encoding: .utf8) }
+        return try await DaemonConfig.load(file: text == nil ? nil : file, environment: environment,
+                                           directories: ServiceDirectories(state: dir, runtime: dir, configuration: dir + "/none"))
+    }
+
+    /// The error a config gives, as text ("" if it loads).
+    func error(_ text: String, environment: [String: String] = [:]) async -> String {
+        do {
+            _ = try await load(text, environment: environment)
+            return ""
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    @Test("no config file at all: built-in defaults")
+    func embeddedDefaults() async throws {
+        let c = try await DaemonConfig.load(file: nil, environment: [:], directories: dirs)
+        #expect(c.timeZone == "Asia/Bangkok")
+        #expect(c.logLevel == .info)
+        #expect(c.storePath == "/var/lib/deadlined/deadlined.sqlite")
+        #expect(c.controlSocket == nil)
+        #expect(c.maxMessageBytes == 1 << 20)
+        #expect(c.sourceFile == nil)
+    }
+
+    @Test("the shipped sample config is valid and states the defaults")
+    func shippedSample() async throws {
+        let sample = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Config/deadlined.yaml").path
+        let c = try await DaemonConfig.load(file: sample, environment: [:], directories: dirs)
+        let defaults = try await DaemonConfig.load(file: nil, environment: [:], directories: dirs)
+        #expect(c.timeZone == defaults.timeZone)
+        #expect(c.logLevel == defaults.logLevel)
+        #expect(c.maxMessageBytes == defaults.maxMessageBytes)
+    }
+
+    @Test("values from the file")
+    func fromFile() async throws {
+        let c = try await load("""
+            time_zone: Europe/Berlin
+            log:
+              level: debug
+            store:
+              path: /srv/deadlined/agenda.sqlite
+            control:
+              socket: /srv/deadlined/control.sock
+              max_message_bytes: 65536
+            """)
+        #expect(c.timeZone == "Europe/Berlin")
+        #expect(c.logLevel == .debug)
+        #expect(c.storePath == "/srv/deadlined/agenda.sqlite")
+        #expect(c.controlSocket == "/srv/deadlined/control.sock")
+        #expect(c.maxMessageBytes == 65536)
+    }
+
+    @Test("DEADLINED_* environment variables override the file")
+    func environmentOverrides() async throws {
+        let c = try await load("time_zone: Europe/Berlin\ncontrol:\n  max_message_bytes: 100\n",
+                               environment: ["DEADLINED_TIME_ZONE": "Asia/Tokyo", "DEADLINED_CONTROL_MAX_MESSAGE_BYTES": "2048",
+                                             "DEADLINED_STORE_PATH": "/tmp/x.sqlite", "HOME": "/root"])
+        #expect(c.timeZone == "Asia/Tokyo")
+        #expect(c.maxMessageBytes == 2048)
+        #expect(c.storePath == "/tmp/x.sqlite")
+    }
+
+    @Test("an empty file or empty sections mean defaults")
+    func emptyFile() async throws {
+        #expect(try await load("").timeZone == "Asia/Bangkok")
+        #expect(try await load("# only a comment\n").timeZone == "Asia/Bangkok")
+        #expect(try await load("control:\n").maxMessageBytes == 1 << 20)
+    }
+
+    @Test("bad configs name file:line:column and the key", arguments: [
+        ("time_zone: Asia/Bangkok\ncontrol:\n  sokcet: /x\n", ":3:3: unknown key 'control.sokcet'; known here: max_message_bytes, socket"),
+        ("tmie_zone: UTC\n", ":1:1: unknown key 'tmie_zone'; known here: control, log, store, time_zone"),
+        ("time_zone: Mars/Olympus\n", ":1:12: 'time_zone': 'Mars/Olympus' is not an IANA time zone"),
+        ("control:\n  max_message_bytes: lots\n", ":2:22: 'control.max_message_bytes': 'lots' is not a whole number"),
+        ("control:\n  max_message_bytes: 0\n", "'control.max_message_bytes': '0' is not a whole number from 1"),
+        ("log:\n  level: loud\n", ":2:10: 'log.level': 'loud' is not one of: trace, debug, info, notice, warning, error, critical"),
+        ("control: /run/x.sock\n", ":1:10: 'control' is a section"),
+        ("time_zone:\n  - UTC\n", ":2:3: 'time_zone' takes a single value"),
+        ("time_zone: UTC\nlog:\n  level: info\n  level: debug\n", "given more than once: 'level'"),
+        ("- a\n- b\n", ":1:1: the top level must be a mapping"),
+        ("time_zone: [unclosed\n", ":2:1: not valid YAML"),
+        ("log:\n  level: info\n bad indent: x\n", ":3:2: not valid YAML"),
+    ])
+    func badConfig(text: String, expected: String) async {
+        let message = await error(text)
+        #expect(message.contains("deadlined.yaml"), "\(message)")
+        #expect(message.contains(expected), "\(message)")
+    }
+
+    @Test("an unknown or bad DEADLINED_* variable is an error naming it")
+    func badEnvironment() async {
+        let unknown = await error("", environment: ["DEADLINED_STORE_PTH": "/x"])
+        #expect(unknown.contains("environment variable DEADLINED_STORE_PTH: not a config key"))
+        #expect(unknown.contains("DEADLINED_STORE_PATH"))
+        let bad = await error("", environment: ["DEADLINED_LOG_LEVEL": "loud"])
+        #expect(bad.contains("environment variable DEADLINED_LOG_LEVEL: 'log.level': 'loud' is not one of"))
+    }
+
+    @Test("a --config file that does not exist is an error")
+    func missingFile() async {
+        do {
+            _ = try await DaemonConfig.load(file: "/nonexistent/deadlined.yaml", environment: [:], directories: dirs)
+            Issue.record("expected an error")
+        } catch {
+            #expect("\(error)" == "/nonexistent/deadlined.yaml: no such file")
+        }
+    }
+}
+
+@Suite("Service directories")
+struct ServiceDirectoriesTests {
+    @Test func systemdDirectoriesWin() {
+        let d = ServiceDirectories.resolve(environment: [
+            "STATE_DIRECTORY": "/var/lib/deadlined:/var/lib/other", "RUNTIME_DIRECTORY": "/run/deadlined",
+            "CONFIGURATION_DIRECTORY": "/etc/deadlined", "XDG_STATE_HOME": "/home/u/.state",
+        ], isRoot: false)
+        #expect(d == ServiceDirectories(state: "/var/lib/deadlined", runtime: "/run/deadlined", configuration: "/etc/deadlined"))
+    }
+
+    @Test func rootWithoutSystemd() {
+        let d = ServiceDirectories.resolve(environment: [:], isRoot: true)
+        #expect(d == ServiceDirectories(state: "/var/lib/deadlined", runtime: "/run/deadlined", configuration: "/etc/deadlined"))
+        #expect(d.defaultControlSocket == "/run/deadlined/control.sock")
+    }
+
+    @Test func userFollowsXDG() {
+        let d = ServiceDirectories.resolve(environment: [
+            "HOME": "/home/somchai", "XDG_RUNTIME_DIR": "/run/user/1000", "XDG_CONFIG_HOME": "/home/somchai/cfg",
+        ], isRoot: false)
+        #expect(d.state == "/home/somchai/.local/state/deadlined")
+        #expect(d.runtime == "/run/user/1000/deadlined")
+        #expect(d.configuration == "/home/somchai/cfg/deadlined")
+    }
+}
+
+@Suite("Journal field names")
+struct JournalFieldTests {
+    @Test("metadata keys become journal field names", arguments: [
+        ("item_id", "ITEM_ID"), ("itemID", "ITEM_ID"), ("occurrenceId", "OCCURRENCE_ID"),
+        ("_private", "PRIVATE"), ("9lives", "F_9LIVES"), ("a-b.c", "A_B_C"), ("MESSAGE_ID", "MESSAGE_ID"),
+    ])
+    func fieldName(key: String, field: String) {
+        #expect(JournalLogHandler.fieldName(key) == field)
+    }
+}

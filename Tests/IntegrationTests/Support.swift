@@ -1,0 +1,227 @@
+import Foundation
+import Glibc
+import Synchronization
+import Testing
+
+/// Where `swift build` put the binaries: beside the test bundle.
+enum Binaries {
+    static let directory: String = {
+        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        // The runner may sit inside an .xctest bundle directory.
+        if dir.pathExtension == "xctest" { dir = dir.deletingLastPathComponent() }
+        return dir.path
+    }()
+    static var deadlined: String { directory + "/deadlined" }
+    static var deadlinectl: String { directory + "/deadlinectl" }
+
+    static func require() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: deadlined), "build the products first: \(deadlined)")
+        try #require(FileManager.default.isExecutableFile(atPath: deadlinectl), "build the products first: \(deadlinectl)")
+    }
+}
+
+/// A fresh directory with short paths (Unix socket paths are limited to 107 bytes).
+final class Sandbox: @unchecked Sendable {
+    let path: String
+    init() throws {
+        var template = Array("/tmp/dl-XXXXXX".utf8CString)
+        let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
+        try #require(made != nil)
+        path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+    var state: String { path + "/state" }
+    var runtime: String { path + "/run" }
+    var socket: String { runtime + "/control.sock" }
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+
+    /// The environment a daemon gets: only what the test chooses.
+    func environment(notifySocket: String?, extra: [String: String] = [:]) -> [String: String] {
+        var env = ["PATH": "/usr/bin:/bin", "HOME": path, "STATE_DIRECTORY": state, "RUNTIME_DIRECTORY": runtime]
+        if let notifySocket { env["NOTIFY_SOCKET"] = notifySocket }
+        env.merge(extra) { $1 }
+        return env
+    }
+}
+
+/// A datagram socket standing in for systemd's notify socket: records every message
+/// with the time it arrived.
+final class NotifyListener: @unchecked Sendable {
+    let path: String
+    private let fd: Int32
+    private let received = Mutex<[(Date, String)]>([])
+    private let stopped = Mutex(false)
+    private var thread: Thread?
+
+    init(path: String) throws {
+        self.path = path
+        fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        try #require(fd >= 0)
+        var addr = sockaddr_un()
+        addr.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &addr.sun_path) { $0.copyBytes(from: Array(path.utf8) + [0]) }
+        let r = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        try #require(r == 0, "bind \(path): \(String(cString: strerror(errno)))")
+        var tv = timeval(tv_sec: 0, tv_usec: 100_000)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        let t = Thread { [self] in
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while !stopped.withLock({ $0 }) {
+                let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+                if n > 0 {
+                    let text = String(decoding: buffer[..<n], as: UTF8.self)
+                    received.withLock { $0.append((Date(), text)) }
+                }
+            }
+        }
+        t.start()
+        thread = t
+    }
+
+    var messages: [(Date, String)] { received.withLock { $0 } }
+
+    /// Assignments seen so far, e.g. "READY=1", each with the time its datagram arrived.
+    var assignments: [(Date, String)] {
+        messages.flatMap { m in m.1.split(separator: "\n").map { (m.0, String($0)) } }
+    }
+
+    /// Waits (bounded) until an assignment satisfies `match`; returns it and when it came.
+    func wait(for match: (String) -> Bool, timeout: TimeInterval = 15) -> (Date, String)? {
+        let end = Date().addingTimeInterval(timeout)
+        while Date() < end {
+            if let hit = assignments.first(where: { match($0.1) }) { return hit }
+            usleep(5_000)
+        }
+        return nil
+    }
+
+    func stop() {
+        stopped.withLock { $0 = true }
+        while thread?.isFinished == false { usleep(10_000) }
+        close(fd)
+        unlink(path)
+    }
+}
+
+/// A running binary whose stderr is read line by line, each line stamped on arrival.
+///
+/// Spawned with posix_spawn and reaped with waitpid by the test itself: Foundation's
+/// `Process` was seen to wedge its reaper thread here, leaving `waitUntilExit` hanging.
+final class RunningProcess: @unchecked Sendable {
+    let pid: pid_t
+    private let lines = Mutex<[(Date, String)]>([])
+    private let stdoutData = Mutex(Data())
+    private let exitStatus = Mutex<Int32?>(nil)
+    private var readers: [Thread] = []
+
+    init(_ executable: String, _ arguments: [String], environment: [String: String]) throws {
+        var errPipe: [Int32] = [0, 0], outPipe: [Int32] = [0, 0]
+        try #require(pipe(&errPipe) == 0 && pipe(&outPipe) == 0)
+        // Only the child's dup2'ed copies may survive exec; other children must not hold these.
+        for fd in errPipe + outPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { (argv + envp).forEach { free($0) } }
+        var child: pid_t = 0
+        let r = posix_spawn(&child, executable, &actions, nil, argv, envp)
+        close(errPipe[1])
+        close(outPipe[1])
+        try #require(r == 0, "cannot start \(executable): \(String(cString: strerror(r)))")
+        pid = child
+        readers = [
+            Self.reader(fd: errPipe[0]) { [self] chunk, now, pending in
+                pending.append(chunk)
+                while let nl = pending.firstIndex(of: 0x0A) {
+                    let line = String(decoding: pending[pending.startIndex..<nl], as: UTF8.self)
+                    lines.withLock { $0.append((now, line)) }
+                    pending.removeSubrange(pending.startIndex...nl)
+                }
+            },
+            Self.reader(fd: outPipe[0]) { [self] chunk, _, _ in stdoutData.withLock { $0.append(chunk) } },
+        ]
+    }
+
+    /// A thread that reads `fd` until end of file, handing each chunk over with its arrival time.
+    private static func reader(fd: Int32, _ handle: @escaping @Sendable (Data, Date, inout Data) -> Void) -> Thread {
+        let t = Thread {
+            var buffer = [UInt8](repeating: 0, count: 65536)
+            var pending = Data()
+            while true {
+                let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { break }
+                handle(Data(buffer[..<n]), Date(), &pending)
+            }
+            close(fd)
+        }
+        t.start()
+        return t
+    }
+
+    var stderrLines: [(Date, String)] { lines.withLock { $0 } }
+    var stdout: String { String(decoding: stdoutData.withLock { $0 }, as: UTF8.self) }
+
+    func waitForLine(containing text: String, timeout: TimeInterval = 15) -> (Date, String)? {
+        let end = Date().addingTimeInterval(timeout)
+        while Date() < end {
+            if let hit = stderrLines.first(where: { $0.1.contains(text) }) { return hit }
+            usleep(2_000)
+        }
+        return nil
+    }
+
+    /// Reaps the child if it has ended; its exit code, or 128+signal.
+    private func poll() -> Int32? {
+        exitStatus.withLock { status in
+            if status != nil { return status }
+            var raw: Int32 = 0
+            guard waitpid(pid, &raw, WNOHANG) == pid else { return nil }
+            let signal = raw & 0x7f
+            status = signal == 0 ? (raw >> 8) & 0xff : 128 + signal
+            return status
+        }
+    }
+
+    var isRunning: Bool { poll() == nil }
+
+    /// Waits (bounded) for the process to end; kills it if it does not (and returns nil).
+    /// Also waits for its output to be read to the end.
+    @discardableResult
+    func waitForExit(timeout: TimeInterval = 15) -> Int32? {
+        let end = Date().addingTimeInterval(timeout)
+        while poll() == nil && Date() < end { usleep(2_000) }
+        var status = poll()
+        if status == nil {
+            kill(pid, SIGKILL)
+            while poll() == nil { usleep(2_000) }
+            status = nil
+        }
+        let drained = Date().addingTimeInterval(5)
+        while readers.contains(where: { !$0.isFinished }) && Date() < drained { usleep(2_000) }
+        return status
+    }
+
+    func signal(_ sig: Int32) { kill(pid, sig) }
+
+    /// Kills the process if a test left it running.
+    func ensureStopped() {
+        if isRunning {
+            kill(pid, SIGKILL)
+            waitForExit(timeout: 5)
+        }
+    }
+}
+
+/// Runs `deadlinectl` to completion (bounded) and returns exit status, stdout, stderr.
+func deadlinectl(_ arguments: [String], environment: [String: String] = ["PATH": "/usr/bin:/bin"]) throws -> (status: Int32?, out: String, err: String) {
+    let p = try RunningProcess(Binaries.deadlinectl, arguments, environment: environment)
+    let status = p.waitForExit(timeout: 30)
+    return (status, p.stdout, p.stderrLines.map(\.1).joined(separator: "\n"))
+}
