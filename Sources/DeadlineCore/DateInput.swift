@@ -82,15 +82,19 @@ public struct DateInputError: Error, Equatable, CustomStringConvertible {
 
 /// How instants are written on the wire and in `--json` output: ISO 8601 with the offset of
 /// the item's zone, so a person reads local time and a program gets an exact instant.
+/// Milliseconds appear only when there are any; instants are kept to the millisecond.
 public enum DateOutput {
     public static func iso8601(_ date: Date, timeZone: TimeZone) -> String {
-        let style = Date.ISO8601FormatStyle(timeZoneSeparator: .colon, includingFractionalSeconds: hasFraction(date),
-                                            timeZone: timeZone)
-        return date.formatted(style)
-    }
-
-    static func hasFraction(_ date: Date) -> Bool {
-        let t = date.timeIntervalSince1970
-        return abs(t - t.rounded(.down)) > 0.0005
+        // Round to the millisecond first: the formatter truncates, and a Double that stands
+        // for .313 s may be .31299999, which it would print as .312.
+        let ms = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        let seconds = ms >= 0 ? ms / 1000 : (ms - 999) / 1000
+        let fraction = ms - seconds * 1000
+        let style = Date.ISO8601FormatStyle(timeZoneSeparator: .colon, timeZone: timeZone)
+        let whole = Date(timeIntervalSince1970: Double(seconds)).formatted(style)
+        guard fraction != 0 else { return whole }
+        // "2017-05-16T14:00:00" is 19 characters for every four-digit year.
+        let cut = whole.index(whole.startIndex, offsetBy: 19)
+        return whole[..<cut] + "." + String(format: "%03d", Int(fraction)) + whole[cut...]
     }
 }

@@ -26,6 +26,7 @@ enum ConfigSchema {
     static let keys: [Key] = [
         Key(path: "time_zone", kind: .timeZone),
         Key(path: "log.level", kind: .oneOf(Logger.Level.allCases.map(\.rawValue))),
+        Key(path: "log.target", kind: .oneOf(DaemonConfig.LogTarget.allCases.map(\.rawValue))),
         Key(path: "store.path", kind: .text),
         Key(path: "control.socket", kind: .text),
         Key(path: "control.max_message_bytes", kind: .positiveInt(max: 64 << 20)),

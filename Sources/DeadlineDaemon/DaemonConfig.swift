@@ -8,12 +8,23 @@ import Yams
 public struct DaemonConfig: Sendable, Equatable {
     public var timeZone: String
     public var logLevel: Logger.Level
+    public var logTarget: LogTarget
     public var storePath: String
     /// nil: `$RUNTIME_DIRECTORY/control.sock`, unless systemd passes a socket.
     public var controlSocket: String?
     public var maxMessageBytes: Int
     /// The file the values came from, nil for built-in defaults only.
     public var sourceFile: String?
+
+    /// Where log entries (and journal-channel reminders) go.
+    public enum LogTarget: String, Sendable, CaseIterable {
+        /// The journal when stderr is connected to it (`$JOURNAL_STREAM`), else stderr.
+        case auto
+        /// The journal's native protocol, always.
+        case journal
+        /// Plain lines on stderr, always.
+        case console
+    }
 
     /// Built-in defaults: what runs with no config file at all.
     public static let defaultTimeZone = "Asia/Bangkok"
@@ -52,6 +63,7 @@ public struct DaemonConfig: Sendable, Equatable {
         return DaemonConfig(
             timeZone: string("time_zone") ?? defaultTimeZone,
             logLevel: string("log.level").flatMap(Logger.Level.init(rawValue:)) ?? .info,
+            logTarget: string("log.target").flatMap(LogTarget.init(rawValue:)) ?? .auto,
             storePath: string("store.path") ?? directories.defaultStore,
             controlSocket: string("control.socket"),
             maxMessageBytes: string("control.max_message_bytes").flatMap(Int.init) ?? defaultMaxMessageBytes,

@@ -30,20 +30,26 @@ struct DeadlinedCommand: AsyncParsableCommand {
             settings = try await DaemonConfig.load(file: config, environment: environment, directories: directories)
         } catch let error as ConfigError {
             FileHandle.standardError.write(Data("deadlined: config error: \(error)\n".utf8))
-            Notifier().notify(.status("config error: \(error)"))
+            Notifier().notify(.status("config error: \(error)"), .errno(EINVAL))
             throw ExitCode(78)
         }
         if checkConfig {
             print("config OK (\(settings.sourceFile ?? "built-in defaults"))")
             print("  time_zone: \(settings.timeZone)")
             print("  log.level: \(settings.logLevel)")
+            print("  log.target: \(settings.logTarget.rawValue)")
             print("  store.path: \(settings.storePath)")
             print("  control.socket: \(settings.controlSocket ?? directories.defaultControlSocket + " (unless systemd passes one)")")
             print("  control.max_message_bytes: \(settings.maxMessageBytes)")
             return
         }
         let level = settings.logLevel
-        LoggingSystem.bootstrap { _ in JournalLogHandler(identifier: "deadlined", level: level) }
+        let sink: JournalLogHandler.Sink = switch settings.logTarget {
+        case .auto: JournalLogHandler.detectSink()
+        case .journal: .journal
+        case .console: .stderr
+        }
+        LoggingSystem.bootstrap { _ in JournalLogHandler(identifier: "deadlined", level: level, sink: sink) }
         let logger = Logger(label: "deadlined")
         do {
             try await Daemon.run(config: settings, directories: directories, logger: logger)

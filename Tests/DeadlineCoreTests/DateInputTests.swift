@@ -64,6 +64,20 @@ struct DateInputTests {
         let fractional = DateOutput.iso8601(Self.meeting.addingTimeInterval(0.5), timeZone: Self.bangkok)
         #expect(fractional == "2017-05-16T14:00:00.500+07:00")
     }
+
+    @Test("every millisecond reads back and prints the same, whatever the Double rounding")
+    func millisecondsSurviveARoundTrip() throws {
+        let utc = TimeZone(secondsFromGMT: 0)!
+        for ms in [1, 7, 99, 312, 313, 500, 941, 999] {
+            let text = String(format: "2026-11-27T09:39:21.%03dZ", ms)
+            let date = try DateInput.parse(text, timeZone: utc)
+            #expect(DateOutput.iso8601(date, timeZone: utc) == String(format: "2026-11-27T09:39:21.%03dZ", ms))
+            // As the store keeps it: whole milliseconds, back to a Double.
+            let stored = Date(timeIntervalSince1970: Double(Int64((date.timeIntervalSince1970 * 1000).rounded())) / 1000)
+            #expect(DateOutput.iso8601(stored, timeZone: utc) == String(format: "2026-11-27T09:39:21.%03dZ", ms))
+        }
+        #expect(DateOutput.iso8601(Date(timeIntervalSince1970: -0.25), timeZone: utc) == "1969-12-31T23:59:59.750Z")
+    }
 }
 
 @Suite("Item validation")

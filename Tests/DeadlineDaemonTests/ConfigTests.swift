@@ -34,6 +34,7 @@ struct ConfigTests {
         let c = try await DaemonConfig.load(file: nil, environment: [:], directories: dirs)
         #expect(c.timeZone == "Asia/Bangkok")
         #expect(c.logLevel == .info)
+        #expect(c.logTarget == .auto)
         #expect(c.storePath == "/var/lib/deadlined/deadlined.sqlite")
         #expect(c.controlSocket == nil)
         #expect(c.maxMessageBytes == 1 << 20)
@@ -48,6 +49,7 @@ struct ConfigTests {
         let defaults = try await DaemonConfig.load(file: nil, environment: [:], directories: dirs)
         #expect(c.timeZone == defaults.timeZone)
         #expect(c.logLevel == defaults.logLevel)
+        #expect(c.logTarget == defaults.logTarget)
         #expect(c.maxMessageBytes == defaults.maxMessageBytes)
     }
 
@@ -57,6 +59,7 @@ struct ConfigTests {
             time_zone: Europe/Berlin
             log:
               level: debug
+              target: journal
             store:
               path: /srv/deadlined/agenda.sqlite
             control:
@@ -65,6 +68,7 @@ struct ConfigTests {
             """)
         #expect(c.timeZone == "Europe/Berlin")
         #expect(c.logLevel == .debug)
+        #expect(c.logTarget == .journal)
         #expect(c.storePath == "/srv/deadlined/agenda.sqlite")
         #expect(c.controlSocket == "/srv/deadlined/control.sock")
         #expect(c.maxMessageBytes == 65536)

@@ -11,7 +11,7 @@ struct DaemonTests {
     func lifecycle() throws {
         try Binaries.require()
         let box = try Sandbox()
-        let notify = try NotifyListener(path: box.path + "/notify.sock")
+        let notify = try DatagramListener(path: box.path + "/notify.sock")
         defer { notify.stop() }
         // 400 ms: the daemon must ping every 200 ms.
         let env = box.environment(notifySocket: notify.path, extra: ["WATCHDOG_USEC": "400000"])
@@ -80,7 +80,7 @@ struct DaemonTests {
         let activate = try #require(["/usr/bin/systemd-socket-activate", "/bin/systemd-socket-activate"]
             .first { FileManager.default.isExecutableFile(atPath: $0) }, "systemd-socket-activate is not installed")
         let box = try Sandbox()
-        let notify = try NotifyListener(path: box.path + "/notify.sock")
+        let notify = try DatagramListener(path: box.path + "/notify.sock")
         defer { notify.stop() }
         let passed = box.path + "/passed.sock"
         var args = ["--listen=" + passed, "--fdname=control"]

@@ -43,12 +43,12 @@ final class Sandbox: @unchecked Sendable {
     }
 }
 
-/// A datagram socket standing in for systemd's notify socket: records every message
-/// with the time it arrived.
-final class NotifyListener: @unchecked Sendable {
+/// A datagram socket standing in for systemd's notify socket or journald's: records every
+/// message with the time it arrived.
+final class DatagramListener: @unchecked Sendable {
     let path: String
     private let fd: Int32
-    private let received = Mutex<[(Date, String)]>([])
+    private let received = Mutex<[(Date, [UInt8])]>([])
     private let stopped = Mutex(false)
     private var thread: Thread?
 
@@ -63,15 +63,16 @@ final class NotifyListener: @unchecked Sendable {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
         try #require(r == 0, "bind \(path): \(String(cString: strerror(errno)))")
+        _ = chmod(path, 0o666)
         var tv = timeval(tv_sec: 0, tv_usec: 100_000)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
         let t = Thread { [self] in
-            var buffer = [UInt8](repeating: 0, count: 4096)
+            var buffer = [UInt8](repeating: 0, count: 1 << 16)
             while !stopped.withLock({ $0 }) {
                 let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
                 if n > 0 {
-                    let text = String(decoding: buffer[..<n], as: UTF8.self)
-                    received.withLock { $0.append((Date(), text)) }
+                    let bytes = Array(buffer[..<n])
+                    received.withLock { $0.append((Date(), bytes)) }
                 }
             }
         }
@@ -79,7 +80,35 @@ final class NotifyListener: @unchecked Sendable {
         thread = t
     }
 
-    var messages: [(Date, String)] { received.withLock { $0 } }
+    var messages: [(Date, String)] { received.withLock { $0 }.map { ($0.0, String(decoding: $0.1, as: UTF8.self)) } }
+
+    /// Messages parsed as journal native-protocol entries: `FIELD=value` lines, or a field
+    /// name, newline, 64-bit little-endian length and the raw value (for values with newlines).
+    var journalEntries: [[String: String]] {
+        received.withLock { $0 }.map { Self.parseJournal($0.1) }
+    }
+
+    static func parseJournal(_ bytes: [UInt8]) -> [String: String] {
+        var fields: [String: String] = [:]
+        var i = 0
+        while i < bytes.count {
+            guard let nl = bytes[i...].firstIndex(of: 0x0A) else { break }
+            let line = bytes[i..<nl]
+            if let eq = line.firstIndex(of: 0x3D) {
+                fields[String(decoding: line[..<eq], as: UTF8.self)] = String(decoding: line[(eq + 1)...], as: UTF8.self)
+                i = nl + 1
+            } else {
+                let name = String(decoding: line, as: UTF8.self)
+                guard nl + 9 <= bytes.count else { break }
+                let length = (0..<8).reduce(0) { $0 | Int(bytes[nl + 1 + $1]) << (8 * $1) }
+                let start = nl + 9
+                guard start + length <= bytes.count else { break }
+                fields[name] = String(decoding: bytes[start..<start + length], as: UTF8.self)
+                i = start + length + 1
+            }
+        }
+        return fields
+    }
 
     /// Assignments seen so far, e.g. "READY=1", each with the time its datagram arrived.
     var assignments: [(Date, String)] {
