@@ -1,65 +1,268 @@
 import Foundation
 
-/// Turns what a person typed for WHEN into an instant.
+/// Turns what a person typed for WHEN (on the command line, in an agenda file, over the
+/// socket) into a `When`: an exact instant, or a whole day when no time of day is given.
 ///
-/// Accepted now: ISO 8601 date-time, `2017-05-16T14:00:00+07:00`, with `T` or a space, with or
-/// without seconds and a fraction, with `Z` or a `±hh:mm` / `±hhmm` offset. Without an offset the
-/// time is read in the given zone (the item's, default Asia/Bangkok). Thai and relative forms
-/// join with the domain work; they extend `acceptedForms`.
+/// Thai forms are read as official letters write them: Buddhist Era years (`2560`, `พ.ศ. 2560`,
+/// or `60` in short forms), full or abbreviated month names, an optional weekday that must agree
+/// with the date, `เวลา 14.00 น.`, and Thai digits anywhere. A time without an offset is read in
+/// the item's zone.
 public enum DateInput {
     /// Examples of every accepted form, shown in errors.
     public static let acceptedForms: [String] = [
         "2017-05-16T14:00:00+07:00",
-        "2017-05-16T14:00+07:00",
-        "2017-05-16 14:00:30.250Z",
-        "2017-05-16T14:00 (read in the item's time zone)",
+        "2017-05-16 14:00 (in the item's time zone)",
+        "2017-05-24 (a whole day)",
+        "16 พฤษภาคม 2560",
+        "16 พ.ค. 60",
+        "วันอังคารที่ 16 พฤษภาคม พ.ศ. 2560 เวลา 14.00 น.",
+        "๑๖ พฤษภาคม ๒๕๖๐ เวลา ๑๔.๐๐ น.",
+        "16 May 2017 14:00",
+        "Tuesday, May 16, 2017",
+        "tomorrow 09:00 / พรุ่งนี้ 09.00 น.",
+        "+3d, +2h, +30m, +1w",
+        "FY2561-end / สิ้นปีงบประมาณ 2561",
     ]
 
-    public static func parse(_ input: String, timeZone: TimeZone) throws(DateInputError) -> Date {
-        let text = input.trimmingCharacters(in: .whitespaces)
+    /// - Parameters:
+    ///   - timeZone: the zone for times without an offset, and for "today".
+    ///   - now: the current instant, for relative forms.
+    public static func parse(_ input: String, timeZone: TimeZone, now: Date = Date()) throws(DateInputError) -> When {
+        let text = normalize(input)
         let fail = { (reason: String) in DateInputError(input: input, reason: reason, accepted: acceptedForms) }
-        let pattern = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(Z|z|[+-]\d{2}:?\d{2})?$/
-        guard let m = text.wholeMatch(of: pattern) else {
-            if text.wholeMatch(of: /^\d{4}-\d{2}-\d{2}$/) != nil {
-                throw fail("a date without a time of day is not accepted yet")
-            }
-            throw fail("not a recognised date and time")
+        if text.isEmpty { throw fail("nothing was given") }
+        do {
+            if let w = try iso(text, zone: timeZone) { return w }
+            if let w = try thai(text, zone: timeZone) { return w }
+            if let w = try english(text, zone: timeZone) { return w }
+            if let w = try relative(text, zone: timeZone, now: now) { return w }
+            if let w = try fiscal(text) { return w }
+        } catch let reason as Reason {
+            throw fail(reason.text)
+        } catch {
+            throw fail("\(error)")
         }
-        let year = Int(m.1)!, month = Int(m.2)!, day = Int(m.3)!
-        let hour = Int(m.4)!, minute = Int(m.5)!
-        let second = m.6.map { Int($0)! } ?? 0
-        let nanos: Int = m.7.map { frac in
-            let digits = String(frac).padding(toLength: 9, withPad: "0", startingAt: 0)
-            return Int(digits)!
-        } ?? 0
-        guard (1...12).contains(month) else { throw fail("month \(month) is not 1–12") }
-        guard (0...23).contains(hour), (0...59).contains(minute), (0...59).contains(second) else {
-            throw fail("time \(hour):\(minute):\(second) is out of range")
+        if text.wholeMatch(of: /\d{1,2}\/\d{1,2}\/\d{2,4}.*/) != nil {
+            throw fail("ambiguous: day/month order and era are not clear in numbers alone; write the month as a word (16 พ.ค. 2560) or use 2017-05-16")
         }
-        var zone = timeZone
+        if text.wholeMatch(of: /(?:เวลา\s*)?\d{1,2}[.:]\d{2}(?:\s*น\.)?/) != nil {
+            throw fail("a time needs a date (e.g. tomorrow 09:00)")
+        }
+        if (try? Regex(monthNamePattern).ignoresCase().firstMatch(in: text)) != nil {
+            throw fail("a day and month need a year (16 พ.ค. 60, 16 พฤษภาคม 2560)")
+        }
+        throw fail("not a recognised date")
+    }
+
+    /// Thai digits to ASCII, blanks folded, so the patterns below stay simple.
+    static func normalize(_ input: String) -> String {
+        ThaiCalendar.arabicDigits(input)
+            .replacingOccurrences(of: "\u{00A0}", with: " ")
+            .split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" })
+            .joined(separator: " ")
+    }
+
+    /// Why a text that matched a form still is not a date.
+    struct Reason: Error { let text: String }
+
+    // MARK: ISO 8601
+
+    static func iso(_ text: String, zone: TimeZone) throws -> When? {
+        if let m = text.wholeMatch(of: /(\d{4})-(\d{2})-(\d{2})/) {
+            return .day(try day(Int(m.1)!, Int(m.2)!, Int(m.3)!))
+        }
+        let pattern = /(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(Z|z|[+-]\d{2}:?\d{2})?/
+        guard let m = text.wholeMatch(of: pattern) else { return nil }
+        let date = try day(Int(m.1)!, Int(m.2)!, Int(m.3)!)
+        let hour = Int(m.4)!, minute = Int(m.5)!, second = m.6.map { Int($0)! } ?? 0
+        guard hour <= 23, minute <= 59, second <= 59 else { throw Reason(text: "time \(m.4):\(m.5) is out of range") }
+        var z = zone
         if let offset = m.8 {
             if offset == "Z" || offset == "z" {
-                zone = TimeZone(secondsFromGMT: 0)!
+                z = TimeZone(secondsFromGMT: 0)!
             } else {
                 let sign = offset.first == "-" ? -1 : 1
                 let digits = offset.dropFirst().filter(\.isNumber)
                 let hh = Int(digits.prefix(2))!, mm = Int(digits.suffix(2))!
-                guard hh <= 18, mm <= 59, let z = TimeZone(secondsFromGMT: sign * (hh * 3600 + mm * 60)) else {
-                    throw fail("offset \(offset) is out of range")
+                guard hh <= 18, mm <= 59, let made = TimeZone(secondsFromGMT: sign * (hh * 3600 + mm * 60)) else {
+                    throw Reason(text: "offset \(offset) is out of range")
                 }
-                zone = z
+                z = made
             }
         }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        let parts = DateComponents(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
-        guard let date = calendar.date(from: parts) else { throw fail("no such date") }
-        // Calendar rolls 31 April over to 1 May: a date that does not read back is not real.
-        let back = calendar.dateComponents([.year, .month, .day], from: date)
-        guard back.year == year, back.month == month, back.day == day else {
-            throw fail("\(m.1)-\(m.2)-\(m.3) is not a day of the calendar")
+        let nanos = m.7.map { Int(String($0).padding(toLength: 9, withPad: "0", startingAt: 0))! } ?? 0
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = z
+        let instant = cal.date(from: DateComponents(year: date.year, month: date.month, day: date.day,
+                                                    hour: hour, minute: minute, second: second))!
+        return .instant(instant.addingTimeInterval(Double(nanos) / 1e9))
+    }
+
+    // MARK: Thai letters
+
+    static let thaiWeekdays = ["อาทิตย์", "จันทร์", "อังคาร", "พุธ", "พฤหัสบดี", "พฤหัส", "ศุกร์", "เสาร์"]
+
+    /// Month name → month number, full names and abbreviations with and without dots.
+    static let thaiMonths: [String: Int] = {
+        var out: [String: Int] = [:]
+        for (i, m) in ThaiCalendar.months.enumerated() {
+            out[m.full] = i + 1
+            out[m.abbreviation] = i + 1
+            out[m.abbreviation.replacingOccurrences(of: ".", with: "")] = i + 1
+            out[String(m.abbreviation.dropLast())] = i + 1 // "พ.ค" without its last dot
         }
-        return date.addingTimeInterval(Double(nanos) / 1e9)
+        return out
+    }()
+
+    static func alternation(_ names: some Sequence<String>) -> String {
+        // Longest first, so "พฤหัสบดี" wins over "พฤหัส" and "มีนาคม" over "มี.ค.".
+        names.sorted { $0.count > $1.count }.map { NSRegularExpression.escapedPattern(for: $0) }.joined(separator: "|")
+    }
+
+    static let time = #"(?:\s*,?\s*(?:เวลา|at)?\s*(?<h>\d{1,2})[.:](?<mi>\d{2})(?:\s*(?:น\.|นาฬิกา))?)?"#
+
+    // Pattern sources are kept, not compiled Regex values: Regex is not Sendable, and reading a
+    // date is rare enough that compiling per call costs nothing anyone notices.
+    static let thaiPattern =
+        #"(?:วัน(?<wd>"# + alternation(thaiWeekdays) + #")(?:\s*ที่)?\s*|วันที่\s*|ที่\s*)?"#
+            + #"(?<d>\d{1,2})\s*(?<mon>"# + alternation(thaiMonths.keys) + #")\s*"#
+            + #"(?:(?<era>พ\.ศ\.|พ\.ศ|ค\.ศ\.|ค\.ศ)\s*)?(?<y>\d{4}|\d{2})"# + time
+
+    static let monthNamePattern = alternation(thaiMonths.keys) + "|" + alternation(englishMonths.keys)
+
+    static func thai(_ text: String, zone: TimeZone) throws -> When? {
+        guard let m = try Regex(thaiPattern).wholeMatch(in: text) else { return nil }
+        let dayNumber = Int(m.output["d"]!.substring!)!
+        let month = thaiMonths[String(m.output["mon"]!.substring!)]!
+        let yearText = String(m.output["y"]!.substring!)
+        let era = m.output["era"]?.substring.map { $0.hasPrefix("ค") ? "CE" : "BE" }
+        let year = try gregorianYear(yearText, era: era)
+        let date = try day(year, month, dayNumber)
+        if let wd = m.output["wd"]?.substring {
+            // "พฤหัส" is the everyday short form of พฤหัสบดี (Thursday).
+            let wanted = String(wd) == "พฤหัส" ? 5 : ThaiCalendar.weekdays.firstIndex(of: String(wd))! + 1
+            try checkWeekday(date, wanted: wanted)
+        }
+        return try withTime(date, m.output["h"]?.substring, m.output["mi"]?.substring, zone: zone)
+    }
+
+    /// A year as written: BE when it says พ.ศ., is 2400 or more, or has two digits; CE when it
+    /// says ค.ศ. or is a plausible Gregorian year.
+    static func gregorianYear(_ text: String, era: String?) throws -> Int {
+        let n = Int(text)!
+        if text.count == 2 { return era == "CE" ? 2000 + n : 2500 + n - 543 }
+        switch era {
+        case "BE": return n - 543
+        case "CE": return n
+        default: return n >= 2400 ? n - 543 : n
+        }
+    }
+
+    // MARK: English
+
+    static let englishMonths: [String: Int] = {
+        var out: [String: Int] = [:]
+        for (i, name) in ThaiCalendar.englishMonths.enumerated() {
+            out[name.lowercased()] = i + 1
+            out[String(name.prefix(3)).lowercased()] = i + 1
+        }
+        out["sept"] = 9
+        return out
+    }()
+
+    static let englishWeekdays: [String: Int] = {
+        var out: [String: Int] = [:]
+        for (i, name) in ThaiCalendar.englishWeekdays.enumerated() {
+            out[name.lowercased()] = i + 1
+            out[String(name.prefix(3)).lowercased()] = i + 1
+        }
+        out["tues"] = 3
+        out["thurs"] = 5
+        return out
+    }()
+
+    static let englishDayFirst =
+        #"(?:(?<wd>"# + alternation(englishWeekdays.keys) + #")\.?,?\s+)?(?<d>\d{1,2})(?:st|nd|rd|th)?\s+(?<mon>"#
+            + alternation(englishMonths.keys) + #")\.?,?\s+(?<y>\d{4})"# + time
+
+    static let englishMonthFirst =
+        #"(?:(?<wd>"# + alternation(englishWeekdays.keys) + #")\.?,?\s+)?(?<mon>"# + alternation(englishMonths.keys)
+            + #")\.?\s+(?<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?<y>\d{4})"# + time
+
+    static func english(_ text: String, zone: TimeZone) throws -> When? {
+        guard let m = try Regex(englishDayFirst).ignoresCase().wholeMatch(in: text)
+            ?? Regex(englishMonthFirst).ignoresCase().wholeMatch(in: text) else { return nil }
+        let date = try day(try gregorianYear(String(m.output["y"]!.substring!), era: nil),
+                           englishMonths[m.output["mon"]!.substring!.lowercased()]!,
+                           Int(m.output["d"]!.substring!)!)
+        if let wd = m.output["wd"]?.substring {
+            try checkWeekday(date, wanted: englishWeekdays[wd.lowercased()]!)
+        }
+        return try withTime(date, m.output["h"]?.substring, m.output["mi"]?.substring, zone: zone)
+    }
+
+    // MARK: Relative
+
+    static let relativeDay = #"(?<rel>today|tomorrow|วันนี้|พรุ่งนี้|มะรืนนี้|มะรืน)"# + time
+
+    static func relative(_ text: String, zone: TimeZone, now: Date) throws -> When? {
+        let today = LocalDate(now, in: zone)
+        if let m = try Regex(relativeDay).ignoresCase().wholeMatch(in: text) {
+            let shift = switch m.output["rel"]!.substring!.lowercased() {
+            case "today", "วันนี้": 0
+            case "tomorrow", "พรุ่งนี้": 1
+            default: 2
+            }
+            return try withTime(today.adding(days: shift), m.output["h"]?.substring, m.output["mi"]?.substring, zone: zone)
+        }
+        if let m = text.wholeMatch(of: /\+(\d{1,4})\s*([mhdw])/) {
+            let n = Int(m.1)!
+            switch m.2 {
+            case "m": return .instant(now.addingTimeInterval(Double(n) * 60))
+            case "h": return .instant(now.addingTimeInterval(Double(n) * 3600))
+            default:
+                // Calendar days keep the clock time across a daylight-saving change.
+                var cal = Calendar(identifier: .gregorian)
+                cal.timeZone = zone
+                return .instant(cal.date(byAdding: .day, value: m.2 == "w" ? 7 * n : n, to: now)!)
+            }
+        }
+        return nil
+    }
+
+    // MARK: Fiscal year
+
+    static func fiscal(_ text: String) throws -> When? {
+        let pattern = /(?:(start|end|ต้น|สิ้น)\s*)?(?:fy|ปีงบประมาณ|ปีงบ)\s*(?:พ\.ศ\.\s*)?(\d{4})(?:-(start|end))?/.ignoresCase()
+        guard let m = text.wholeMatch(of: pattern) else { return nil }
+        let which = (m.1 ?? m.3).map { $0.lowercased() }
+        guard let which else { throw Reason(text: "say which end of the fiscal year: FY\(m.2)-start or FY\(m.2)-end") }
+        let fy = FiscalYear(buddhistYear: Int(m.2)!)
+        return .day(which == "start" || which == "ต้น" ? fy.start : fy.end)
+    }
+
+    // MARK: Helpers
+
+    static func day(_ year: Int, _ month: Int, _ day: Int) throws -> LocalDate {
+        guard (1...12).contains(month) else { throw Reason(text: "month \(month) is not 1–12") }
+        guard let d = LocalDate(year: year, month: month, day: day) else {
+            throw Reason(text: "\(ThaiCalendar.months[month - 1].full) \(year + 543) has no day \(day)")
+        }
+        return d
+    }
+
+    static func checkWeekday(_ date: LocalDate, wanted: Int) throws {
+        guard date.weekday != wanted else { return }
+        throw Reason(text: "\(DateText.day(date, language: .thai)) is a \(ThaiCalendar.englishWeekdays[date.weekday - 1]), "
+                     + "not วัน\(ThaiCalendar.weekdays[wanted - 1]) (\(ThaiCalendar.englishWeekdays[wanted - 1]))")
+    }
+
+    static func withTime(_ date: LocalDate, _ hour: Substring?, _ minute: Substring?, zone: TimeZone) throws -> When {
+        guard let hour, let minute else { return .day(date) }
+        guard let t = TimeOfDay(hour: Int(hour)!, minute: Int(minute)!) else {
+            throw Reason(text: "time \(hour).\(minute) is out of range")
+        }
+        return .instant(date.at(hour: t.hour, minute: t.minute, in: zone))
     }
 }
 
@@ -76,25 +279,6 @@ public struct DateInputError: Error, Equatable, CustomStringConvertible {
     }
 
     public var description: String {
-        "cannot read '\(input)' as a date and time: \(reason); accepted forms: " + accepted.joined(separator: ", ")
-    }
-}
-
-/// How instants are written on the wire and in `--json` output: ISO 8601 with the offset of
-/// the item's zone, so a person reads local time and a program gets an exact instant.
-/// Milliseconds appear only when there are any; instants are kept to the millisecond.
-public enum DateOutput {
-    public static func iso8601(_ date: Date, timeZone: TimeZone) -> String {
-        // Round to the millisecond first: the formatter truncates, and a Double that stands
-        // for .313 s may be .31299999, which it would print as .312.
-        let ms = Int64((date.timeIntervalSince1970 * 1000).rounded())
-        let seconds = ms >= 0 ? ms / 1000 : (ms - 999) / 1000
-        let fraction = ms - seconds * 1000
-        let style = Date.ISO8601FormatStyle(timeZoneSeparator: .colon, timeZone: timeZone)
-        let whole = Date(timeIntervalSince1970: Double(seconds)).formatted(style)
-        guard fraction != 0 else { return whole }
-        // "2017-05-16T14:00:00" is 19 characters for every four-digit year.
-        let cut = whole.index(whole.startIndex, offsetBy: 19)
-        return whole[..<cut] + "." + String(format: "%03d", Int(fraction)) + whole[cut...]
+        "cannot read '\(input)' as a date: \(reason); accepted forms: " + accepted.joined(separator: "; ")
     }
 }

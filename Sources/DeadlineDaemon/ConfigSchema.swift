@@ -1,3 +1,4 @@
+import DeadlineCore
 import Foundation
 import Logging
 
@@ -10,6 +11,7 @@ enum ConfigSchema {
         case timeZone
         case positiveInt(max: Int)
         case oneOf([String])
+        case timeOfDay
     }
 
     struct Key: Sendable {
@@ -25,6 +27,7 @@ enum ConfigSchema {
 
     static let keys: [Key] = [
         Key(path: "time_zone", kind: .timeZone),
+        Key(path: "day_time", kind: .timeOfDay),
         Key(path: "log.level", kind: .oneOf(Logger.Level.allCases.map(\.rawValue))),
         Key(path: "log.target", kind: .oneOf(DaemonConfig.LogTarget.allCases.map(\.rawValue))),
         Key(path: "store.path", kind: .text),
@@ -59,6 +62,8 @@ enum ConfigSchema {
         case .positiveInt(let max):
             guard let n = Int(value), n > 0, n <= max else { return "'\(value)' is not a whole number from 1 to \(max)" }
             return nil
+        case .timeOfDay:
+            return TimeOfDay(value) == nil ? "'\(value)' is not a time of day like 09:00" : nil
         case .oneOf(let allowed):
             return allowed.contains(value) ? nil : "'\(value)' is not one of: " + allowed.joined(separator: ", ")
         }

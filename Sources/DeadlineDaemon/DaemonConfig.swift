@@ -1,4 +1,5 @@
 import Configuration
+import DeadlineCore
 import Foundation
 import Logging
 import Systemd
@@ -13,6 +14,8 @@ public struct DaemonConfig: Sendable, Equatable {
     /// nil: `$RUNTIME_DIRECTORY/control.sock`, unless systemd passes a socket.
     public var controlSocket: String?
     public var maxMessageBytes: Int
+    /// The time of day at which a date-only item counts (a due date "24 พ.ค. 60").
+    public var dayTime: TimeOfDay
     /// The file the values came from, nil for built-in defaults only.
     public var sourceFile: String?
 
@@ -67,6 +70,7 @@ public struct DaemonConfig: Sendable, Equatable {
             storePath: string("store.path") ?? directories.defaultStore,
             controlSocket: string("control.socket"),
             maxMessageBytes: string("control.max_message_bytes").flatMap(Int.init) ?? defaultMaxMessageBytes,
+            dayTime: string("day_time").flatMap(TimeOfDay.init) ?? TimeOfDay(hour: 9, minute: 0)!,
             sourceFile: text == nil ? nil : path
         )
     }

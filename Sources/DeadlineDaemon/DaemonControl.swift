@@ -34,9 +34,10 @@ struct DaemonControl: ControlHandler {
     func addItem(_ p: ControlAPI.AddItemParameters) async throws -> ControlAPI.AddItemReply {
         let zoneName = p.timeZone ?? config.timeZone
         guard let zone = TimeZone(identifier: zoneName) else { throw VarlinkError.invalidParameter("timeZone") }
-        let at: Date
-        do { at = try DateInput.parse(p.at, timeZone: zone) }
+        let when: When
+        do { when = try DateInput.parse(p.at, timeZone: zone, now: clock.now()) }
         catch { throw ControlAPI.invalidDate(error) }
+        let at = when.instant(zone: zone, dayTime: config.dayTime)
         let new = NewItem(kind: p.kind, title: p.title, at: at, timeZone: zoneName, location: p.location, notes: p.notes)
         do { try new.validate() }
         catch { throw VarlinkError.invalidParameter(error.parameter) }

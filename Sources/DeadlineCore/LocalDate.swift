@@ -1,0 +1,159 @@
+import Foundation
+
+/// A day of the (proleptic Gregorian) calendar, with no time and no zone: what a letter means
+/// by "24 พฤษภาคม 2560". The Buddhist Era year is `year + 543`.
+public struct LocalDate: Hashable, Comparable, Codable, Sendable, CustomStringConvertible {
+    public let year: Int
+    public let month: Int
+    public let day: Int
+
+    /// nil unless the day exists (no 30 February, no 31 April).
+    public init?(year: Int, month: Int, day: Int) {
+        guard (1...12).contains(month), day >= 1, day <= LocalDate.daysIn(month: month, year: year) else { return nil }
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
+    public static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    public var buddhistYear: Int { year + 543 }
+
+    /// Days since 1970-01-01 (negative before), for arithmetic without a Calendar.
+    public var dayNumber: Int {
+        // Howard Hinnant's days_from_civil.
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    public init(dayNumber z0: Int) {
+        let z = z0 + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        self.year = yoe + era * 400 + (m <= 2 ? 1 : 0)
+        self.month = m
+        self.day = d
+    }
+
+    public func adding(days: Int) -> LocalDate { LocalDate(dayNumber: dayNumber + days) }
+
+    /// 1 = Sunday … 7 = Saturday, as Foundation's Calendar counts.
+    public var weekday: Int { ((dayNumber + 4) % 7 + 7) % 7 + 1 }
+
+    public var isWeekend: Bool { weekday == 1 || weekday == 7 }
+
+    /// The day `date` falls on in `zone`.
+    public init(_ date: Date, in zone: TimeZone) {
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = zone
+        let c = cal.dateComponents([.year, .month, .day], from: date)
+        self.year = c.year!
+        self.month = c.month!
+        self.day = c.day!
+    }
+
+    /// The instant of `hour:minute` on this day in `zone`. In a daylight-saving gap the
+    /// clock time that does not exist moves forward (02:30 on a spring-forward day is 03:30).
+    public func at(hour: Int, minute: Int, in zone: TimeZone) -> Date {
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = zone
+        let c = DateComponents(year: year, month: month, day: day, hour: hour, minute: minute)
+        return cal.date(from: c)!
+    }
+
+    public static func < (a: LocalDate, b: LocalDate) -> Bool { a.dayNumber < b.dayNumber }
+
+    /// ISO 8601, `2017-05-24`.
+    public var description: String { String(format: "%04d-%02d-%02d", year, month, day) }
+
+    public init?(iso text: String) {
+        let parts = text.split(separator: "-")
+        guard parts.count == 3, parts[0].count == 4, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { return nil }
+        self.init(year: y, month: m, day: d)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let d = LocalDate(iso: text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a date: \(text)"))
+        }
+        self = d
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(description)
+    }
+}
+
+/// A time of day, minutes from midnight.
+public struct TimeOfDay: Hashable, Comparable, Codable, Sendable, CustomStringConvertible {
+    public let hour: Int
+    public let minute: Int
+
+    public init?(hour: Int, minute: Int) {
+        guard (0...23).contains(hour), (0...59).contains(minute) else { return nil }
+        self.hour = hour
+        self.minute = minute
+    }
+
+    /// `09:00` or `9.00`.
+    public init?(_ text: String) {
+        let parts = text.split(whereSeparator: { $0 == ":" || $0 == "." })
+        guard parts.count == 2, parts[1].count == 2, let h = Int(parts[0]), let m = Int(parts[1]) else { return nil }
+        self.init(hour: h, minute: m)
+    }
+
+    public static func < (a: TimeOfDay, b: TimeOfDay) -> Bool { (a.hour, a.minute) < (b.hour, b.minute) }
+    public var description: String { String(format: "%02d:%02d", hour, minute) }
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let t = TimeOfDay(text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a time of day: \(text)"))
+        }
+        self = t
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(description)
+    }
+}
+
+/// When an item happens: an exact instant, or a whole day (a due date "24 พ.ค. 60").
+public enum When: Hashable, Sendable {
+    case instant(Date)
+    case day(LocalDate)
+
+    /// The instant it stands for: a day counts at `dayTime` in `zone`.
+    public func instant(zone: TimeZone, dayTime: TimeOfDay) -> Date {
+        switch self {
+        case .instant(let d): d
+        case .day(let day): day.at(hour: dayTime.hour, minute: dayTime.minute, in: zone)
+        }
+    }
+
+    public func localDate(in zone: TimeZone) -> LocalDate {
+        switch self {
+        case .instant(let d): LocalDate(d, in: zone)
+        case .day(let day): day
+        }
+    }
+}
