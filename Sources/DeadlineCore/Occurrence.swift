@@ -28,11 +28,3 @@ public struct Occurrence: Codable, Sendable, Equatable, Identifiable {
         self.attempts = attempts
     }
 }
-
-/// The reminder instants for a new item. Until reminder rules exist, an item is reminded
-/// once, at its own time.
-public enum ReminderPlanner {
-    public static func instants(for item: NewItem) -> [Date] {
-        [item.at]
-    }
-}

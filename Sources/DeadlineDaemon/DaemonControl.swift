@@ -43,7 +43,7 @@ struct DaemonControl: ControlHandler {
         catch { throw VarlinkError.invalidParameter(error.parameter) }
         let now = clock.now()
         let (item, occurrences) = try await offload {
-            try store.add(new, reminders: ReminderPlanner.instants(for: new), now: now)
+            try store.add(new, reminders: [new.at], now: now)
         }
         core.schedule(occurrences)
         return ControlAPI.AddItemReply(item: ControlAPI.Item(item, occurrences: occurrences))
