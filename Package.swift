@@ -33,6 +33,13 @@ let package = Package(
         ),
         .target(name: "DeadlineCore"),
         .target(
+            name: "Agenda",
+            dependencies: [
+                "DeadlineCore",
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .target(
             name: "DeadlineStore",
             dependencies: [
                 "DeadlineCore",
@@ -70,7 +77,7 @@ let package = Package(
         .target(
             name: "DeadlineDaemon",
             dependencies: [
-                "Systemd", "DeadlineCore", "DeadlineStore", "Scheduler", "Delivery", "Control",
+                "Systemd", "DeadlineCore", "Agenda", "DeadlineStore", "Scheduler", "Delivery", "Control",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
@@ -96,6 +103,10 @@ let package = Package(
         .testTarget(
             name: "DeadlineCoreTests",
             dependencies: ["DeadlineCore"]
+        ),
+        .testTarget(
+            name: "AgendaTests",
+            dependencies: ["Agenda", "DeadlineCore"]
         ),
         .testTarget(
             name: "DeadlineStoreTests",

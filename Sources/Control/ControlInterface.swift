@@ -9,31 +9,77 @@ public enum ControlAPI {
     public struct Reminder: Codable, Sendable, Equatable {
         public var id: Int64
         public var fireAt: String
+        public var label: String
         public var state: String
         public var attempts: Int
     }
 
     public struct Item: Codable, Sendable, Equatable {
         public var id: Int64
+        public var key: String
         public var kind: ItemKind
         public var title: String
         public var at: String
+        public var dateOnly: Bool
+        public var end: String?
         public var timeZone: String
+        public var organisation: String
         public var location: String?
         public var notes: String?
+        public var chair: String?
+        public var attendees: [String]
+        public var workingGroup: String?
+        public var followUpOf: String?
+        public var plan: String?
+        public var recipient: String?
+        public var tags: [String]
+        public var remind: [String]
+        public var escalation: [String]
+        public var leads: [String]?
+        public var state: ItemState
+        public var stateChangedAt: String?
+        public var stateChangedBy: String?
+        /// Calendar days from today to the item's day (negative: past).
+        public var daysLeft: Int
+        /// Working days from today to the item's day (negative: past).
+        public var workingDaysLeft: Int
         public var reminders: [Reminder]
 
-        public init(_ item: DeadlineCore.Item, occurrences: [Occurrence]) {
-            let zone = TimeZone(identifier: item.timeZone) ?? TimeZone(secondsFromGMT: 0)!
+        public init(_ item: DeadlineCore.Item, occurrences: [Occurrence], today: LocalDate, calendar: WorkingCalendar) {
+            let f = item.fields
+            let zone = item.zone
+            let day = f.when.localDate(in: zone)
             id = item.id
-            kind = item.kind
-            title = item.title
-            at = DateOutput.iso8601(item.at, timeZone: zone)
-            timeZone = item.timeZone
-            location = item.location
-            notes = item.notes
+            key = f.key
+            kind = f.kind
+            title = f.title
+            switch f.when {
+            case .instant(let d): at = DateOutput.iso8601(d, timeZone: zone); dateOnly = false
+            case .day(let d): at = d.description; dateOnly = true
+            }
+            end = f.end.map { DateOutput.iso8601($0, timeZone: zone) }
+            timeZone = f.timeZone
+            organisation = f.organisation
+            location = f.location
+            notes = f.notes
+            chair = f.chair
+            attendees = f.attendees
+            workingGroup = f.workingGroup
+            followUpOf = f.followUpOf
+            plan = f.plan
+            recipient = f.recipient
+            tags = f.tags
+            remind = f.remind
+            escalation = f.escalation
+            leads = f.leads?.map(\.description)
+            state = item.state
+            stateChangedAt = item.stateChangedAt.map { DateOutput.iso8601($0, timeZone: zone) }
+            stateChangedBy = item.stateChangedBy
+            daysLeft = day.dayNumber - today.dayNumber
+            workingDaysLeft = calendar.workingDays(from: today, to: day)
             reminders = occurrences.map {
-                Reminder(id: $0.id, fireAt: DateOutput.iso8601($0.fireAt, timeZone: zone), state: $0.state.rawValue, attempts: $0.attempts)
+                Reminder(id: $0.id, fireAt: DateOutput.iso8601($0.fireAt, timeZone: zone), label: $0.label,
+                         state: $0.state.rawValue, attempts: $0.attempts)
             }
         }
     }
@@ -42,22 +88,28 @@ public enum ControlAPI {
         public var version: String
         public var uptimeSeconds: Int
         public var store: String
+        public var language: String
+        public var timeZone: String
         public var items: Int
         public var pending: Int
         public var firing: Int
         public var delivered: Int
+        public var cancelled: Int
         public var nextReminder: String?
         public var watchdogUsec: Int
 
-        public init(version: String, uptimeSeconds: Int, store: String, items: Int, pending: Int, firing: Int,
-                    delivered: Int, nextReminder: String?, watchdogUsec: Int) {
+        public init(version: String, uptimeSeconds: Int, store: String, language: String, timeZone: String, items: Int,
+                    pending: Int, firing: Int, delivered: Int, cancelled: Int, nextReminder: String?, watchdogUsec: Int) {
             self.version = version
             self.uptimeSeconds = uptimeSeconds
             self.store = store
+            self.language = language
+            self.timeZone = timeZone
             self.items = items
             self.pending = pending
             self.firing = firing
             self.delivered = delivered
+            self.cancelled = cancelled
             self.nextReminder = nextReminder
             self.watchdogUsec = watchdogUsec
         }
@@ -67,22 +119,36 @@ public enum ControlAPI {
         public var kind: ItemKind
         public var title: String
         public var at: String
+        public var key: String?
         public var timeZone: String?
+        public var end: String?
+        public var organisation: String?
         public var location: String?
         public var notes: String?
+        public var chair: String?
+        public var attendees: [String]?
+        public var workingGroup: String?
+        public var followUpOf: String?
+        public var plan: String?
+        public var recipient: String?
+        public var tags: [String]?
+        public var remind: [String]?
+        public var escalation: [String]?
+        public var leads: [String]?
 
-        public init(kind: ItemKind, title: String, at: String, timeZone: String? = nil,
+        public init(kind: ItemKind, title: String, at: String, key: String? = nil, timeZone: String? = nil,
                     location: String? = nil, notes: String? = nil) {
             self.kind = kind
             self.title = title
             self.at = at
+            self.key = key
             self.timeZone = timeZone
             self.location = location
             self.notes = notes
         }
     }
 
-    public struct AddItemReply: Codable, Sendable, Equatable {
+    public struct ItemReply: Codable, Sendable, Equatable {
         public var item: Item
         public init(item: Item) { self.item = item }
     }
@@ -92,30 +158,139 @@ public enum ControlAPI {
         public init(items: [Item]) { self.items = items }
     }
 
+    public struct AcknowledgeParameters: Codable, Sendable, Equatable {
+        public var key: String
+        public var state: ItemState
+        public var by: String?
+        public init(key: String, state: ItemState, by: String?) {
+            self.key = key
+            self.state = state
+            self.by = by
+        }
+    }
+
+    public struct FileParameters: Codable, Sendable, Equatable {
+        public var name: String
+        public var content: String
+        public init(name: String, content: String) {
+            self.name = name
+            self.content = content
+        }
+    }
+
+    public struct ImportReply: Codable, Sendable, Equatable {
+        public var added: [String]
+        public var updated: [String]
+        public var unchanged: [String]
+        public var plans: Int
+        public init(added: [String], updated: [String], unchanged: [String], plans: Int) {
+            self.added = added
+            self.updated = updated
+            self.unchanged = unchanged
+            self.plans = plans
+        }
+    }
+
+    public struct SimulateParameters: Codable, Sendable, Equatable {
+        public var from: String
+        public var to: String
+        public init(from: String, to: String) {
+            self.from = from
+            self.to = to
+        }
+    }
+
+    public struct PlannedReminder: Codable, Sendable, Equatable {
+        public var fireAt: String
+        public var key: String
+        public var kind: ItemKind
+        public var title: String
+        public var label: String
+        public init(fireAt: String, key: String, kind: ItemKind, title: String, label: String) {
+            self.fireAt = fireAt
+            self.key = key
+            self.kind = kind
+            self.title = title
+            self.label = label
+        }
+    }
+
+    public struct SimulateReply: Codable, Sendable, Equatable {
+        public var reminders: [PlannedReminder]
+        public init(reminders: [PlannedReminder]) { self.reminders = reminders }
+    }
+
+    public struct YearParameters: Codable, Sendable, Equatable {
+        public var year: Int
+        public init(year: Int) { self.year = year }
+    }
+
+    public struct HolidaysReply: Codable, Sendable, Equatable {
+        public struct Day: Codable, Sendable, Equatable {
+            public var date: String
+            public var name: String
+            public var english: String?
+        }
+        public var year: Int
+        public var status: String
+        public var source: String
+        public var holidays: [Day]
+
+        public init(_ y: HolidayYear) {
+            year = y.year
+            status = y.status
+            source = y.source
+            holidays = y.holidays.map { Day(date: $0.date.description, name: $0.name, english: $0.english) }
+        }
+    }
+
+    public struct ImportHolidaysReply: Codable, Sendable, Equatable {
+        public var year: Int
+        public var holidays: Int
+        public init(year: Int, holidays: Int) {
+            self.year = year
+            self.holidays = holidays
+        }
+    }
+
     public struct NoParameters: Codable, Sendable, Equatable {
         public init() {}
     }
 
     // Errors of the interface, with the parameters its IDL declares.
+    static func error(_ name: String, _ parameters: [String: JSONValue]) -> VarlinkError {
+        VarlinkError(interfaceName + "." + name, parameters)
+    }
     public static func invalidDate(_ e: DateInputError) -> VarlinkError {
-        VarlinkError(interfaceName + ".InvalidDate", [
-            "input": .string(e.input), "reason": .string(e.reason), "accepted": .array(e.accepted.map { .string($0) }),
-        ])
+        error("InvalidDate", ["input": .string(e.input), "reason": .string(e.reason), "accepted": .array(e.accepted.map { .string($0) })])
     }
-    public static func storeFailure(_ reason: String) -> VarlinkError {
-        VarlinkError(interfaceName + ".StoreFailure", ["reason": .string(reason)])
+    public static func invalidLead(_ lead: String) -> VarlinkError {
+        error("InvalidLead", ["lead": .string(lead), "accepted": .string(Lead.forms)])
     }
-    public static func internalError(_ reason: String) -> VarlinkError {
-        VarlinkError(interfaceName + ".InternalError", ["reason": .string(reason)])
+    public static func noSuchItem(_ key: String) -> VarlinkError { error("NoSuchItem", ["key": .string(key)]) }
+    public static func notOpen(_ key: String, _ state: ItemState) -> VarlinkError {
+        error("NotOpen", ["key": .string(key), "state": .string(state.rawValue)])
     }
+    public static func duplicateKey(_ key: String) -> VarlinkError { error("DuplicateKey", ["key": .string(key)]) }
+    public static func invalidFile(location: String, message: String) -> VarlinkError {
+        error("InvalidFile", ["location": .string(location), "message": .string(message)])
+    }
+    public static func noHolidayData(_ year: Int) -> VarlinkError { error("NoHolidayData", ["year": .int(Int64(year))]) }
+    public static func storeFailure(_ reason: String) -> VarlinkError { error("StoreFailure", ["reason": .string(reason)]) }
+    public static func internalError(_ reason: String) -> VarlinkError { error("InternalError", ["reason": .string(reason)]) }
 }
 
 /// What the daemon does for each method of `io.deadlined`. Implementations throw
 /// `VarlinkError`s of the interface; anything else becomes `InternalError`.
 public protocol ControlHandler: Sendable {
     func status() async throws -> ControlAPI.StatusReply
-    func addItem(_ parameters: ControlAPI.AddItemParameters) async throws -> ControlAPI.AddItemReply
+    func addItem(_ parameters: ControlAPI.AddItemParameters) async throws -> ControlAPI.ItemReply
     func listItems() async throws -> ControlAPI.ListItemsReply
+    func acknowledge(_ parameters: ControlAPI.AcknowledgeParameters) async throws -> ControlAPI.ItemReply
+    func importAgenda(_ parameters: ControlAPI.FileParameters) async throws -> ControlAPI.ImportReply
+    func simulate(_ parameters: ControlAPI.SimulateParameters) async throws -> ControlAPI.SimulateReply
+    func listHolidays(_ parameters: ControlAPI.YearParameters) async throws -> ControlAPI.HolidaysReply
+    func importHolidays(_ parameters: ControlAPI.FileParameters) async throws -> ControlAPI.ImportHolidaysReply
 }
 
 extension ControlAPI {
@@ -125,6 +300,11 @@ extension ControlAPI {
         i.method("Status", NoParameters.self) { _ in try await handler.status() }
         i.method("AddItem", AddItemParameters.self) { try await handler.addItem($0) }
         i.method("ListItems", NoParameters.self) { _ in try await handler.listItems() }
+        i.method("Acknowledge", AcknowledgeParameters.self) { try await handler.acknowledge($0) }
+        i.method("Import", FileParameters.self) { try await handler.importAgenda($0) }
+        i.method("Simulate", SimulateParameters.self) { try await handler.simulate($0) }
+        i.method("ListHolidays", YearParameters.self) { try await handler.listHolidays($0) }
+        i.method("ImportHolidays", FileParameters.self) { try await handler.importHolidays($0) }
         return i
     }
 

@@ -5,27 +5,64 @@ enum InterfaceDefinition {
 # The control interface of deadlined: a daemon that keeps an office's meetings and
 # submission due dates and reminds people before each one.
 #
-# Instants are ISO 8601 strings with an offset, e.g. 2017-05-16T14:00:00+07:00.
+# Instants are ISO 8601 strings with an offset, e.g. 2017-05-16T14:00:00+07:00; a whole day
+# is YYYY-MM-DD. Inputs named `at`, `due`, `from` and `to` also take Thai dates as letters
+# write them (วันอังคารที่ 16 พฤษภาคม พ.ศ. 2560 เวลา 14.00 น.), English dates and relative forms.
 interface io.deadlined
 
 # One reminder of an item.
 type Reminder (
   id: int,
   fireAt: string,
-  state: (pending, firing, delivered),
+  label: string,
+  state: (pending, firing, delivered, cancelled),
   attempts: int
 )
 
 # A meeting to attend or a deadline to meet.
 type Item (
   id: int,
+  key: string,
   kind: (meeting, deadline),
   title: string,
   at: string,
+  dateOnly: bool,
+  end: ?string,
   timeZone: string,
+  organisation: string,
   location: ?string,
   notes: ?string,
+  chair: ?string,
+  attendees: []string,
+  workingGroup: ?string,
+  followUpOf: ?string,
+  plan: ?string,
+  recipient: ?string,
+  tags: []string,
+  remind: []string,
+  escalation: []string,
+  leads: ?[]string,
+  state: (open, submitted, held, cancelled),
+  stateChangedAt: ?string,
+  stateChangedBy: ?string,
+  daysLeft: int,
+  workingDaysLeft: int,
   reminders: []Reminder
+)
+
+# A reminder the daemon would send, from Simulate.
+type PlannedReminder (
+  fireAt: string,
+  key: string,
+  kind: (meeting, deadline),
+  title: string,
+  label: string
+)
+
+type Holiday (
+  date: string,
+  name: string,
+  english: ?string
 )
 
 # The daemon's health and workload.
@@ -33,30 +70,87 @@ method Status() -> (
   version: string,
   uptimeSeconds: int,
   store: string,
+  language: string,
+  timeZone: string,
   items: int,
   pending: int,
   firing: int,
   delivered: int,
+  cancelled: int,
   nextReminder: ?string,
   watchdogUsec: int
 )
 
 # Adds an item. An `at` without an offset is read in `timeZone`, which defaults to the
-# daemon's configured zone.
+# daemon's configured zone. `leads` replaces the kind's reminder rule (e.g. ["1d", "2h", "0"]).
 method AddItem(
   kind: (meeting, deadline),
   title: string,
   at: string,
+  key: ?string,
   timeZone: ?string,
+  end: ?string,
+  organisation: ?string,
   location: ?string,
-  notes: ?string
+  notes: ?string,
+  chair: ?string,
+  attendees: ?[]string,
+  workingGroup: ?string,
+  followUpOf: ?string,
+  plan: ?string,
+  recipient: ?string,
+  tags: ?[]string,
+  remind: ?[]string,
+  escalation: ?[]string,
+  leads: ?[]string
 ) -> (item: Item)
 
 # Every item, soonest first.
 method ListItems() -> (items: []Item)
 
+# Marks an item submitted (a deadline), held (a meeting) or cancelled; its future reminders
+# are dropped.
+method Acknowledge(key: string, state: (submitted, held, cancelled), by: ?string) -> (item: Item)
+
+# Imports an agenda file's text; `name` is used in error locations. Entries are matched by key:
+# importing the same file twice changes nothing.
+method Import(name: string, content: string) -> (
+  added: []string,
+  updated: []string,
+  unchanged: []string,
+  plans: int
+)
+
+# The reminders the daemon would send from `from` to `to` (a whole day counts to its end),
+# from the same planner, sending nothing.
+method Simulate(from: string, to: string) -> (reminders: []PlannedReminder)
+
+# The holidays of a Buddhist Era year, and where the data came from.
+method ListHolidays(year: int) -> (year: int, status: string, source: string, holidays: []Holiday)
+
+# Loads a year of holidays (the text of a holiday file), replacing that year.
+method ImportHolidays(name: string, content: string) -> (year: int, holidays: int)
+
 # `input` could not be read as a date and time; `accepted` shows forms that can.
 error InvalidDate (input: string, reason: string, accepted: []string)
+
+# A lead time that is not one; `accepted` shows the forms.
+error InvalidLead (lead: string, accepted: string)
+
+# No item has this key.
+error NoSuchItem (key: string)
+
+# The item has left `open` already.
+error NotOpen (key: string, state: string)
+
+# An item with this key exists already.
+error DuplicateKey (key: string)
+
+# An agenda or holiday file that cannot be used: where, and what is wrong.
+error InvalidFile (location: string, message: string)
+
+# No holiday data for this year.
+error NoHolidayData (year: int)
 
 # The store could not be read or written.
 error StoreFailure (reason: string)

@@ -6,72 +6,159 @@ public enum ItemKind: String, Codable, Sendable, CaseIterable {
     case deadline
 }
 
-/// A meeting or a deadline, as the secretariat entered it.
-///
-/// `at` is an absolute instant; `timeZone` (an IANA name) is how people read it and is kept
-/// for display and, later, for date-only items.
-public struct Item: Codable, Sendable, Equatable, Identifiable {
-    public var id: Int64
-    public var kind: ItemKind
-    public var title: String
-    public var at: Date
-    public var timeZone: String
-    public var location: String?
-    public var notes: String?
+/// Where an item stands. A deadline is open until submitted (or cancelled); a meeting is
+/// open until held (or cancelled). Leaving `open` drops the item's future reminders.
+public enum ItemState: String, Codable, Sendable, CaseIterable {
+    case open
+    case submitted
+    case held
+    case cancelled
+}
 
-    public init(id: Int64 = 0, kind: ItemKind, title: String, at: Date, timeZone: String,
-                location: String? = nil, notes: String? = nil) {
-        self.id = id
-        self.kind = kind
-        self.title = title
-        self.at = at
-        self.timeZone = timeZone
-        self.location = location
-        self.notes = notes
+/// A plan an organisation must prepare and submit (e.g. the NACC anti-corruption plan 2560–2564).
+public struct Plan: Codable, Sendable, Equatable, Hashable {
+    /// Stable, typeable id (`nacc-2560-2564`).
+    public var key: String
+    public var name: String
+    /// The agency that issues or receives it: PACC (ป.ป.ท.), NACC (ป.ป.ช.), …
+    public var agency: String?
+    /// Period as written, e.g. `2560-2564` or `2561`.
+    public var period: String?
+
+    public init(key: String, name: String, agency: String? = nil, period: String? = nil) {
+        self.key = key
+        self.name = name
+        self.agency = agency
+        self.period = period
     }
 }
 
-/// The fields an item needs before it is stored; validated by `NewItem.validate()`.
+/// The fields an item has before it is stored, and that an update may change.
 public struct NewItem: Sendable, Equatable {
     public var kind: ItemKind
+    /// Stable, typeable id; the store makes one (`m12`, `d7`) when empty.
+    public var key: String
     public var title: String
-    public var at: Date
+    public var when: When
+    public var end: Date?
     public var timeZone: String
+    /// The organisation (LAO) the item belongs to.
+    public var organisation: String
     public var location: String?
     public var notes: String?
+    public var chair: String?
+    public var attendees: [String]
+    public var workingGroup: String?
+    /// Key of the earlier meeting this one follows up.
+    public var followUpOf: String?
+    /// Key of the plan this item concerns.
+    public var plan: String?
+    /// The agency a deadline's submission goes to.
+    public var recipient: String?
+    public var tags: [String]
+    /// People or channels to remind.
+    public var remind: [String]
+    /// Who else hears when a deadline is still open close to its due date (the chair, the clerk).
+    public var escalation: [String]
+    /// A named rule from the config; nil for the kind's default.
+    public var rule: String?
+    /// Lead times that replace the rule's (`--remind 1d,2h,0`).
+    public var leads: [Lead]?
 
-    public init(kind: ItemKind, title: String, at: Date, timeZone: String,
-                location: String? = nil, notes: String? = nil) {
+    public init(kind: ItemKind, key: String = "", title: String, when: When, end: Date? = nil, timeZone: String,
+                organisation: String = "", location: String? = nil, notes: String? = nil, chair: String? = nil,
+                attendees: [String] = [], workingGroup: String? = nil, followUpOf: String? = nil, plan: String? = nil,
+                recipient: String? = nil, tags: [String] = [], remind: [String] = [], escalation: [String] = [],
+                rule: String? = nil, leads: [Lead]? = nil) {
         self.kind = kind
+        self.key = key
         self.title = title
-        self.at = at
+        self.when = when
+        self.end = end
         self.timeZone = timeZone
+        self.organisation = organisation
         self.location = location
         self.notes = notes
+        self.chair = chair
+        self.attendees = attendees
+        self.workingGroup = workingGroup
+        self.followUpOf = followUpOf
+        self.plan = plan
+        self.recipient = recipient
+        self.tags = tags
+        self.remind = remind
+        self.escalation = escalation
+        self.rule = rule
+        self.leads = leads
     }
 
     /// Longest title accepted; a title is a line in a reminder, not a document.
     public static let maxTitleLength = 500
 
-    /// Checks what the store cannot: a title that is there and not too long, a known zone.
+    /// Checks what the store cannot: a title that is there and not too long, a known zone, a
+    /// key a person can type, an end after the start.
     public func validate() throws(ItemValidationError) {
         let trimmed = title.trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.isEmpty { throw .emptyTitle }
         if title.count > Self.maxTitleLength { throw .titleTooLong(limit: Self.maxTitleLength) }
-        if TimeZone(identifier: timeZone) == nil { throw .unknownTimeZone(timeZone) }
+        guard let zone = TimeZone(identifier: timeZone) else { throw .unknownTimeZone(timeZone) }
+        if !key.isEmpty && !Self.isValidKey(key) { throw .badKey(key) }
+        if let end, end <= when.instant(zone: zone, dayTime: TimeOfDay(hour: 0, minute: 0)!) { throw .endBeforeStart }
+        if kind == .deadline && (chair != nil || !attendees.isEmpty || followUpOf != nil) { throw .meetingFieldOnDeadline }
     }
+
+    /// Letters (Thai too), digits, `-`, `_`, `.`, `@`, up to 64: what a person types after `deadlinectl submit`.
+    public static func isValidKey(_ key: String) -> Bool {
+        key.count <= 64 && key.first.map { $0.isLetter || $0.isNumber } == true
+            && key.allSatisfy { $0.isLetter || $0.isNumber || "-_.@".contains($0) }
+    }
+
+    /// The instant the item counts at (a date-only item at `dayTime`).
+    public func instant(dayTime: TimeOfDay) -> Date {
+        when.instant(zone: TimeZone(identifier: timeZone) ?? TimeZone(secondsFromGMT: 0)!, dayTime: dayTime)
+    }
+}
+
+/// A stored item: the fields, its row id, and its state.
+public struct Item: Sendable, Equatable, Identifiable {
+    public var id: Int64
+    public var fields: NewItem
+    public var state: ItemState
+    /// When it left `open`, and who said so.
+    public var stateChangedAt: Date?
+    public var stateChangedBy: String?
+
+    public init(id: Int64, fields: NewItem, state: ItemState = .open, stateChangedAt: Date? = nil, stateChangedBy: String? = nil) {
+        self.id = id
+        self.fields = fields
+        self.state = state
+        self.stateChangedAt = stateChangedAt
+        self.stateChangedBy = stateChangedBy
+    }
+
+    public var kind: ItemKind { fields.kind }
+    public var key: String { fields.key }
+    public var title: String { fields.title }
+    public var timeZone: String { fields.timeZone }
+    public var zone: TimeZone { TimeZone(identifier: fields.timeZone) ?? TimeZone(secondsFromGMT: 0)! }
 }
 
 public enum ItemValidationError: Error, Equatable, CustomStringConvertible {
     case emptyTitle
     case titleTooLong(limit: Int)
     case unknownTimeZone(String)
+    case badKey(String)
+    case endBeforeStart
+    case meetingFieldOnDeadline
 
     public var description: String {
         switch self {
         case .emptyTitle: "the title is empty"
         case .titleTooLong(let limit): "the title is longer than \(limit) characters"
         case .unknownTimeZone(let zone): "'\(zone)' is not a known IANA time zone (e.g. Asia/Bangkok)"
+        case .badKey(let key): "'\(key)' is not a usable key: letters, digits, '-', '_' or '.', at most 64"
+        case .endBeforeStart: "the end is not after the start"
+        case .meetingFieldOnDeadline: "chair, attendees and follow_up_of are for meetings, not deadlines"
         }
     }
 
@@ -80,6 +167,9 @@ public enum ItemValidationError: Error, Equatable, CustomStringConvertible {
         switch self {
         case .emptyTitle, .titleTooLong: "title"
         case .unknownTimeZone: "timeZone"
+        case .badKey: "key"
+        case .endBeforeStart: "end"
+        case .meetingFieldOnDeadline: "kind"
         }
     }
 }

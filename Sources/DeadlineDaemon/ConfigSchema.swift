@@ -12,6 +12,9 @@ enum ConfigSchema {
         case positiveInt(max: Int)
         case oneOf([String])
         case timeOfDay
+        case leads
+        case lead
+        case count(max: Int)
     }
 
     struct Key: Sendable {
@@ -28,6 +31,17 @@ enum ConfigSchema {
     static let keys: [Key] = [
         Key(path: "time_zone", kind: .timeZone),
         Key(path: "day_time", kind: .timeOfDay),
+        Key(path: "language", kind: .oneOf(Language.allCases.map(\.rawValue))),
+        Key(path: "organisation", kind: .text),
+        Key(path: "holidays.path", kind: .text),
+        Key(path: "rules.meeting", kind: .leads),
+        Key(path: "rules.deadline", kind: .leads),
+        Key(path: "rules.time", kind: .timeOfDay),
+        Key(path: "rules.shift", kind: .oneOf(NonWorkingDayShift.allCases.map(\.rawValue))),
+        Key(path: "rules.past", kind: .oneOf(PastLeadPolicy.allCases.map(\.rawValue))),
+        Key(path: "rules.escalate", kind: .lead),
+        Key(path: "rules.overdue_time", kind: .timeOfDay),
+        Key(path: "rules.overdue_max", kind: .count(max: 366)),
         Key(path: "log.level", kind: .oneOf(Logger.Level.allCases.map(\.rawValue))),
         Key(path: "log.target", kind: .oneOf(DaemonConfig.LogTarget.allCases.map(\.rawValue))),
         Key(path: "store.path", kind: .text),
@@ -61,6 +75,15 @@ enum ConfigSchema {
             return TimeZone(identifier: value) == nil ? "'\(value)' is not an IANA time zone (e.g. Asia/Bangkok)" : nil
         case .positiveInt(let max):
             guard let n = Int(value), n > 0, n <= max else { return "'\(value)' is not a whole number from 1 to \(max)" }
+            return nil
+        case .leads:
+            let bad = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { Lead($0) == nil }
+            if value.trimmingCharacters(in: .whitespaces).isEmpty { return "give at least one lead time (\(Lead.forms))" }
+            return bad.isEmpty ? nil : "'\(bad[0])' is not a lead time; accepted: \(Lead.forms)"
+        case .lead:
+            return value.isEmpty || Lead(value) != nil ? nil : "'\(value)' is not a lead time; accepted: \(Lead.forms)"
+        case .count(let max):
+            guard let n = Int(value), n >= 0, n <= max else { return "'\(value)' is not a whole number from 0 to \(max)" }
             return nil
         case .timeOfDay:
             return TimeOfDay(value) == nil ? "'\(value)' is not a time of day like 09:00" : nil

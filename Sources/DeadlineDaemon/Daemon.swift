@@ -36,7 +36,10 @@ public enum Daemon {
         }
 
         let listener = try controlListener(config: config, directories: directories, logger: logger)
-        let handler = DaemonControl(store: store, core: core, config: config, startedAt: startedAt,
+        let holidays = HolidayLoader.folder(configured: config.holidaysPath, configurationDirectory: directories.configuration)
+        let calendar = try HolidayLoader.load(folder: holidays, store: store)
+        logger.info("holidays: \(calendar.years.count) year(s) from \(holidays ?? "nowhere: weekends only")")
+        let handler = DaemonControl(store: store, core: core, config: config, calendar: calendar, startedAt: startedAt,
                                     watchdogUsec: watchdogUsec, clock: clock)
         let server = ControlServer(
             listener: listener,

@@ -16,6 +16,14 @@ public struct DaemonConfig: Sendable, Equatable {
     public var maxMessageBytes: Int
     /// The time of day at which a date-only item counts (a due date "24 พ.ค. 60").
     public var dayTime: TimeOfDay
+    /// The language of dates and reminders, unless a client asks for another.
+    public var language: Language
+    /// The organisation (LAO) items belong to unless they name one.
+    public var organisation: String
+    /// Folder of holiday files; nil: the first of the usual places that exists.
+    public var holidaysPath: String?
+    /// The reminder rule for each kind of item.
+    public var rules: RuleBook
     /// The file the values came from, nil for built-in defaults only.
     public var sourceFile: String?
 
@@ -71,6 +79,19 @@ public struct DaemonConfig: Sendable, Equatable {
             controlSocket: string("control.socket"),
             maxMessageBytes: string("control.max_message_bytes").flatMap(Int.init) ?? defaultMaxMessageBytes,
             dayTime: string("day_time").flatMap(TimeOfDay.init) ?? TimeOfDay(hour: 9, minute: 0)!,
+            language: string("language").flatMap(Language.init(rawValue:)) ?? .thai,
+            organisation: string("organisation") ?? "",
+            holidaysPath: string("holidays.path"),
+            rules: RuleBook(
+                meetingLeads: string("rules.meeting").map(RuleBook.leads),
+                deadlineLeads: string("rules.deadline").map(RuleBook.leads),
+                time: string("rules.time").flatMap(TimeOfDay.init),
+                shift: string("rules.shift").flatMap(NonWorkingDayShift.init(rawValue:)),
+                past: string("rules.past").flatMap(PastLeadPolicy.init(rawValue:)),
+                escalate: reader.string(forKey: ConfigKey("rules.escalate")).map { $0.isEmpty ? nil : Lead($0) },
+                overdueTime: string("rules.overdue_time").flatMap(TimeOfDay.init),
+                overdueMax: string("rules.overdue_max").flatMap(Int.init)
+            ),
             sourceFile: text == nil ? nil : path
         )
     }

@@ -1,66 +1,208 @@
+import Agenda
 import Control
 import DeadlineCore
 import DeadlineStore
-import NIOPosix
 import Foundation
+import NIOPosix
 import Scheduler
+import Synchronization
 
-/// Answers `io.deadlined` calls from the store and the timer core.
-struct DaemonControl: ControlHandler {
+/// Answers `io.deadlined` calls from the store, the planner and the timer core.
+final class DaemonControl: ControlHandler {
     let store: Store
     let core: TimerCore
     let config: DaemonConfig
     let startedAt: Date
     let watchdogUsec: UInt64?
     let clock: any WallClock
+    /// Replaced by ImportHolidays; read by every call that plans or counts working days.
+    private let calendar: Mutex<WorkingCalendar>
+
+    init(store: Store, core: TimerCore, config: DaemonConfig, calendar: WorkingCalendar, startedAt: Date,
+         watchdogUsec: UInt64?, clock: any WallClock) {
+        self.store = store
+        self.core = core
+        self.config = config
+        self.calendar = Mutex(calendar)
+        self.startedAt = startedAt
+        self.watchdogUsec = watchdogUsec
+        self.clock = clock
+    }
+
+    var zone: TimeZone { TimeZone(identifier: config.timeZone)! }
+    var planner: ReminderPlanner { ReminderPlanner(calendar: calendar.withLock { $0 }, dayTime: config.dayTime) }
+
+    func plan(_ item: NewItem, now: Date?) -> [PlannedReminder] {
+        planner.plan(when: item.when, zone: TimeZone(identifier: item.timeZone)!, rule: config.rules.rule(for: item), now: now)
+    }
 
     func status() async throws -> ControlAPI.StatusReply {
-        let (counts, items) = try await offload { (try store.countsByState(), try store.itemCount()) }
-        let snapshot = core.snapshot()
-        let zone = TimeZone(identifier: config.timeZone)!
+        let (counts, items) = try await offload { [store] in (try store.countsByState(), try store.itemCount()) }
         return ControlAPI.StatusReply(
             version: Daemon.version,
             uptimeSeconds: Int(clock.now().timeIntervalSince(startedAt)),
             store: store.path,
+            language: config.language.rawValue,
+            timeZone: config.timeZone,
             items: items,
             pending: counts[.pending] ?? 0,
             firing: counts[.firing] ?? 0,
             delivered: counts[.delivered] ?? 0,
-            nextReminder: snapshot.next.map { DateOutput.iso8601($0, timeZone: zone) },
+            cancelled: counts[.cancelled] ?? 0,
+            nextReminder: core.snapshot().next.map { DateOutput.iso8601($0, timeZone: zone) },
             watchdogUsec: Int(watchdogUsec ?? 0)
         )
     }
 
-    func addItem(_ p: ControlAPI.AddItemParameters) async throws -> ControlAPI.AddItemReply {
+    func addItem(_ p: ControlAPI.AddItemParameters) async throws -> ControlAPI.ItemReply {
         let zoneName = p.timeZone ?? config.timeZone
-        guard let zone = TimeZone(identifier: zoneName) else { throw VarlinkError.invalidParameter("timeZone") }
-        let when: When
-        do { when = try DateInput.parse(p.at, timeZone: zone, now: clock.now()) }
-        catch { throw ControlAPI.invalidDate(error) }
-        let at = when.instant(zone: zone, dayTime: config.dayTime)
-        let new = NewItem(kind: p.kind, title: p.title, at: at, timeZone: zoneName, location: p.location, notes: p.notes)
-        do { try new.validate() }
-        catch { throw VarlinkError.invalidParameter(error.parameter) }
+        guard let itemZone = TimeZone(identifier: zoneName) else { throw VarlinkError.invalidParameter("timeZone") }
         let now = clock.now()
-        let (item, occurrences) = try await offload {
-            try store.add(new, reminders: [new.at], now: now)
+        let when = try parseDate(p.at, zone: itemZone, now: now)
+        var end: Date?
+        if let e = p.end {
+            guard case .instant(let d) = try parseDate(e, zone: itemZone, now: now) else { throw VarlinkError.invalidParameter("end") }
+            end = d
+        }
+        let leads = try p.leads.map { list in
+            try list.map { text in
+                guard let lead = Lead(text) else { throw ControlAPI.invalidLead(text) }
+                return lead
+            }
+        }
+        let item = NewItem(
+            kind: p.kind, key: p.key ?? "", title: p.title, when: when, end: end, timeZone: zoneName,
+            organisation: p.organisation ?? config.organisation, location: p.location, notes: p.notes, chair: p.chair,
+            attendees: p.attendees ?? [], workingGroup: p.workingGroup, followUpOf: p.followUpOf, plan: p.plan,
+            recipient: p.recipient, tags: p.tags ?? [], remind: p.remind ?? [], escalation: p.escalation ?? [], leads: leads
+        )
+        do { try item.validate() } catch { throw VarlinkError.invalidParameter(error.parameter) }
+        let reminders = plan(item, now: now)
+        let (stored, occurrences) = try await offload { [store, config] in
+            if let earlier = item.followUpOf {
+                guard let m = try store.item(key: earlier), m.kind == .meeting else { throw StoreError.noSuchItem(earlier) }
+            }
+            return try store.add(item, reminders: reminders, dayTime: config.dayTime, now: now)
         }
         core.schedule(occurrences)
-        return ControlAPI.AddItemReply(item: ControlAPI.Item(item, occurrences: occurrences))
+        return ControlAPI.ItemReply(item: wire(stored, occurrences))
     }
 
     func listItems() async throws -> ControlAPI.ListItemsReply {
-        let rows = try await offload { try store.listItems() }
-        return ControlAPI.ListItemsReply(items: rows.map { ControlAPI.Item($0.0, occurrences: $0.1) })
+        let rows = try await offload { [store] in try store.listItems() }
+        return ControlAPI.ListItemsReply(items: rows.map { wire($0.0, $0.1) })
+    }
+
+    func acknowledge(_ p: ControlAPI.AcknowledgeParameters) async throws -> ControlAPI.ItemReply {
+        guard p.state != .open else { throw VarlinkError.invalidParameter("state") }
+        let now = clock.now()
+        let (item, occurrences) = try await offload { [store] in
+            let (item, cancelled) = try store.setState(key: p.key, to: p.state, by: p.by ?? "unknown", now: now)
+            self.core.remove(occurrenceIDs: cancelled)
+            return (item, try store.occurrences(ofItem: item.id))
+        }
+        return ControlAPI.ItemReply(item: wire(item, occurrences))
+    }
+
+    func importAgenda(_ p: ControlAPI.FileParameters) async throws -> ControlAPI.ImportReply {
+        let now = clock.now()
+        let agenda: Agenda
+        do {
+            agenda = try AgendaFile.read(yaml: p.content, file: p.name,
+                                         defaults: AgendaDefaults(timeZone: config.timeZone, organisation: config.organisation, now: now))
+        } catch {
+            throw ControlAPI.invalidFile(location: error.location, message: error.message)
+        }
+        let references = agenda.externalReferences.map { ref in
+            (key: ref.key, isPlan: ref.target == .plan,
+             error: "\(ref.location): no \(ref.target.rawValue) has key '\(ref.key)' in this file or in the store")
+        }
+        let outcome = try await offload { [store, config] in
+            try store.importAgenda(plans: agenda.plans, items: agenda.items, references: references, dayTime: config.dayTime,
+                                   now: now, plan: { self.plan($0, now: now) })
+        }
+        core.remove(occurrenceIDs: outcome.cancelledOccurrences)
+        core.schedule(outcome.newOccurrences)
+        return ControlAPI.ImportReply(added: outcome.added, updated: outcome.updated, unchanged: outcome.unchanged, plans: outcome.plans)
+    }
+
+    func simulate(_ p: ControlAPI.SimulateParameters) async throws -> ControlAPI.SimulateReply {
+        let now = clock.now()
+        let from = try parseDate(p.from, zone: zone, now: now)
+        let to = try parseDate(p.to, zone: zone, now: now)
+        let start = from.instant(zone: zone, dayTime: TimeOfDay(hour: 0, minute: 0)!)
+        // A whole day as the end counts to the end of that day.
+        let end: Date = switch to {
+        case .instant(let d): d
+        case .day(let d): d.adding(days: 1).at(hour: 0, minute: 0, in: zone)
+        }
+        guard start <= end else { throw VarlinkError.invalidParameter("to") }
+        let rows = try await offload { [store] in try store.listItems() }
+        var out: [(Date, ControlAPI.PlannedReminder)] = []
+        for (item, _) in rows where item.state == .open {
+            for r in plan(item.fields, now: nil) where r.fireAt >= start && r.fireAt < end {
+                out.append((r.fireAt, ControlAPI.PlannedReminder(fireAt: DateOutput.iso8601(r.fireAt, timeZone: item.zone), key: item.key,
+                                                                 kind: item.kind, title: item.title, label: r.label)))
+            }
+        }
+        out.sort { ($0.0, $0.1.key, $0.1.label) < ($1.0, $1.1.key, $1.1.label) }
+        return ControlAPI.SimulateReply(reminders: out.map(\.1))
+    }
+
+    func listHolidays(_ p: ControlAPI.YearParameters) async throws -> ControlAPI.HolidaysReply {
+        // Accept a Gregorian year too: 2017 means 2560.
+        let year = p.year < 2400 ? p.year + 543 : p.year
+        guard let data = calendar.withLock({ $0.years[year] }) else { throw ControlAPI.noHolidayData(year) }
+        return ControlAPI.HolidaysReply(data)
+    }
+
+    func importHolidays(_ p: ControlAPI.FileParameters) async throws -> ControlAPI.ImportHolidaysReply {
+        let year: HolidayYear
+        do { year = try HolidayFile.read(yaml: p.content, file: p.name) }
+        catch { throw ControlAPI.invalidFile(location: error.location, message: error.message) }
+        let now = clock.now()
+        try await offload { [store] in try store.saveHolidayYear(year, now: now) }
+        calendar.withLock { $0.replace(year) }
+        return ControlAPI.ImportHolidaysReply(year: year.year, holidays: year.holidays.count)
+    }
+
+    // MARK: -
+
+    private func wire(_ item: Item, _ occurrences: [Occurrence]) -> ControlAPI.Item {
+        ControlAPI.Item(item, occurrences: occurrences, today: LocalDate(clock.now(), in: zone), calendar: calendar.withLock { $0 })
+    }
+
+    private func parseDate(_ text: String, zone: TimeZone, now: Date) throws -> When {
+        do { return try DateInput.parse(text, timeZone: zone, now: now) }
+        catch { throw ControlAPI.invalidDate(error) }
     }
 
     /// Runs blocking store work on NIO's thread pool, never on the cooperative pool (nor on
     /// Dispatch's global queues, which back it on Linux), so an fsync never holds up the
-    /// socket's tasks; store errors become the interface's `StoreFailure`.
+    /// socket's tasks. Store errors become the interface's errors.
     private func offload<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await NIOThreadPool.singleton.runIfActive {
             do { return try body() }
-            catch { throw ControlAPI.storeFailure(String(describing: error)) }
+            catch let error as VarlinkError { throw error }
+            catch let error as StoreError {
+                switch error {
+                case .duplicateKey(let key): throw ControlAPI.duplicateKey(key)
+                case .noSuchItem(let key): throw ControlAPI.noSuchItem(key)
+                case .notOpen(let key, let state): throw ControlAPI.notOpen(key, state)
+                case .unknownReference(let message):
+                    let (location, text) = Self.splitLocation(message)
+                    throw ControlAPI.invalidFile(location: location, message: text)
+                case .cannotOpen, .corrupt: throw ControlAPI.storeFailure(error.description)
+                }
+            } catch {
+                throw ControlAPI.storeFailure(String(describing: error))
+            }
         }
+    }
+
+    /// "file:3:7: message" → ("file:3:7", "message").
+    static func splitLocation(_ message: String) -> (String, String) {
+        guard let range = message.range(of: ": ") else { return ("", message) }
+        return (String(message[..<range.lowerBound]), String(message[range.upperBound...]))
     }
 }

@@ -3,33 +3,99 @@ import Foundation
 import GRDB
 
 /// Row of `item`. Kept apart from the domain's `Item` so the table can change shape
-/// without the domain noticing.
+/// without the domain noticing. Lists are JSON text.
 struct ItemRecord: Codable, FetchableRecord, MutablePersistableRecord {
     static let databaseTableName = "item"
     var id: Int64?
+    var key: String
     var kind: String
     var title: String
     var at_ms: Int64
+    var date_only: String?
+    var end_ms: Int64?
     var time_zone: String
+    var organisation: String
     var location: String?
     var notes: String?
+    var chair: String?
+    var attendees: String
+    var working_group: String?
+    var follow_up_of: String?
+    var plan: String?
+    var recipient: String?
+    var tags: String
+    var remind: String
+    var escalation: String
+    var rule: String?
+    var leads: String?
+    var state: String
+    var state_changed_ms: Int64?
+    var state_changed_by: String?
     var created_ms: Int64
 
     mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
-    init(_ new: NewItem, createdAt: Date) {
+    init(_ new: NewItem, instant: Date, createdAt: Date) {
+        key = new.key
         kind = new.kind.rawValue
         title = new.title
-        at_ms = Millis.from(new.at)
+        at_ms = Millis.from(instant)
         time_zone = new.timeZone
+        organisation = new.organisation
+        created_ms = Millis.from(createdAt)
+        attendees = "[]"
+        tags = "[]"
+        remind = "[]"
+        escalation = "[]"
+        state = ItemState.open.rawValue
+        setFields(new, instant: instant)
+    }
+
+    /// Writes every field an update may change.
+    mutating func setFields(_ new: NewItem, instant: Date) {
+        key = new.key
+        kind = new.kind.rawValue
+        title = new.title
+        at_ms = Millis.from(instant)
+        if case .day(let d) = new.when { date_only = d.description } else { date_only = nil }
+        end_ms = new.end.map(Millis.from)
+        time_zone = new.timeZone
+        organisation = new.organisation
         location = new.location
         notes = new.notes
-        created_ms = Millis.from(createdAt)
+        chair = new.chair
+        attendees = JSONList.encode(new.attendees)
+        working_group = new.workingGroup
+        follow_up_of = new.followUpOf
+        plan = new.plan
+        recipient = new.recipient
+        tags = JSONList.encode(new.tags)
+        remind = JSONList.encode(new.remind)
+        escalation = JSONList.encode(new.escalation)
+        rule = new.rule
+        leads = new.leads.map { JSONList.encode($0.map(\.description)) }
     }
 
     func domain() throws -> Item {
-        guard let id, let k = ItemKind(rawValue: kind) else { throw StoreError.corrupt("item \(id ?? -1) has kind '\(kind)'") }
-        return Item(id: id, kind: k, title: title, at: Millis.date(at_ms), timeZone: time_zone, location: location, notes: notes)
+        guard let id, let k = ItemKind(rawValue: kind), let s = ItemState(rawValue: state) else {
+            throw StoreError.corrupt("item \(id ?? -1) has kind '\(kind)', state '\(state)'")
+        }
+        let when: When
+        if let date_only {
+            guard let d = LocalDate(iso: date_only) else { throw StoreError.corrupt("item \(id) has date '\(date_only)'") }
+            when = .day(d)
+        } else {
+            when = .instant(Millis.date(at_ms))
+        }
+        let fields = NewItem(
+            kind: k, key: key, title: title, when: when, end: end_ms.map(Millis.date), timeZone: time_zone,
+            organisation: organisation, location: location, notes: notes, chair: chair,
+            attendees: try JSONList.decode(attendees), workingGroup: working_group, followUpOf: follow_up_of, plan: plan,
+            recipient: recipient, tags: try JSONList.decode(tags), remind: try JSONList.decode(remind),
+            escalation: try JSONList.decode(escalation), rule: rule,
+            leads: try leads.map { try JSONList.decode($0).compactMap(Lead.init) }
+        )
+        return Item(id: id, fields: fields, state: s, stateChangedAt: state_changed_ms.map(Millis.date), stateChangedBy: state_changed_by)
     }
 }
 
@@ -42,6 +108,7 @@ struct OccurrenceRecord: Codable, FetchableRecord, MutablePersistableRecord {
     var state: String
     var attempts: Int
     var updated_ms: Int64
+    var label: String
 
     mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
@@ -49,12 +116,30 @@ struct OccurrenceRecord: Codable, FetchableRecord, MutablePersistableRecord {
         guard let id, let s = OccurrenceState(rawValue: state) else {
             throw StoreError.corrupt("occurrence \(id ?? -1) has state '\(state)'")
         }
-        return Occurrence(id: id, itemID: item_id, fireAt: Millis.date(fire_at_ms), state: s, attempts: attempts)
+        return Occurrence(id: id, itemID: item_id, fireAt: Millis.date(fire_at_ms), state: s, attempts: attempts, label: label)
     }
+}
+
+struct PlanRecord: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "plan"
+    var key: String
+    var name: String
+    var agency: String?
+    var period: String?
 }
 
 /// Instants in the store are whole milliseconds since the epoch.
 enum Millis {
     static func from(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
     static func date(_ ms: Int64) -> Date { Date(timeIntervalSince1970: Double(ms) / 1000) }
+}
+
+enum JSONList {
+    static func encode(_ list: [String]) -> String {
+        String(decoding: (try? JSONEncoder().encode(list)) ?? Data("[]".utf8), as: UTF8.self)
+    }
+    static func decode(_ text: String) throws -> [String] {
+        do { return try JSONDecoder().decode([String].self, from: Data(text.utf8)) }
+        catch { throw StoreError.corrupt("a list column holds '\(text)'") }
+    }
 }

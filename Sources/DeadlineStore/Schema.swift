@@ -30,6 +30,45 @@ enum Schema {
             // The timer core loads pending work by state and instant.
             try db.create(index: "occurrence_by_state", on: "occurrence", columns: ["state", "fire_at_ms"])
         }
+        m.registerMigration("v2: keys, plans, meeting and deadline fields, item state, holidays") { db in
+            try db.alter(table: "item") { t in
+                t.add(column: "key", .text)
+                t.add(column: "date_only", .text)          // YYYY-MM-DD when the item is a whole day
+                t.add(column: "end_ms", .integer)
+                t.add(column: "organisation", .text).notNull().defaults(to: "")
+                t.add(column: "chair", .text)
+                t.add(column: "attendees", .text).notNull().defaults(to: "[]")   // JSON arrays
+                t.add(column: "working_group", .text)
+                t.add(column: "follow_up_of", .text)
+                t.add(column: "plan", .text)
+                t.add(column: "recipient", .text)
+                t.add(column: "tags", .text).notNull().defaults(to: "[]")
+                t.add(column: "remind", .text).notNull().defaults(to: "[]")
+                t.add(column: "escalation", .text).notNull().defaults(to: "[]")
+                t.add(column: "rule", .text)
+                t.add(column: "leads", .text)                // JSON array, NULL: the rule's
+                t.add(column: "state", .text).notNull().defaults(to: "open")
+                t.add(column: "state_changed_ms", .integer)
+                t.add(column: "state_changed_by", .text)
+            }
+            try db.execute(sql: "UPDATE item SET key = CASE kind WHEN 'meeting' THEN 'm' ELSE 'd' END || id")
+            try db.create(index: "item_by_key", on: "item", columns: ["key"], unique: true)
+            try db.alter(table: "occurrence") { t in
+                t.add(column: "label", .text).notNull().defaults(to: "0")
+            }
+            try db.create(table: "plan") { t in
+                t.primaryKey("key", .text)
+                t.column("name", .text).notNull()
+                t.column("agency", .text)
+                t.column("period", .text)
+            }
+            // Holiday years imported at run time; they override the files of the same year.
+            try db.create(table: "holiday_year") { t in
+                t.primaryKey("year", .integer)
+                t.column("data", .text).notNull()            // JSON of HolidayYear
+                t.column("imported_ms", .integer).notNull()
+            }
+        }
         return m
     }
 }

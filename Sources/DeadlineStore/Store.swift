@@ -30,25 +30,120 @@ public final class Store: Sendable {
         }
     }
 
-    /// Stores an item and its reminder occurrences in one transaction: either both are
-    /// there afterwards, or neither.
-    public func add(_ item: NewItem, reminders: [Date], now: Date) throws -> (Item, [Occurrence]) {
+    /// Stores an item and its reminders in one transaction: either both are there afterwards,
+    /// or neither. An empty key is made from the kind and row id (`m12`, `d7`).
+    public func add(_ item: NewItem, reminders: [PlannedReminder], dayTime: TimeOfDay, now: Date) throws -> (Item, [Occurrence]) {
         try pool.write { db in
-            var record = ItemRecord(item, createdAt: now)
-            try record.insert(db)
-            let stored = try record.domain()
-            let occurrences = try reminders.map { instant in
-                var o = OccurrenceRecord(id: nil, item_id: stored.id, fire_at_ms: Millis.from(instant),
-                                         state: OccurrenceState.pending.rawValue, attempts: 0, updated_ms: Millis.from(now))
-                try o.insert(db)
-                return try o.domain()
-            }
-            return (stored, occurrences)
+            let stored = try insert(item, dayTime: dayTime, now: now, db)
+            return (stored, try insertOccurrences(reminders, itemID: stored.id, now: now, db))
         }
+    }
+
+    private func insert(_ item: NewItem, dayTime: TimeOfDay, now: Date, _ db: Database) throws -> Item {
+        if !item.key.isEmpty, try ItemRecord.filter(Column("key") == item.key).fetchCount(db) > 0 {
+            throw StoreError.duplicateKey(item.key)
+        }
+        var record = ItemRecord(item, instant: item.instant(dayTime: dayTime), createdAt: now)
+        if item.key.isEmpty { record.key = "new-" + UUID().uuidString }
+        try record.insert(db)
+        if item.key.isEmpty {
+            record.key = (item.kind == .meeting ? "m" : "d") + String(record.id!)
+            try record.update(db)
+        }
+        return try record.domain()
+    }
+
+    private func insertOccurrences(_ reminders: [PlannedReminder], itemID: Int64, now: Date, _ db: Database) throws -> [Occurrence] {
+        try reminders.map { r in
+            var o = OccurrenceRecord(id: nil, item_id: itemID, fire_at_ms: Millis.from(r.fireAt), state: OccurrenceState.pending.rawValue,
+                                     attempts: 0, updated_ms: Millis.from(now), label: r.label)
+            try o.insert(db)
+            return try o.domain()
+        }
+    }
+
+    /// What an import did, and what the timer core must now add and drop.
+    public struct ImportOutcome: Sendable, Equatable {
+        public var added: [String] = []
+        public var updated: [String] = []
+        public var unchanged: [String] = []
+        public var plans = 0
+        public var newOccurrences: [Occurrence] = []
+        public var cancelledOccurrences: [Int64] = []
+    }
+
+    /// Imports plans and items by key, all in one transaction: a new key is added, a known key
+    /// with other fields is updated in place, the same fields change nothing. When an item's
+    /// timing changes (its date, zone, rule or leads), its pending reminders are replaced by
+    /// `plan(item)`; reminders already delivered stay as they are.
+    /// - Parameter references: keys that must exist (in the import or the store), each with the
+    ///   message to fail with.
+    public func importAgenda(plans: [Plan], items: [NewItem], references: [(key: String, isPlan: Bool, error: String)],
+                             dayTime: TimeOfDay, now: Date, plan: (NewItem) -> [PlannedReminder]) throws -> ImportOutcome {
+        try pool.write { db in
+            var out = ImportOutcome()
+            for p in plans {
+                try PlanRecord(key: p.key, name: p.name, agency: p.agency, period: p.period).save(db)
+                out.plans += 1
+            }
+            for ref in references {
+                let known = ref.isPlan
+                    ? try PlanRecord.filter(Column("key") == ref.key).fetchCount(db) > 0
+                    : try ItemRecord.filter(Column("key") == ref.key && Column("kind") == "meeting").fetchCount(db) > 0
+                if !known { throw StoreError.unknownReference(ref.error) }
+            }
+            for item in items {
+                if var existing = try ItemRecord.filter(Column("key") == item.key).fetchOne(db) {
+                    let old = try existing.domain()
+                    if old.fields == item { out.unchanged.append(item.key); continue }
+                    let timingChanged = old.fields.when != item.when || old.fields.timeZone != item.timeZone
+                        || old.fields.rule != item.rule || old.fields.leads != item.leads || old.fields.kind != item.kind
+                    existing.setFields(item, instant: item.instant(dayTime: dayTime))
+                    try existing.update(db)
+                    if timingChanged && old.state == .open {
+                        out.cancelledOccurrences += try cancelPending(itemID: old.id, now: now, db)
+                        out.newOccurrences += try insertOccurrences(plan(item), itemID: old.id, now: now, db)
+                    }
+                    out.updated.append(item.key)
+                } else {
+                    let stored = try insert(item, dayTime: dayTime, now: now, db)
+                    out.newOccurrences += try insertOccurrences(plan(item), itemID: stored.id, now: now, db)
+                    out.added.append(item.key)
+                }
+            }
+            return out
+        }
+    }
+
+    /// Moves an item out of `open` (submitted, held, cancelled) and cancels its pending
+    /// reminders, returning their ids for the timer core to drop.
+    public func setState(key: String, to state: ItemState, by who: String, now: Date) throws -> (Item, cancelled: [Int64]) {
+        try pool.write { db in
+            guard var record = try ItemRecord.filter(Column("key") == key).fetchOne(db) else { throw StoreError.noSuchItem(key) }
+            let item = try record.domain()
+            guard item.state == .open else { throw StoreError.notOpen(key: key, state: item.state) }
+            record.state = state.rawValue
+            record.state_changed_ms = Millis.from(now)
+            record.state_changed_by = who
+            try record.update(db)
+            let cancelled = try cancelPending(itemID: item.id, now: now, db)
+            return (try record.domain(), cancelled)
+        }
+    }
+
+    private func cancelPending(itemID: Int64, now: Date, _ db: Database) throws -> [Int64] {
+        let ids = try Int64.fetchAll(db, sql: "SELECT id FROM occurrence WHERE item_id = ? AND state = 'pending'", arguments: [itemID])
+        try db.execute(sql: "UPDATE occurrence SET state = 'cancelled', updated_ms = ? WHERE item_id = ? AND state = 'pending'",
+                       arguments: [Millis.from(now), itemID])
+        return ids
     }
 
     public func item(id: Int64) throws -> Item? {
         try pool.read { db in try ItemRecord.fetchOne(db, key: id)?.domain() }
+    }
+
+    public func item(key: String) throws -> Item? {
+        try pool.read { db in try ItemRecord.filter(Column("key") == key).fetchOne(db)?.domain() }
     }
 
     /// Every item in order of its instant, with its occurrences.
@@ -61,6 +156,12 @@ public final class Store: Sendable {
                 let item = try rec.domain()
                 return (item, try (byItem[item.id] ?? []).map { try $0.domain() })
             }
+        }
+    }
+
+    public func plans() throws -> [Plan] {
+        try pool.read { db in
+            try PlanRecord.order(Column("key")).fetchAll(db).map { Plan(key: $0.key, name: $0.name, agency: $0.agency, period: $0.period) }
         }
     }
 
@@ -77,29 +178,36 @@ public final class Store: Sendable {
     }
 
     /// Moves occurrences to `firing` and counts the attempt, before any channel sees them.
-    public func markFiring(_ ids: [Int64], now: Date) throws {
-        try transition(ids, to: .firing, countAttempt: true, now: now)
+    /// Only pending (or re-sent firing) rows move: a reminder cancelled meanwhile is not sent.
+    /// - Returns: the ids that did move.
+    @discardableResult
+    public func markFiring(_ ids: [Int64], now: Date) throws -> [Int64] {
+        guard !ids.isEmpty else { return [] }
+        return try pool.write { db in
+            let stmt = try db.cachedStatement(sql: """
+                UPDATE occurrence SET state = 'firing', updated_ms = ?, attempts = attempts + 1
+                WHERE id = ? AND state IN ('pending', 'firing')
+                """)
+            var moved: [Int64] = []
+            for id in ids {
+                try stmt.execute(arguments: [Millis.from(now), id])
+                if db.changesCount > 0 { moved.append(id) }
+            }
+            return moved
+        }
     }
 
     public func markDelivered(_ ids: [Int64], now: Date) throws {
-        try transition(ids, to: .delivered, countAttempt: false, now: now)
-    }
-
-    func transition(_ ids: [Int64], to state: OccurrenceState, countAttempt: Bool, now: Date) throws {
         guard !ids.isEmpty else { return }
         try pool.write { db in
-            let stmt = try db.cachedStatement(sql: """
-                UPDATE occurrence SET state = ?, updated_ms = ?, attempts = attempts + ? WHERE id = ?
-                """)
-            for id in ids {
-                try stmt.execute(arguments: [state.rawValue, Millis.from(now), countAttempt ? 1 : 0, id])
-            }
+            let stmt = try db.cachedStatement(sql: "UPDATE occurrence SET state = 'delivered', updated_ms = ? WHERE id = ?")
+            for id in ids { try stmt.execute(arguments: [Millis.from(now), id]) }
         }
     }
 
     public func occurrences(ofItem itemID: Int64) throws -> [Occurrence] {
         try pool.read { db in
-            try OccurrenceRecord.filter(Column("item_id") == itemID).order(Column("fire_at_ms")).fetchAll(db).map { try $0.domain() }
+            try OccurrenceRecord.filter(Column("item_id") == itemID).order(Column("fire_at_ms"), Column("id")).fetchAll(db).map { try $0.domain() }
         }
     }
 
@@ -118,6 +226,24 @@ public final class Store: Sendable {
         try pool.read { db in try ItemRecord.fetchCount(db) }
     }
 
+    /// Holiday years imported at run time (they take precedence over the files).
+    public func holidayYears() throws -> [HolidayYear] {
+        try pool.read { db in
+            try String.fetchAll(db, sql: "SELECT data FROM holiday_year ORDER BY year").map {
+                do { return try JSONDecoder().decode(HolidayYear.self, from: Data($0.utf8)) }
+                catch { throw StoreError.corrupt("a holiday year does not decode: \(error)") }
+            }
+        }
+    }
+
+    public func saveHolidayYear(_ year: HolidayYear, now: Date) throws {
+        let data = String(decoding: try JSONEncoder().encode(year), as: UTF8.self)
+        try pool.write { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO holiday_year (year, data, imported_ms) VALUES (?, ?, ?)",
+                           arguments: [year.year, data, Millis.from(now)])
+        }
+    }
+
     /// A cheap read that proves the file is still there and readable; the watchdog asks it.
     public func checkHealth() throws {
         _ = try pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
@@ -127,21 +253,7 @@ public final class Store: Sendable {
     public func appliedMigrations() throws -> [String] {
         try pool.read { db in try Schema.migrator.appliedMigrations(db) }
     }
-}
 
-public enum StoreError: Error, CustomStringConvertible {
-    case cannotOpen(path: String, reason: String)
-    case corrupt(String)
-
-    public var description: String {
-        switch self {
-        case .cannotOpen(let path, let reason): "cannot open the store \(path): \(reason)"
-        case .corrupt(let what): "the store holds a value this version cannot read: \(what)"
-        }
-    }
-}
-
-extension Store {
     /// The item and occurrence for each id, in the order of `ids`; unknown ids are skipped.
     public func reminders(forOccurrences ids: [Int64]) throws -> [(item: Item, occurrence: Occurrence)] {
         try pool.read { db in
@@ -153,6 +265,26 @@ extension Store {
                 guard let rec = byID[id], let item = itemsByID[rec.item_id] else { return nil }
                 return (item, try rec.domain())
             }
+        }
+    }
+}
+
+public enum StoreError: Error, CustomStringConvertible, Equatable {
+    case cannotOpen(path: String, reason: String)
+    case corrupt(String)
+    case duplicateKey(String)
+    case noSuchItem(String)
+    case notOpen(key: String, state: ItemState)
+    case unknownReference(String)
+
+    public var description: String {
+        switch self {
+        case .cannotOpen(let path, let reason): "cannot open the store \(path): \(reason)"
+        case .corrupt(let what): "the store holds a value this version cannot read: \(what)"
+        case .duplicateKey(let key): "an item with key '\(key)' exists already"
+        case .noSuchItem(let key): "no item has key '\(key)'"
+        case .notOpen(let key, let state): "item '\(key)' is \(state.rawValue) already"
+        case .unknownReference(let message): message
         }
     }
 }

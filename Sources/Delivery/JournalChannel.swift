@@ -18,16 +18,22 @@ public struct JournalChannel: Channel {
     }
 
     public func deliver(_ reminder: Reminder) throws {
-        let zone = TimeZone(identifier: reminder.item.timeZone) ?? TimeZone(secondsFromGMT: 0)!
-        let due = DateOutput.iso8601(reminder.item.at, timeZone: zone)
+        let item = reminder.item
+        let due = switch item.fields.when {
+        case .instant(let date): DateOutput.iso8601(date, timeZone: item.zone)
+        case .day(let day): day.description
+        }
         logger.notice(
-            "reminder: \(reminder.item.kind.rawValue) '\(reminder.item.title)' at \(due)",
+            "reminder: \(item.kind.rawValue) '\(item.title)' at \(due)",
             metadata: [
                 "message_id": "\(Self.reminderMessageID)",
-                "item_id": "\(reminder.item.id)",
+                "item_id": "\(item.id)",
+                "item_key": "\(item.key)",
                 "occurrence_id": "\(reminder.occurrence.id)",
-                "kind": "\(reminder.item.kind.rawValue)",
+                "kind": "\(item.kind.rawValue)",
                 "due": "\(due)",
+                "lead": "\(reminder.occurrence.label)",
+                "organisation": "\(item.fields.organisation)",
                 "idempotency_key": "\(reminder.idempotencyKey(channel: name))",
             ]
         )

@@ -172,8 +172,9 @@ public final class TimerCore: @unchecked Sendable {
     private func deliver(_ ids: [Int64], now: Date) {
         let reminders: [Reminder]
         do {
-            try store.markFiring(ids, now: now)
-            reminders = try store.reminders(forOccurrences: ids).map { Reminder(item: $0.item, occurrence: $0.occurrence) }
+            // Only rows still pending move to firing: one cancelled meanwhile is not sent.
+            let moved = try store.markFiring(ids, now: now)
+            reminders = try store.reminders(forOccurrences: moved).map { Reminder(item: $0.item, occurrence: $0.occurrence) }
         } catch {
             // Nothing was sent. Keep the work and try again shortly; the store is the truth.
             logger.error("cannot record reminders as firing, retrying in 1 s: \(error)")

@@ -10,7 +10,8 @@ struct Deadlinectl: ParsableCommand {
         commandName: "deadlinectl",
         abstract: "Ask and tell deadlined, over its control socket.",
         version: "0.1.0",
-        subcommands: [Status.self, Add.self, List.self]
+        subcommands: [Status.self, Add.self, List.self, Submit.self, Held.self, Cancel.self, Import.self,
+                      Simulate.self, CalendarCommand.self, Holidays.self]
     )
 }
 
@@ -44,8 +45,14 @@ struct ConnectionOptions: ParsableArguments {
         }
     }
 
-    func decode<T: Decodable>(_ value: JSONValue, as: T.Type) throws -> T {
-        try JSONDecoder().decode(T.self, from: JSONEncoder().encode(value))
+    /// Calls, then prints JSON (with `--json`) or decodes the reply for the caller to print.
+    func call<R: Decodable>(_ method: String, _ parameters: some Encodable, as: R.Type) throws -> R? {
+        let reply = try call(method, parameters)
+        if json {
+            try printJSON(reply)
+            return nil
+        }
+        return try JSONDecoder().decode(R.self, from: JSONEncoder().encode(reply))
     }
 
     func printJSON(_ value: JSONValue) throws {
@@ -55,111 +62,55 @@ struct ConnectionOptions: ParsableArguments {
     }
 
     static func explain(_ error: VarlinkError) -> String {
-        switch error.name {
-        case ControlAPI.interfaceName + ".InvalidDate":
-            let input = error.parameters["input"]?.stringValue ?? ""
-            let reason = error.parameters["reason"]?.stringValue ?? ""
+        let p = error.parameters
+        func s(_ key: String) -> String { p[key]?.stringValue ?? "" }
+        switch error.name.replacingOccurrences(of: ControlAPI.interfaceName + ".", with: "") {
+        case "InvalidDate":
             var accepted: [String] = []
-            if case .array(let a)? = error.parameters["accepted"] { accepted = a.compactMap(\.stringValue) }
-            return "cannot read '\(input)' as a date and time: \(reason)\naccepted forms:\n" + accepted.map { "  " + $0 }.joined(separator: "\n")
-        case "org.varlink.service.InvalidParameter":
-            return "invalid value for '\(error.parameters["parameter"]?.stringValue ?? "?")'"
-        default:
-            return error.description
+            if case .array(let a)? = p["accepted"] { accepted = a.compactMap(\.stringValue) }
+            return "cannot read '\(s("input"))' as a date: \(s("reason"))\naccepted forms:\n" + accepted.map { "  " + $0 }.joined(separator: "\n")
+        case "InvalidLead": return "'\(s("lead"))' is not a lead time; accepted: \(s("accepted"))"
+        case "NoSuchItem": return "no item has key '\(s("key"))'"
+        case "NotOpen": return "item '\(s("key"))' is \(s("state")) already"
+        case "DuplicateKey": return "an item with key '\(s("key"))' exists already"
+        case "InvalidFile": return "\(s("location")): \(s("message"))"
+        case "NoHolidayData":
+            if case .int(let y)? = p["year"] { return "no holiday data for \(y)" }
+            return "no holiday data"
+        case "org.varlink.service.InvalidParameter": return "invalid value for '\(s("parameter"))'"
+        default: return error.description
         }
     }
 }
+
+/// `--lang` and `--thai-digits`, for commands that print dates.
+struct LanguageOptions: ParsableArguments {
+    @Option(name: .long, help: "th or en (default: the daemon's language).")
+    var lang: Language?
+
+    @Flag(name: .long, help: "Write Thai dates with Thai digits (๑๖ พฤษภาคม ๒๕๖๐).")
+    var thaiDigits = false
+
+    func resolve(_ connection: ConnectionOptions) throws -> Language {
+        if let lang { return lang }
+        let status = try JSONDecoder().decode(ControlAPI.StatusReply.self,
+                                              from: JSONEncoder().encode(connection.call("Status", ControlAPI.NoParameters())))
+        return Language(rawValue: status.language) ?? .thai
+    }
+}
+
+extension Language: ExpressibleByArgument {}
 
 struct CLIError: Error, CustomStringConvertible {
     let message: String
     var description: String { message }
 }
 
-struct Status: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Show the daemon's health and workload.")
-    @OptionGroup var connection: ConnectionOptions
-
-    func run() throws {
-        let reply = try connection.call("Status", ControlAPI.NoParameters())
-        if connection.json { return try connection.printJSON(reply) }
-        let s = try connection.decode(reply, as: ControlAPI.StatusReply.self)
-        print("deadlined \(s.version), up \(s.uptimeSeconds) s")
-        print("store:     \(s.store)")
-        print("items:     \(s.items)")
-        print("reminders: \(s.pending) pending, \(s.firing) firing, \(s.delivered) delivered")
-        print("next:      \(s.nextReminder ?? "none")")
-        print("watchdog:  " + (s.watchdogUsec > 0 ? "\(s.watchdogUsec / 1000) ms" : "off"))
-    }
-}
-
-struct Add: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Add a meeting or a deadline.",
-        subcommands: [AddMeeting.self, AddDeadline.self]
-    )
-}
-
-/// What `add meeting` and `add deadline` share.
-struct ItemOptions: ParsableArguments {
-    @Argument(help: "What it is called, as people say it.")
-    var title: String
-
-    @Option(name: .long, help: "IANA time zone for a time without an offset (default: the daemon's).")
-    var timeZone: String?
-
-    @Option(name: .long, help: "Where it happens.")
-    var location: String?
-
-    @Option(name: .long, help: "Anything else to remember.")
-    var notes: String?
-
-    func add(kind: ItemKind, when: String, connection: ConnectionOptions) throws {
-        let parameters = ControlAPI.AddItemParameters(kind: kind, title: title, at: when, timeZone: timeZone,
-                                                      location: location, notes: notes)
-        let reply = try connection.call("AddItem", parameters)
-        if connection.json { return try connection.printJSON(reply) }
-        let item = try connection.decode(reply, as: ControlAPI.AddItemReply.self).item
-        print("added \(item.kind.rawValue) \(item.id): \(item.title) at \(item.at)")
-    }
-}
-
-struct AddMeeting: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "meeting", abstract: "Add a meeting.")
-    @OptionGroup var item: ItemOptions
-    @Option(name: .long, help: "When it starts, e.g. 2017-05-16T14:00+07:00.")
-    var at: String
-    @OptionGroup var connection: ConnectionOptions
-
-    func run() throws { try item.add(kind: .meeting, when: at, connection: connection) }
-}
-
-struct AddDeadline: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "deadline", abstract: "Add a submission due date.")
-    @OptionGroup var item: ItemOptions
-    @Option(name: .long, help: "When it is due, e.g. 2017-05-24T16:30+07:00.")
-    var due: String
-    @OptionGroup var connection: ConnectionOptions
-
-    func run() throws { try item.add(kind: .deadline, when: due, connection: connection) }
-}
-
-struct List: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List items, soonest first, with their reminders.")
-    @OptionGroup var connection: ConnectionOptions
-
-    func run() throws {
-        let reply = try connection.call("ListItems", ControlAPI.NoParameters())
-        if connection.json { return try connection.printJSON(reply) }
-        let items = try connection.decode(reply, as: ControlAPI.ListItemsReply.self).items
-        if items.isEmpty { return print("no items") }
-        let rows = items.map { item -> [String] in
-            let states = item.reminders.map(\.state)
-            let reminder = states.isEmpty ? "-" : Dictionary(grouping: states, by: { $0 }).sorted { $0.key < $1.key }
-                .map { "\($0.value.count) \($0.key)" }.joined(separator: ", ")
-            return [String(item.id), item.kind.rawValue, item.at, item.title, reminder]
-        }
-        printTable(header: ["ID", "KIND", "WHEN", "TITLE", "REMINDERS"], rows: rows)
-    }
+/// An instant or day from the wire (`2017-05-16T14:00:00+07:00` or `2017-05-24`) as people read it.
+func readable(_ wire: String, zone: String, language: Language, thaiDigits: Bool) -> String {
+    let tz = TimeZone(identifier: zone) ?? TimeZone(secondsFromGMT: 0)!
+    guard let when = try? DateInput.parse(wire, timeZone: tz) else { return wire }
+    return DateText.when(when, zone: tz, language: language, thaiDigits: thaiDigits)
 }
 
 /// Columns padded to their widest cell, counting grapheme clusters: a Thai consonant with its
@@ -173,4 +124,9 @@ func printTable(header: [String], rows: [[String]]) {
         }
         print(cells.joined(separator: "  "))
     }
+}
+
+func readFile(_ path: String) throws -> String {
+    guard let data = FileManager.default.contents(atPath: path) else { throw CLIError(message: "cannot read \(path)") }
+    return String(decoding: data, as: UTF8.self)
 }

@@ -6,18 +6,28 @@ import Testing
 /// A handler with canned answers, to test the protocol layer alone.
 struct CannedHandler: ControlHandler {
     func status() async throws -> ControlAPI.StatusReply {
-        ControlAPI.StatusReply(version: "9.9", uptimeSeconds: 1, store: "/s", items: 0, pending: 2, firing: 0,
-                               delivered: 1, nextReminder: nil, watchdogUsec: 0)
+        ControlAPI.StatusReply(version: "9.9", uptimeSeconds: 1, store: "/s", language: "th", timeZone: "Asia/Bangkok", items: 0,
+                               pending: 2, firing: 0, delivered: 1, cancelled: 0, nextReminder: nil, watchdogUsec: 0)
     }
-    func addItem(_ p: ControlAPI.AddItemParameters) async throws -> ControlAPI.AddItemReply {
+    func addItem(_ p: ControlAPI.AddItemParameters) async throws -> ControlAPI.ItemReply {
         guard p.at.hasPrefix("2017") else {
             throw ControlAPI.invalidDate(DateInputError(input: p.at, reason: "no", accepted: ["x"]))
         }
         if p.title == "boom" { struct Boom: Error {}; throw Boom() }
-        let item = Item(id: 7, kind: p.kind, title: p.title, at: Date(timeIntervalSince1970: 0), timeZone: "UTC")
-        return ControlAPI.AddItemReply(item: ControlAPI.Item(item, occurrences: []))
+        let item = Item(id: 7, fields: NewItem(kind: p.kind, key: "m7", title: p.title, when: .instant(Date(timeIntervalSince1970: 0)), timeZone: "UTC"))
+        return ControlAPI.ItemReply(item: ControlAPI.Item(item, occurrences: [], today: LocalDate(year: 1970, month: 1, day: 1)!,
+                                                          calendar: WorkingCalendar()))
     }
     func listItems() async throws -> ControlAPI.ListItemsReply { ControlAPI.ListItemsReply(items: []) }
+    func acknowledge(_ p: ControlAPI.AcknowledgeParameters) async throws -> ControlAPI.ItemReply { throw ControlAPI.noSuchItem(p.key) }
+    func importAgenda(_ p: ControlAPI.FileParameters) async throws -> ControlAPI.ImportReply {
+        ControlAPI.ImportReply(added: [], updated: [], unchanged: [], plans: 0)
+    }
+    func simulate(_ p: ControlAPI.SimulateParameters) async throws -> ControlAPI.SimulateReply { ControlAPI.SimulateReply(reminders: []) }
+    func listHolidays(_ p: ControlAPI.YearParameters) async throws -> ControlAPI.HolidaysReply { throw ControlAPI.noHolidayData(p.year) }
+    func importHolidays(_ p: ControlAPI.FileParameters) async throws -> ControlAPI.ImportHolidaysReply {
+        ControlAPI.ImportHolidaysReply(year: 0, holidays: 0)
+    }
 }
 
 func json(_ data: Data) throws -> [String: Any] {

@@ -5,7 +5,7 @@ import Testing
 @Suite("Item validation")
 struct ItemValidationTests {
     func item(title: String = "ประชุมคณะทำงาน", zone: String = "Asia/Bangkok") -> NewItem {
-        NewItem(kind: .meeting, title: title, at: Date(timeIntervalSince1970: 0), timeZone: zone)
+        NewItem(kind: .meeting, title: title, when: .instant(Date(timeIntervalSince1970: 0)), timeZone: zone)
     }
 
     @Test func acceptsAThaiTitle() throws {
@@ -20,6 +20,20 @@ struct ItemValidationTests {
         #expect(throws: ItemValidationError.titleTooLong(limit: NewItem.maxTitleLength)) {
             try item(title: String(repeating: "ก", count: NewItem.maxTitleLength + 1)).validate()
         }
+    }
+
+    @Test func keys() throws {
+        for good in ["wg-2560-1", "submit.nacc", "nacc-2561@อบต._ท่าพระ", "m12"] { #expect(NewItem.isValidKey(good), "\(good)") }
+        for bad in ["", "a b", "-x", "x/y", String(repeating: "k", count: 65)] { #expect(!NewItem.isValidKey(bad), "\(bad)") }
+        var item = item()
+        item.key = "a b"
+        #expect(throws: ItemValidationError.badKey("a b")) { try item.validate() }
+    }
+
+    @Test func meetingFieldsOnADeadline() {
+        var d = NewItem(kind: .deadline, title: "ส่งแผน", when: .day(LocalDate(year: 2017, month: 5, day: 24)!), timeZone: "Asia/Bangkok")
+        d.chair = "ประธาน"
+        #expect(throws: ItemValidationError.meetingFieldOnDeadline) { try d.validate() }
     }
 
     @Test func refusesUnknownZone() {

@@ -17,9 +17,17 @@ final class TemporaryDirectory {
 @Suite("SQLite store")
 struct StoreTests {
     let t0 = Date(timeIntervalSince1970: 1_494_918_000)
+    static let migrations = ["v1: items and reminder occurrences", "v2: keys, plans, meeting and deadline fields, item state, holidays"]
 
-    func meeting(_ title: String = "ประชุมคณะทำงานจัดทำแผน", at: Date) -> NewItem {
-        NewItem(kind: .meeting, title: title, at: at, timeZone: "Asia/Bangkok", location: "ห้องประชุมสีโห", notes: "นำแผนส่ง ป.ป.ช.")
+    let nine = TimeOfDay(hour: 9, minute: 0)!
+
+    func meeting(_ title: String = "ประชุมคณะทำงานจัดทำแผน", key: String = "", at: Date) -> NewItem {
+        NewItem(kind: .meeting, key: key, title: title, when: .instant(at), timeZone: "Asia/Bangkok", location: "ห้องประชุมสีโห",
+                notes: "นำแผนส่ง ป.ป.ช.", attendees: ["ปลัดเทศบาล", "รองปลัดเทศบาล"], tags: ["แผน"])
+    }
+
+    func reminders(_ instants: [Date]) -> [PlannedReminder] {
+        instants.enumerated().map { PlannedReminder(fireAt: $0.element, purpose: .lead("r\($0.offset)")) }
     }
 
     @Test("migrates a fresh file, writes, closes, reopens and reads the same")
@@ -29,16 +37,19 @@ struct StoreTests {
         let added: Item
         do {
             let store = try Store(path: path)
-            #expect(try store.appliedMigrations() == ["v1: items and reminder occurrences"])
-            (added, _) = try store.add(meeting(at: t0), reminders: [t0.addingTimeInterval(-3600), t0], now: t0.addingTimeInterval(-86400))
+            #expect(try store.appliedMigrations() == Self.migrations)
+            (added, _) = try store.add(meeting(at: t0), reminders: reminders([t0.addingTimeInterval(-3600), t0]), dayTime: nine, now: t0.addingTimeInterval(-86400))
         }
         #expect(FileManager.default.fileExists(atPath: path))
         let reopened = try Store(path: path)
-        #expect(try reopened.appliedMigrations() == ["v1: items and reminder occurrences"])
+        #expect(try reopened.appliedMigrations() == Self.migrations)
         let items = try reopened.listItems()
         #expect(items.count == 1)
         #expect(items[0].0 == added)
         #expect(items[0].0.title == "ประชุมคณะทำงานจัดทำแผน")
+        #expect(items[0].0.fields.attendees == ["ปลัดเทศบาล", "รองปลัดเทศบาล"])
+        #expect(items[0].0.key == "m\(added.id)")
+        #expect(items[0].1.map(\.label) == ["r0", "r1"])
         #expect(items[0].1.map(\.fireAt) == [t0.addingTimeInterval(-3600), t0])
         #expect(items[0].1.allSatisfy { $0.state == .pending && $0.attempts == 0 })
     }
@@ -59,7 +70,7 @@ struct StoreTests {
         let dir = try TemporaryDirectory()
         let path = dir.path + "/s.sqlite"
         let store = try Store(path: path)
-        let (_, occ) = try store.add(meeting(at: t0), reminders: [t0, t0.addingTimeInterval(60)], now: t0)
+        let (_, occ) = try store.add(meeting(at: t0), reminders: reminders([t0, t0.addingTimeInterval(60)]), dayTime: nine, now: t0)
         try store.markFiring([occ[0].id], now: t0)
         #expect(try store.unfinishedOccurrences().map(\.state) == [.firing, .pending])
         try store.markDelivered([occ[0].id], now: t0)
@@ -75,8 +86,8 @@ struct StoreTests {
     func reminderJoin() throws {
         let dir = try TemporaryDirectory()
         let store = try Store(path: dir.path + "/s.sqlite")
-        let (a, oa) = try store.add(meeting("A", at: t0), reminders: [t0], now: t0)
-        let (b, ob) = try store.add(meeting("B", at: t0), reminders: [t0], now: t0)
+        let (a, oa) = try store.add(meeting("A", at: t0), reminders: reminders([t0]), dayTime: nine, now: t0)
+        let (b, ob) = try store.add(meeting("B", at: t0), reminders: reminders([t0]), dayTime: nine, now: t0)
         let joined = try store.reminders(forOccurrences: [ob[0].id, 999, oa[0].id])
         #expect(joined.map(\.item.id) == [b.id, a.id])
         #expect(joined.map(\.occurrence.id) == [ob[0].id, oa[0].id])

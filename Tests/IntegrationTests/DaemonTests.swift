@@ -35,16 +35,20 @@ struct DaemonTests {
         // A meeting 2 s ahead fires within 50 ms of its time, and not before.
         let target = Date().addingTimeInterval(2)
         let at = DateOutput.iso8601(target, timeZone: TimeZone(identifier: "Asia/Bangkok")!)
+        // --remind 0: one reminder, at the meeting's own time (the rule's leads are all past).
         let add = try deadlinectl(["add", "meeting", "ประชุมคณะทำงาน ครั้งที่ 2", "--at", at, "--location", "ห้องประชุมสีโห",
-                                   "--socket", box.socket])
+                                   "--remind", "0", "--socket", box.socket])
         #expect(add.status == 0, "\(add.err)")
-        #expect(add.out.contains("added meeting"))
+        #expect(add.out.contains("added meeting m1"))
+        #expect(add.out.components(separatedBy: "reminder ").count == 2, "one reminder: \(add.out)")
         let fired = try #require(daemon.waitForLine(containing: "reminder: meeting 'ประชุมคณะทำงาน ครั้งที่ 2'", timeout: 10))
         let lateness = fired.0.timeIntervalSince(target)
         print("integration: reminder lateness \(String(format: "%.2f", lateness * 1000)) ms")
         #expect(lateness >= -0.002, "fired \(lateness) s early")
         #expect(lateness < 0.050, "fired \(lateness * 1000) ms late")
         #expect(fired.1.contains("item_id=1"))
+        #expect(fired.1.contains("item_key=m1"))
+        #expect(fired.1.contains("lead=0"))
         #expect(fired.1.contains("idempotency_key=deadlined-1-journal"))
 
         // STATUS= follows the work: after the add, one pending and its instant.
@@ -140,7 +144,7 @@ struct DaemonTests {
         #expect(empty.status != 0)
         #expect(empty.err.contains("invalid value for 'title'"))
         let list = try deadlinectl(["list", "--socket", box.socket])
-        #expect(list.out.contains("no items"))
+        #expect(list.out.contains("no open items"))
         daemon.signal(SIGTERM)
         #expect(daemon.waitForExit() == 0)
 

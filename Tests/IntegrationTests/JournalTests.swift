@@ -37,7 +37,8 @@ struct JournalTests {
                      "no 'ready' entry in the journal; stderr: \(daemon.stderrLines.map(\.1))")
 
         let at = DateOutput.iso8601(Date().addingTimeInterval(0.5), timeZone: TimeZone(identifier: "Asia/Bangkok")!)
-        let add = try deadlinectl(["add", "deadline", "ส่งแผน ป.ป.ช.\nบรรทัดที่สอง", "--due", at, "--socket", box.socket])
+        let add = try deadlinectl(["add", "deadline", "ส่งแผน ป.ป.ช.\nบรรทัดที่สอง", "--due", at, "--remind", "0", "--key", "nacc-1",
+                                   "--socket", box.socket])
         #expect(add.status == 0, "\(add.err)")
 
         let end = Date().addingTimeInterval(10)
@@ -51,6 +52,8 @@ struct JournalTests {
         #expect(fields["SYSLOG_IDENTIFIER"] == "deadlined")
         #expect(fields["ITEM_ID"] == "1")
         #expect(fields["OCCURRENCE_ID"] == "1")
+        #expect(fields["ITEM_KEY"] == "nacc-1")
+        #expect(fields["LEAD"] == "0")
         #expect(fields["KIND"] == "deadline")
         #expect(fields["DUE"] == at)
         #expect(fields["IDEMPOTENCY_KEY"] == "deadlined-1-journal")

@@ -8,6 +8,8 @@ import Scheduler
 import Synchronization
 import Testing
 
+let nineOClock = TimeOfDay(hour: 9, minute: 0)!
+
 /// A clock the test moves by hand.
 final class ManualClock: WallClock {
     private let current: Mutex<Date>
@@ -66,8 +68,8 @@ struct Harness {
     @discardableResult
     func add(_ title: String, at offset: TimeInterval) throws -> Occurrence {
         let at = Harness.t0.addingTimeInterval(offset)
-        let item = NewItem(kind: .meeting, title: title, at: at, timeZone: "Asia/Bangkok")
-        let (_, occ) = try store.add(item, reminders: [at], now: clock.now())
+        let item = NewItem(kind: .meeting, title: title, when: .instant(at), timeZone: "Asia/Bangkok")
+        let (_, occ) = try store.add(item, reminders: [PlannedReminder(fireAt: at, purpose: .lead("0"))], dayTime: nineOClock, now: clock.now())
         core.schedule(occ)
         return occ[0]
     }
@@ -210,7 +212,8 @@ struct TimerCoreTests {
                              logger: Logger(label: "test"))
         _ = try core.start()
         let due = Date().addingTimeInterval(0.3)
-        let (_, occ) = try store.add(NewItem(kind: .deadline, title: "d", at: due, timeZone: "UTC"), reminders: [due], now: Date())
+        let (_, occ) = try store.add(NewItem(kind: .deadline, title: "d", when: .instant(due), timeZone: "UTC"),
+                                     reminders: [PlannedReminder(fireAt: due, purpose: .lead("0"))], dayTime: nineOClock, now: Date())
         core.schedule(occ)
         for _ in 0..<40 where stamps.withLock({ $0.isEmpty }) { try await Task.sleep(for: .milliseconds(25)) }
         let fired = try #require(stamps.withLock { $0.first })

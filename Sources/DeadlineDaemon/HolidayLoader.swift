@@ -1,0 +1,42 @@
+import Agenda
+import DeadlineCore
+import DeadlineStore
+import Foundation
+
+/// Builds the working calendar: every `*.yaml` in the holidays folder, then the years imported
+/// at run time (kept in the store), which replace the files' years.
+enum HolidayLoader {
+    /// The holidays folder: the config's, else the first of these that exists: the config
+    /// directory's `holidays/`, the installed share folder beside the binary, the system
+    /// share folders, and `Config/holidays` of a checkout (for `make run`).
+    static func folder(configured: String?, configurationDirectory: String) -> String? {
+        if let configured { return configured }
+        let exe = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        let candidates = [
+            configurationDirectory + "/holidays",
+            exe.deletingLastPathComponent().appendingPathComponent("share/deadlined/holidays").path,
+            "/usr/local/share/deadlined/holidays",
+            "/usr/share/deadlined/holidays",
+            FileManager.default.currentDirectoryPath + "/Config/holidays",
+        ]
+        return candidates.first { FileManager.default.fileExists(atPath: $0) }
+    }
+
+    static func load(folder: String?, store: Store) throws -> WorkingCalendar {
+        var calendar = WorkingCalendar()
+        if let folder {
+            let files: [String]
+            do { files = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".yaml") }.sorted() }
+            catch { throw AgendaError(location: folder, message: "cannot read the holidays folder: \(error.localizedDescription)") }
+            for name in files {
+                let path = folder + "/" + name
+                guard let data = FileManager.default.contents(atPath: path) else {
+                    throw AgendaError(location: path, message: "cannot read the file")
+                }
+                calendar.replace(try HolidayFile.read(yaml: String(decoding: data, as: UTF8.self), file: path))
+            }
+        }
+        for year in try store.holidayYears() { calendar.replace(year) }
+        return calendar
+    }
+}

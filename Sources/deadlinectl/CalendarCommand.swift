@@ -1,0 +1,74 @@
+import ArgumentParser
+import Control
+import DeadlineCore
+import Foundation
+
+/// A month grid in the terminal: meetings, deadlines, holidays and today marked.
+struct CalendarCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "calendar", abstract: "Draw a month with its meetings, deadlines and holidays.")
+    @Option(name: .long, help: "Month, 1–12 (default: this month).") var month: Int?
+    @Option(name: .long, help: "Year, Buddhist Era (2560) or Gregorian (2017) (default: this year).") var year: Int?
+    @OptionGroup var language: LanguageOptions
+    @OptionGroup var connection: ConnectionOptions
+
+    func validate() throws {
+        if let month, !(1...12).contains(month) { throw ValidationError("--month is 1 to 12") }
+    }
+
+    func run() throws {
+        let status = try JSONDecoder().decode(ControlAPI.StatusReply.self, from: JSONEncoder().encode(connection.call("Status", ControlAPI.NoParameters())))
+        let zone = TimeZone(identifier: status.timeZone) ?? TimeZone(secondsFromGMT: 0)!
+        let today = LocalDate(Date(), in: zone)
+        let y = year.map { $0 >= 2400 ? $0 - 543 : $0 } ?? today.year
+        let m = month ?? today.month
+        let lang = try language.resolve(connection)
+        let items = try JSONDecoder().decode(ControlAPI.ListItemsReply.self,
+                                             from: JSONEncoder().encode(connection.call("ListItems", ControlAPI.NoParameters()))).items
+        var holidays: [LocalDate: String] = [:]
+        if let h = try? JSONDecoder().decode(ControlAPI.HolidaysReply.self, from: JSONEncoder().encode(
+            connection.call("ListHolidays", ControlAPI.YearParameters(year: y + 543)))) {
+            for day in h.holidays { if let d = LocalDate(iso: day.date) { holidays[d] = lang == .english ? (day.english ?? day.name) : day.name } }
+        }
+        var marks: [LocalDate: [ControlAPI.Item]] = [:]
+        for item in items where item.state == .open {
+            let tz = TimeZone(identifier: item.timeZone) ?? zone
+            if let when = try? DateInput.parse(item.at, timeZone: tz) { marks[when.localDate(in: tz), default: []].append(item) }
+        }
+        print(Self.grid(year: y, month: m, today: today, marks: marks.mapValues { $0.map(\.kind) }, holidays: Set(holidays.keys),
+                        language: lang, thaiDigits: language.thaiDigits))
+        // The month's entries under the grid.
+        let first = LocalDate(year: y, month: m, day: 1)!
+        let days = (0..<LocalDate.daysIn(month: m, year: y)).map { first.adding(days: $0) }
+        for d in days {
+            for h in holidays[d].map({ [$0] }) ?? [] { print("  \(DateText.shortDay(d, language: lang))  h  \(h)") }
+            for item in marks[d] ?? [] { print("  \(DateText.shortDay(d, language: lang))  \(item.kind == .meeting ? "m" : "d")  \(item.key)  \(item.title)") }
+        }
+    }
+
+    /// The grid alone: pure, so a test can check it.
+    static func grid(year: Int, month: Int, today: LocalDate, marks: [LocalDate: [ItemKind]], holidays: Set<LocalDate>,
+                     language: Language, thaiDigits: Bool) -> String {
+        let first = LocalDate(year: year, month: month, day: 1)!
+        let title = language == .thai
+            ? "\(ThaiCalendar.months[month - 1].full) \(year + 543)"
+            : "\(ThaiCalendar.englishMonths[month - 1]) \(year)"
+        let heads = language == .thai ? ["อา", "จ", "อ", "พ", "พฤ", "ศ", "ส"] : ["Su", "Mo", "Tu", "We", "Th", "Fr", "Sa"]
+        func cell(_ text: String) -> String { String(repeating: " ", count: max(0, 5 - text.count)) + text }
+        var lines = [String(repeating: " ", count: max(0, (35 - title.count) / 2)) + title, heads.map(cell).joined()]
+        var row = Array(repeating: cell(""), count: first.weekday - 1)
+        for n in 0..<LocalDate.daysIn(month: month, year: year) {
+            let d = first.adding(days: n)
+            var mark = ""
+            if d == today { mark += "*" }
+            if holidays.contains(d) { mark += "h" }
+            if marks[d]?.contains(.meeting) == true { mark += "m" }
+            if marks[d]?.contains(.deadline) == true { mark += "d" }
+            let number = thaiDigits ? ThaiCalendar.thaiDigits(String(d.day)) : String(d.day)
+            row.append(cell(number + String(mark.prefix(2))))
+            if row.count == 7 { lines.append(row.joined()); row = [] }
+        }
+        if !row.isEmpty { lines.append(row.joined()) }
+        lines.append(language == .thai ? "  * วันนี้  h วันหยุด  m ประชุม  d กำหนดส่ง" : "  * today  h holiday  m meeting  d deadline")
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,247 @@
+import ArgumentParser
+import Control
+import DeadlineCore
+import Foundation
+
+struct Status: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show the daemon's health and workload.")
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() throws {
+        guard let s = try connection.call("Status", ControlAPI.NoParameters(), as: ControlAPI.StatusReply.self) else { return }
+        print("deadlined \(s.version), up \(s.uptimeSeconds) s")
+        print("store:     \(s.store)")
+        print("items:     \(s.items)")
+        print("reminders: \(s.pending) pending, \(s.firing) firing, \(s.delivered) delivered, \(s.cancelled) cancelled")
+        print("next:      \(s.nextReminder ?? "none")")
+        print("watchdog:  " + (s.watchdogUsec > 0 ? "\(s.watchdogUsec / 1000) ms" : "off"))
+    }
+}
+
+struct Add: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Add a meeting or a deadline.",
+        subcommands: [AddMeeting.self, AddDeadline.self]
+    )
+}
+
+/// What `add meeting` and `add deadline` share.
+struct ItemOptions: ParsableArguments {
+    @Argument(help: "What it is called, as people say it.")
+    var title: String
+
+    @Option(name: .long, help: "A short id to refer to it later (default: made by the daemon, e.g. m12).")
+    var key: String?
+
+    @Option(name: .long, help: "Lead times replacing the rule's, e.g. 1wd@09:00,2h,0 (0 = at its own time).")
+    var remind: String?
+
+    @Option(name: .long, help: "IANA time zone for a time without an offset (default: the daemon's).")
+    var timeZone: String?
+
+    @Option(name: .long, help: "The organisation it belongs to (default: the daemon's).")
+    var organisation: String?
+
+    @Option(name: .long, help: "Key of the plan it concerns.")
+    var plan: String?
+
+    @Option(name: .long, help: "A tag; repeat for more.")
+    var tag: [String] = []
+
+    @Option(name: .long, help: "A person or channel to remind; repeat for more.")
+    var notify: [String] = []
+
+    @Option(name: .long, help: "Anything else to remember.")
+    var notes: String?
+
+    func parameters(kind: ItemKind, when: String) -> ControlAPI.AddItemParameters {
+        var p = ControlAPI.AddItemParameters(kind: kind, title: title, at: when, key: key, timeZone: timeZone, notes: notes)
+        p.leads = remind.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+        p.organisation = organisation
+        p.plan = plan
+        p.tags = tag.isEmpty ? nil : tag
+        p.remind = notify.isEmpty ? nil : notify
+        return p
+    }
+
+    func add(_ p: ControlAPI.AddItemParameters, connection: ConnectionOptions) throws {
+        guard let item = try connection.call("AddItem", p, as: ControlAPI.ItemReply.self)?.item else { return }
+        print("added \(item.kind.rawValue) \(item.key): \(item.title) at \(item.at)")
+        for r in item.reminders { print("  reminder \(r.fireAt)  \(r.label)") }
+    }
+}
+
+struct AddMeeting: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "meeting", abstract: "Add a meeting.")
+    @OptionGroup var item: ItemOptions
+    @Option(name: .long, help: "When it starts, e.g. \"วันอังคารที่ 16 พฤษภาคม พ.ศ. 2560 เวลา 14.00 น.\" or 2017-05-16T14:00.")
+    var at: String
+    @Option(name: .long, help: "When it ends.")
+    var end: String?
+    @Option(name: .long, help: "Where it happens.")
+    var location: String?
+    @Option(name: .long, help: "Who chairs it.")
+    var chair: String?
+    @Option(name: .long, help: "Who attends; repeat for more.")
+    var attendee: [String] = []
+    @Option(name: .long, help: "The working group that meets.")
+    var workingGroup: String?
+    @Option(name: .long, help: "Key of the earlier meeting this one follows up.")
+    var followUpOf: String?
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() throws {
+        var p = item.parameters(kind: .meeting, when: at)
+        p.end = end
+        p.location = location
+        p.chair = chair
+        p.attendees = attendee.isEmpty ? nil : attendee
+        p.workingGroup = workingGroup
+        p.followUpOf = followUpOf
+        try item.add(p, connection: connection)
+    }
+}
+
+struct AddDeadline: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "deadline", abstract: "Add a submission due date.")
+    @OptionGroup var item: ItemOptions
+    @Option(name: .long, help: "When it is due, e.g. \"24 พ.ค. 60\" (a whole day) or 2017-05-24T16:30.")
+    var due: String
+    @Option(name: .long, help: "The agency it goes to (e.g. ป.ป.ช.).")
+    var to: String?
+    @Option(name: .long, help: "Who else hears if it is still open close to its due date; repeat for more.")
+    var escalate: [String] = []
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() throws {
+        var p = item.parameters(kind: .deadline, when: due)
+        p.recipient = to
+        p.escalation = escalate.isEmpty ? nil : escalate
+        try item.add(p, connection: connection)
+    }
+}
+
+struct List: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List items, soonest first, with days and working days left.")
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var language: LanguageOptions
+    @Flag(name: .long, help: "Also items no longer open (submitted, held, cancelled).")
+    var all = false
+
+    func run() throws {
+        guard let items = try connection.call("ListItems", ControlAPI.NoParameters(), as: ControlAPI.ListItemsReply.self)?.items else { return }
+        let shown = all ? items : items.filter { $0.state == .open }
+        if shown.isEmpty { return print(all ? "no items" : "no open items") }
+        let lang = try language.resolve(connection)
+        let th = lang == .thai
+        let rows = shown.map { item -> [String] in
+            let left: String = item.daysLeft < 0
+                ? (th ? "เลยมา \(-item.daysLeft) วัน" : "\(-item.daysLeft) d ago")
+                : (th ? "\(item.daysLeft) วัน (\(item.workingDaysLeft) วันทำการ)" : "\(item.daysLeft) d (\(item.workingDaysLeft) wd)")
+            let kind = th ? (item.kind == .meeting ? "ประชุม" : "กำหนดส่ง") : item.kind.rawValue
+            return [item.key, kind, readable(item.at, zone: item.timeZone, language: lang, thaiDigits: language.thaiDigits),
+                    left, item.state.rawValue, item.title]
+        }
+        printTable(header: th ? ["รหัส", "ประเภท", "วันเวลา", "เหลือ", "สถานะ", "เรื่อง"] : ["KEY", "KIND", "WHEN", "LEFT", "STATE", "TITLE"],
+                   rows: rows)
+    }
+}
+
+/// `submit`, `held`, `cancel`: an item leaves `open` and its future reminders are dropped.
+struct StateChange {
+    static func run(key: String, state: ItemState, by: String?, connection: ConnectionOptions) throws {
+        let who = by ?? ProcessInfo.processInfo.environment["SUDO_USER"] ?? ProcessInfo.processInfo.environment["USER"] ?? "uid \(getuid())"
+        guard let item = try connection.call("Acknowledge", ControlAPI.AcknowledgeParameters(key: key, state: state, by: who),
+                                             as: ControlAPI.ItemReply.self)?.item else { return }
+        let dropped = item.reminders.filter { $0.state == "cancelled" }.count
+        print("\(item.key) is \(item.state.rawValue); \(dropped) reminder(s) dropped")
+    }
+}
+
+struct Submit: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Mark a deadline submitted.")
+    @Argument(help: "The item's key.") var key: String
+    @Option(name: .long, help: "Who submitted it (default: your user name).") var by: String?
+    @OptionGroup var connection: ConnectionOptions
+    func run() throws { try StateChange.run(key: key, state: .submitted, by: by, connection: connection) }
+}
+
+struct Held: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Mark a meeting held.")
+    @Argument(help: "The item's key.") var key: String
+    @Option(name: .long, help: "Who says so (default: your user name).") var by: String?
+    @OptionGroup var connection: ConnectionOptions
+    func run() throws { try StateChange.run(key: key, state: .held, by: by, connection: connection) }
+}
+
+struct Cancel: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Cancel a meeting or a deadline.")
+    @Argument(help: "The item's key.") var key: String
+    @Option(name: .long, help: "Who cancels it (default: your user name).") var by: String?
+    @OptionGroup var connection: ConnectionOptions
+    func run() throws { try StateChange.run(key: key, state: .cancelled, by: by, connection: connection) }
+}
+
+struct Import: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Import an agenda file (YAML); importing it again changes nothing.")
+    @Argument(help: "The agenda file.") var file: String
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() throws {
+        let p = ControlAPI.FileParameters(name: file, content: try readFile(file))
+        guard let r = try connection.call("Import", p, as: ControlAPI.ImportReply.self) else { return }
+        print("\(file): \(r.added.count) added, \(r.updated.count) updated, \(r.unchanged.count) unchanged, \(r.plans) plan(s)")
+    }
+}
+
+struct Simulate: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show the reminders the daemon would send, sending nothing.")
+    @Option(name: .long, help: "From, e.g. \"10 พ.ค. 60\" or today.") var from: String
+    @Option(name: .long, help: "To; a whole day counts to its end.") var to: String
+    @OptionGroup var language: LanguageOptions
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() throws {
+        guard let r = try connection.call("Simulate", ControlAPI.SimulateParameters(from: from, to: to), as: ControlAPI.SimulateReply.self) else { return }
+        if r.reminders.isEmpty { return print("no reminders") }
+        let lang = try language.resolve(connection)
+        let status = try JSONDecoder().decode(ControlAPI.StatusReply.self, from: JSONEncoder().encode(connection.call("Status", ControlAPI.NoParameters())))
+        printTable(header: lang == .thai ? ["เวลาเตือน", "รหัส", "เหตุ", "เรื่อง"] : ["WHEN", "KEY", "WHY", "TITLE"],
+                   rows: r.reminders.map { [readable($0.fireAt, zone: status.timeZone, language: lang, thaiDigits: language.thaiDigits),
+                                            $0.key, $0.label, $0.title] })
+    }
+}
+
+struct Holidays: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Public holidays the working-day arithmetic uses.",
+                                                    subcommands: [HolidaysList.self, HolidaysImport.self])
+}
+
+struct HolidaysList: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List a year's holidays.")
+    @Option(name: .long, help: "Buddhist Era year (2560) or Gregorian (2017).") var year: Int
+    @OptionGroup var language: LanguageOptions
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() throws {
+        guard let r = try connection.call("ListHolidays", ControlAPI.YearParameters(year: year), as: ControlAPI.HolidaysReply.self) else { return }
+        let lang = try language.resolve(connection)
+        print("\(r.year) (\(r.year - 543)): \(r.status); \(r.source)")
+        printTable(header: lang == .thai ? ["วันที่", "วันหยุด"] : ["DATE", "HOLIDAY"], rows: r.holidays.map { h in
+            let day = LocalDate(iso: h.date).map { DateText.day($0, language: lang, thaiDigits: language.thaiDigits) } ?? h.date
+            return [day, lang == .english ? (h.english ?? h.name) : h.name]
+        })
+    }
+}
+
+struct HolidaysImport: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "import", abstract: "Load a year of holidays, replacing that year.")
+    @Argument(help: "A holiday file (see Config/holidays/).") var file: String
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() throws {
+        guard let r = try connection.call("ImportHolidays", ControlAPI.FileParameters(name: file, content: try readFile(file)),
+                                          as: ControlAPI.ImportHolidaysReply.self) else { return }
+        print("\(file): \(r.holidays) holiday(s) for \(r.year) loaded")
+    }
+}
