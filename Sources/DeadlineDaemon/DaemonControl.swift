@@ -163,6 +163,23 @@ final class DaemonControl: ControlHandler {
         let now = clock.now()
         try await offload { [store] in try store.saveHolidayYear(year, now: now) }
         calendar.withLock { $0.replace(year) }
+        // Working-day reminders of open items move with the holidays. Only reminders still
+        // ahead are replanned: nothing already sent is sent again as a catch-up.
+        let planner = self.planner
+        let (cancelled, added) = try await offload { [store, config] in
+            var cancelled: [Int64] = [], added: [Occurrence] = []
+            for (item, _) in try store.listItems() where item.state == .open {
+                var rule = config.rules.rule(for: item.fields)
+                rule.past = .skip
+                let plan = planner.plan(when: item.fields.when, zone: item.zone, rule: rule, now: now)
+                let change = try store.replan(itemID: item.id, reminders: plan, now: now)
+                cancelled += change.cancelled
+                added += change.added
+            }
+            return (cancelled, added)
+        }
+        core.remove(occurrenceIDs: cancelled)
+        core.schedule(added)
         return ControlAPI.ImportHolidaysReply(year: year.year, holidays: year.holidays.count)
     }
 

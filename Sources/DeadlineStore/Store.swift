@@ -138,6 +138,20 @@ public final class Store: Sendable {
         return ids
     }
 
+    /// Replaces an open item's pending reminders with `reminders` when they differ (after the
+    /// holidays changed, say). Delivered reminders are kept. Returns what the timer core must drop
+    /// and add.
+    public func replan(itemID: Int64, reminders: [PlannedReminder], now: Date) throws -> (cancelled: [Int64], added: [Occurrence]) {
+        try pool.write { db in
+            let pending = try OccurrenceRecord.filter(Column("item_id") == itemID && Column("state") == "pending").fetchAll(db)
+            let have = Set(pending.map { "\($0.fire_at_ms) \($0.label)" })
+            let want = Set(reminders.map { "\(Millis.from($0.fireAt)) \($0.label)" })
+            guard have != want else { return ([], []) }
+            let cancelled = try cancelPending(itemID: itemID, now: now, db)
+            return (cancelled, try insertOccurrences(reminders, itemID: itemID, now: now, db))
+        }
+    }
+
     public func item(id: Int64) throws -> Item? {
         try pool.read { db in try ItemRecord.fetchOne(db, key: id)?.domain() }
     }
