@@ -47,6 +47,9 @@ install: release
 	sed 's|/usr/local/|$(PREFIX)/|g' units/deadlined.service > $(UNITDIR)/deadlined.service
 	install -m 0644 units/deadlined.socket $(UNITDIR)/deadlined.socket
 	install -m 0644 Config/deadlined.yaml $(SHAREDIR)/deadlined.yaml.sample
+	install -d $(SHAREDIR)/holidays $(SHAREDIR)/agenda
+	install -m 0644 Config/holidays/*.yaml $(SHAREDIR)/holidays/
+	install -m 0644 Config/agenda/*.yaml $(SHAREDIR)/agenda/
 	install -m 0644 README.md $(DOCDIR)/README.md
 
 uninstall:

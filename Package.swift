@@ -122,7 +122,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DeadlineDaemonTests",
-            dependencies: ["DeadlineDaemon", "Systemd", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["DeadlineDaemon", "DeadlineCore", "Systemd", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "IntegrationTests",

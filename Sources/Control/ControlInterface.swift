@@ -135,6 +135,7 @@ public enum ControlAPI {
         public var remind: [String]?
         public var escalation: [String]?
         public var leads: [String]?
+        public var rule: String?
 
         public init(kind: ItemKind, title: String, at: String, key: String? = nil, timeZone: String? = nil,
                     location: String? = nil, notes: String? = nil) {

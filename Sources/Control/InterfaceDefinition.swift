@@ -82,7 +82,8 @@ method Status() -> (
 )
 
 # Adds an item. An `at` without an offset is read in `timeZone`, which defaults to the
-# daemon's configured zone. `leads` replaces the kind's reminder rule (e.g. ["1d", "2h", "0"]).
+# daemon's configured zone. `rule` names a rule set of the config; `leads` replaces the
+# rule's lead times (e.g. ["1d", "2h", "0"]).
 method AddItem(
   kind: (meeting, deadline),
   title: string,
@@ -102,7 +103,8 @@ method AddItem(
   tags: ?[]string,
   remind: ?[]string,
   escalation: ?[]string,
-  leads: ?[]string
+  leads: ?[]string,
+  rule: ?string
 ) -> (item: Item)
 
 # Every item, soonest first.

@@ -49,6 +49,9 @@ enum ConfigSchema {
         Key(path: "control.max_message_bytes", kind: .positiveInt(max: 64 << 20)),
     ]
 
+    /// A section whose keys the admin names: `rule_sets: { urgent: "3wd@09:00, 0" }`.
+    static let ruleSetsSection = "rule_sets"
+
     static let byPath = Dictionary(uniqueKeysWithValues: keys.map { ($0.path, $0) })
 
     /// Sections: every proper prefix of a key (`control` for `control.socket`).
@@ -60,7 +63,7 @@ enum ConfigSchema {
     /// The keys directly under `section` ("" for the top level), for "did you mean" hints.
     static func children(of section: String) -> [String] {
         let prefix = section.isEmpty ? "" : section + "."
-        let names = (keys.map(\.path) + sections).filter { $0.hasPrefix(prefix) }
+        let names = (keys.map(\.path) + sections + [ruleSetsSection]).filter { $0.hasPrefix(prefix) }
             .map { String($0.dropFirst(prefix.count)) }
             .filter { !$0.contains(".") }
         return Array(Set(names)).sorted()

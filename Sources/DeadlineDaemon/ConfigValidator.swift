@@ -1,3 +1,4 @@
+import DeadlineCore
 import Foundation
 import Yams
 
@@ -5,43 +6,62 @@ import Yams
 /// names file:line:column (or the environment variable) and, for an unknown key, the keys
 /// that would have been accepted there.
 enum ConfigValidator {
-    /// - Returns: whether the file holds any settings (false for an empty or comment-only file).
+    /// What a valid file holds beyond the fixed keys.
+    struct Result {
+        /// Whether the file holds any settings (false for an empty or comment-only file).
+        var hasSettings = false
+        /// `rule_sets:`, a section whose keys are names of the admin's choosing.
+        var ruleSets: [String: [Lead]] = [:]
+    }
+
     @discardableResult
-    static func validate(yaml: String, file: String) throws -> Bool {
+    static func validate(yaml: String, file: String) throws -> Result {
         let root: Node?
         do {
             root = try Yams.compose(yaml: yaml)
         } catch let error as YamlError {
             throw syntaxError(error, file: file)
         }
-        guard let root else { return false } // empty file: all defaults
+        guard let root else { return Result() } // empty file: all defaults
         guard case .mapping(let mapping) = root else {
             throw ConfigError(location: where_(file, root), message: "the top level must be a mapping of keys to values")
         }
-        try walk(mapping, section: "", file: file)
-        return true
+        var result = Result(hasSettings: true)
+        try walk(mapping, section: "", file: file, result: &result)
+        return result
     }
 
-    private static func walk(_ mapping: Node.Mapping, section: String, file: String) throws {
+    private static func walk(_ mapping: Node.Mapping, section: String, file: String, result: inout Result) throws {
         // Yams has already refused a key given twice in one mapping.
         for (keyNode, value) in mapping {
             guard let name = keyNode.scalar?.string else {
                 throw ConfigError(location: where_(file, keyNode), message: "a key must be a plain name")
             }
             let path = section.isEmpty ? name : section + "." + name
-            if let key = ConfigSchema.byPath[path] {
+            if section == ConfigSchema.ruleSetsSection {
+                guard NewItem.isValidKey(name) else {
+                    throw ConfigError(location: where_(file, keyNode), message: "'\(name)' is not a usable rule name")
+                }
+                guard case .scalar(let scalar) = value else {
+                    throw ConfigError(location: where_(file, value), message: "'\(path)' takes lead times, e.g. \"3wd@09:00, 1wd@09:00, 0\"")
+                }
+                if let problem = ConfigSchema.problem(with: scalar.string, for: .init(path: path, kind: .leads)) {
+                    throw ConfigError(location: where_(file, value), message: "'\(path)': \(problem)")
+                }
+                result.ruleSets[name] = RuleBook.leads(scalar.string)
+            } else if let key = ConfigSchema.byPath[path] {
                 guard case .scalar(let scalar) = value else {
                     throw ConfigError(location: where_(file, value), message: "'\(path)' takes a single value")
                 }
                 if let problem = ConfigSchema.problem(with: scalar.string, for: key) {
                     throw ConfigError(location: where_(file, value), message: "'\(path)': \(problem)")
                 }
-            } else if ConfigSchema.sections.contains(path) {
+            } else if ConfigSchema.sections.contains(path) || path == ConfigSchema.ruleSetsSection {
                 if case .scalar(let s) = value, ["", "~", "null", "Null", "NULL"].contains(s.string) { continue } // an empty section
                 guard case .mapping(let inner) = value else {
                     throw ConfigError(location: where_(file, value), message: "'\(path)' is a section: it holds keys, not a value")
                 }
-                try walk(inner, section: path, file: file)
+                try walk(inner, section: path, file: file, result: &result)
             } else {
                 let known = ConfigSchema.children(of: section)
                 throw ConfigError(location: where_(file, keyNode),

@@ -58,7 +58,8 @@ public struct DaemonConfig: Sendable, Equatable {
         } else if file != nil {
             throw ConfigError(location: path, message: "no such file")
         }
-        let hasSettings = try text.map { try ConfigValidator.validate(yaml: $0, file: path) } ?? false
+        let validated = try text.map { try ConfigValidator.validate(yaml: $0, file: path) } ?? ConfigValidator.Result()
+        let hasSettings = validated.hasSettings
         let overrides = try ConfigValidator.validate(environment: environment)
 
         var providers: [any ConfigProvider] = [
@@ -90,7 +91,8 @@ public struct DaemonConfig: Sendable, Equatable {
                 past: string("rules.past").flatMap(PastLeadPolicy.init(rawValue:)),
                 escalate: reader.string(forKey: ConfigKey("rules.escalate")).map { $0.isEmpty ? nil : Lead($0) },
                 overdueTime: string("rules.overdue_time").flatMap(TimeOfDay.init),
-                overdueMax: string("rules.overdue_max").flatMap(Int.init)
+                overdueMax: string("rules.overdue_max").flatMap(Int.init),
+                named: validated.ruleSets
             ),
             sourceFile: text == nil ? nil : path
         )

@@ -74,9 +74,10 @@ final class DaemonControl: ControlHandler {
             kind: p.kind, key: p.key ?? "", title: p.title, when: when, end: end, timeZone: zoneName,
             organisation: p.organisation ?? config.organisation, location: p.location, notes: p.notes, chair: p.chair,
             attendees: p.attendees ?? [], workingGroup: p.workingGroup, followUpOf: p.followUpOf, plan: p.plan,
-            recipient: p.recipient, tags: p.tags ?? [], remind: p.remind ?? [], escalation: p.escalation ?? [], leads: leads
+            recipient: p.recipient, tags: p.tags ?? [], remind: p.remind ?? [], escalation: p.escalation ?? [], rule: p.rule, leads: leads
         )
         do { try item.validate() } catch { throw VarlinkError.invalidParameter(error.parameter) }
+        if config.rules.unknownRule(item) != nil { throw VarlinkError.invalidParameter("rule") }
         let reminders = plan(item, now: now)
         let (stored, occurrences) = try await offload { [store, config] in
             if let earlier = item.followUpOf {
@@ -112,6 +113,11 @@ final class DaemonControl: ControlHandler {
                                          defaults: AgendaDefaults(timeZone: config.timeZone, organisation: config.organisation, now: now))
         } catch {
             throw ControlAPI.invalidFile(location: error.location, message: error.message)
+        }
+        for item in agenda.items {
+            if let problem = config.rules.unknownRule(item) {
+                throw ControlAPI.invalidFile(location: agenda.locations[item.key] ?? p.name, message: "\(item.key): \(problem)")
+            }
         }
         let references = agenda.externalReferences.map { ref in
             (key: ref.key, isPlan: ref.target == .plan,

@@ -5,10 +5,13 @@ import DeadlineCore
 public struct RuleBook: Sendable, Equatable {
     public var meeting: ReminderRule
     public var deadline: ReminderRule
+    /// Named lead sets from `rule_sets:`, chosen per item with `rule:`.
+    public var named: [String: [Lead]]
 
     public init(meetingLeads: [Lead]? = nil, deadlineLeads: [Lead]? = nil, time: TimeOfDay? = nil,
                 shift: NonWorkingDayShift? = nil, past: PastLeadPolicy? = nil, escalate: Lead?? = nil,
-                overdueTime: TimeOfDay? = nil, overdueMax: Int? = nil) {
+                overdueTime: TimeOfDay? = nil, overdueMax: Int? = nil, named: [String: [Lead]] = [:]) {
+        self.named = named
         var m = ReminderRule.meetingDefault
         var d = ReminderRule.deadlineDefault
         if let meetingLeads { m.leads = meetingLeads }
@@ -27,10 +30,22 @@ public struct RuleBook: Sendable, Equatable {
         deadline = d
     }
 
+    /// The item's rule: its kind's, with the named set's leads if it names one, and its own
+    /// leads if it gives some (those win).
     public func rule(for item: NewItem) -> ReminderRule {
         var r = item.kind == .meeting ? meeting : deadline
+        if let name = item.rule, let leads = named[name] {
+            r.name = name
+            r.leads = leads
+        }
         if let leads = item.leads { r.leads = leads }
         return r
+    }
+
+    /// nil if the item's rule name is known (or it names none), else the names there are.
+    public func unknownRule(_ item: NewItem) -> String? {
+        guard let name = item.rule, named[name] == nil else { return nil }
+        return "no rule set is named '\(name)'; the config has: " + (named.isEmpty ? "none" : named.keys.sorted().joined(separator: ", "))
     }
 
     /// `1wd@09:00, 2h` → leads (the text was validated with the config).

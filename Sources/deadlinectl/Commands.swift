@@ -36,6 +36,9 @@ struct ItemOptions: ParsableArguments {
     @Option(name: .long, help: "Lead times replacing the rule's, e.g. 1wd@09:00,2h,0 (0 = at its own time).")
     var remind: String?
 
+    @Option(name: .long, help: "A rule set named in the config's rule_sets (default: the kind's rule).")
+    var rule: String?
+
     @Option(name: .long, help: "IANA time zone for a time without an offset (default: the daemon's).")
     var timeZone: String?
 
@@ -57,6 +60,7 @@ struct ItemOptions: ParsableArguments {
     func parameters(kind: ItemKind, when: String) -> ControlAPI.AddItemParameters {
         var p = ControlAPI.AddItemParameters(kind: kind, title: title, at: when, key: key, timeZone: timeZone, notes: notes)
         p.leads = remind.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+        p.rule = rule
         p.organisation = organisation
         p.plan = plan
         p.tags = tag.isEmpty ? nil : tag
@@ -127,10 +131,24 @@ struct List: ParsableCommand {
     @OptionGroup var language: LanguageOptions
     @Flag(name: .long, help: "Also items no longer open (submitted, held, cancelled).")
     var all = false
+    @Option(name: .long, help: "Only items in this fiscal year (Buddhist Era: 2561 is 1 Oct 2560 – 30 Sep 2561).")
+    var fiscalYear: Int?
 
     func run() throws {
-        guard let items = try connection.call("ListItems", ControlAPI.NoParameters(), as: ControlAPI.ListItemsReply.self)?.items else { return }
+        let reply = try connection.call("ListItems", ControlAPI.NoParameters())
+        var items = try JSONDecoder().decode(ControlAPI.ListItemsReply.self, from: JSONEncoder().encode(reply)).items
+        if let fiscalYear {
+            let fy = FiscalYear(buddhistYear: fiscalYear)
+            items = items.filter { item in
+                let zone = TimeZone(identifier: item.timeZone) ?? TimeZone(secondsFromGMT: 0)!
+                return (try? DateInput.parse(item.at, timeZone: zone)).map { fy.contains($0.localDate(in: zone)) } ?? false
+            }
+        }
         let shown = all ? items : items.filter { $0.state == .open }
+        if connection.json {
+            // The same filters as the table, in the reply's own shape.
+            return try connection.printJSON(JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(ControlAPI.ListItemsReply(items: shown))))
+        }
         if shown.isEmpty { return print(all ? "no items" : "no open items") }
         let lang = try language.resolve(connection)
         let th = lang == .thai

@@ -1,3 +1,4 @@
+import DeadlineCore
 @testable import DeadlineDaemon
 import Foundation
 import Logging
@@ -51,6 +52,11 @@ struct ConfigTests {
         #expect(c.logLevel == defaults.logLevel)
         #expect(c.logTarget == defaults.logTarget)
         #expect(c.maxMessageBytes == defaults.maxMessageBytes)
+        #expect(c.language == defaults.language)
+        #expect(c.dayTime == defaults.dayTime)
+        #expect(c.rules.meeting == defaults.rules.meeting)
+        #expect(c.rules.deadline == defaults.rules.deadline)
+        #expect(c.rules.named.keys.sorted() == ["urgent"])
     }
 
     @Test("values from the file")
@@ -74,6 +80,34 @@ struct ConfigTests {
         #expect(c.maxMessageBytes == 65536)
     }
 
+    @Test("rule sets: named lead sets, and the kind defaults changed by the config")
+    func ruleSets() async throws {
+        let c = try await load("""
+            rules:
+              meeting: "1d@16:00, 30m"
+              past: skip
+              overdue_max: 5
+            rule_sets:
+              urgent: "3wd@09:00, 1wd@09:00, 0"
+            """)
+        #expect(c.rules.meeting.leads.map(\.description) == ["1d@16:00", "30m"])
+        #expect(c.rules.meeting.past == .skip)
+        #expect(c.rules.deadline.overdue?.maxReminders == 5)
+        #expect(c.rules.named["urgent"]?.map(\.description) == ["3wd@09:00", "1wd@09:00", "0"])
+        let day = When.day(LocalDate(year: 2017, month: 5, day: 24)!)
+        var item = NewItem(kind: .deadline, title: "t", when: day, timeZone: "Asia/Bangkok", rule: "urgent")
+        #expect(c.rules.rule(for: item).leads.map(\.description) == ["3wd@09:00", "1wd@09:00", "0"])
+        #expect(c.rules.rule(for: item).overdue?.maxReminders == 5)   // the kind's other settings stay
+        item.leads = [Lead("2h")!]
+        #expect(c.rules.rule(for: item).leads.map(\.description) == ["2h"])  // the item's own leads win
+        item.rule = "nope"
+        #expect(c.rules.unknownRule(item)?.contains("the config has: urgent") == true)
+        let bad = await error("rule_sets:\n  urgent: 3wd, later\n")
+        #expect(bad.contains(":2:11: 'rule_sets.urgent': 'later' is not a lead time"), "\(bad)")
+        let badName = await error("rule_sets:\n  not ok: 3wd\n")
+        #expect(badName.contains(":2:3: 'not ok' is not a usable rule name"), "\(badName)")
+    }
+
     @Test("DEADLINED_* environment variables override the file")
     func environmentOverrides() async throws {
         let c = try await load("time_zone: Europe/Berlin\ncontrol:\n  max_message_bytes: 100\n",
@@ -93,7 +127,7 @@ struct ConfigTests {
 
     @Test("bad configs name file:line:column and the key", arguments: [
         ("time_zone: Asia/Bangkok\ncontrol:\n  sokcet: /x\n", ":3:3: unknown key 'control.sokcet'; known here: max_message_bytes, socket"),
-        ("tmie_zone: UTC\n", ":1:1: unknown key 'tmie_zone'; known here: control, day_time, holidays, language, log, organisation, rules, store, time_zone"),
+        ("tmie_zone: UTC\n", ":1:1: unknown key 'tmie_zone'; known here: control, day_time, holidays, language, log, organisation, rule_sets, rules, store, time_zone"),
         ("time_zone: Mars/Olympus\n", ":1:12: 'time_zone': 'Mars/Olympus' is not an IANA time zone"),
         ("control:\n  max_message_bytes: lots\n", ":2:22: 'control.max_message_bytes': 'lots' is not a whole number"),
         ("control:\n  max_message_bytes: 0\n", "'control.max_message_bytes': '0' is not a whole number from 1"),

@@ -185,13 +185,20 @@ struct TimerCoreTests {
         let before = pings.withLock { $0.count }
         #expect(before >= 4, "expected a ping about every 20 ms, got \(before) in 200 ms")
 
+        // The stall runs on the core's queue; a snapshot queued after it returns only once the
+        // stall is over. So the stall lies inside [enqueued, returned], and the pings in that
+        // window must leave a gap at least as long as the stall.
+        let enqueued = Date()
         h.core.stall(seconds: 0.5)
-        try await Task.sleep(for: .milliseconds(50))
-        let stallStart = pings.withLock { $0.count }
-        try await Task.sleep(for: .milliseconds(350))
-        #expect(pings.withLock { $0.count } == stallStart, "no ping may come while the queue is stalled")
-        try await Task.sleep(for: .milliseconds(400))
-        #expect(pings.withLock { $0.count } > stallStart, "pings resume once the core is free")
+        _ = h.core.snapshot()
+        let returned = Date()
+        let inside = pings.withLock { $0 }.filter { $0 > enqueued && $0 < returned }
+        let marks = [enqueued] + inside + [returned]
+        let longestGap = zip(marks, marks.dropFirst()).map { $1.timeIntervalSince($0) }.max() ?? 0
+        #expect(longestGap >= 0.49, "a ping came while the core was stalled; longest gap \(longestGap) s")
+
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(pings.withLock { $0 }.contains { $0 > returned }, "pings resume once the core is free")
         h.core.stop()
     }
 
