@@ -24,6 +24,7 @@ let package = Package(
             pkgConfig: "libsystemd",
             providers: [.apt(["libsystemd-dev"])]
         ),
+        .systemLibrary(name: "CLinux"),
         .target(
             name: "Systemd",
             dependencies: [
@@ -56,6 +57,7 @@ let package = Package(
         .target(
             name: "Scheduler",
             dependencies: [
+                "CLinux",
                 "DeadlineCore",
                 "DeadlineStore",
                 "Delivery",

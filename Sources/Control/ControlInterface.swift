@@ -12,6 +12,7 @@ public enum ControlAPI {
         public var label: String
         public var state: String
         public var attempts: Int
+        public var lastError: String?
     }
 
     public struct Item: Codable, Sendable, Equatable {
@@ -79,7 +80,7 @@ public enum ControlAPI {
             workingDaysLeft = calendar.workingDays(from: today, to: day)
             reminders = occurrences.map {
                 Reminder(id: $0.id, fireAt: DateOutput.iso8601($0.fireAt, timeZone: zone), label: $0.label,
-                         state: $0.state.rawValue, attempts: $0.attempts)
+                         state: $0.state.rawValue, attempts: $0.attempts, lastError: $0.lastError)
             }
         }
     }
@@ -94,12 +95,21 @@ public enum ControlAPI {
         public var pending: Int
         public var firing: Int
         public var delivered: Int
+        public var retrying: Int
+        public var failed: Int
+        public var missed: Int
         public var cancelled: Int
         public var nextReminder: String?
         public var watchdogUsec: Int
+        public var lastDowntime: String?
 
         public init(version: String, uptimeSeconds: Int, store: String, language: String, timeZone: String, items: Int,
-                    pending: Int, firing: Int, delivered: Int, cancelled: Int, nextReminder: String?, watchdogUsec: Int) {
+                    pending: Int, firing: Int, delivered: Int, retrying: Int = 0, failed: Int = 0, missed: Int = 0, cancelled: Int,
+                    nextReminder: String?, watchdogUsec: Int, lastDowntime: String? = nil) {
+            self.retrying = retrying
+            self.failed = failed
+            self.missed = missed
+            self.lastDowntime = lastDowntime
             self.version = version
             self.uptimeSeconds = uptimeSeconds
             self.store = store

@@ -15,8 +15,9 @@ type Reminder (
   id: int,
   fireAt: string,
   label: string,
-  state: (pending, firing, delivered, cancelled),
-  attempts: int
+  state: (pending, firing, delivered, retrying, failed, missed, cancelled),
+  attempts: int,
+  lastError: ?string
 )
 
 # A meeting to attend or a deadline to meet.
@@ -76,9 +77,13 @@ method Status() -> (
   pending: int,
   firing: int,
   delivered: int,
+  retrying: int,
+  failed: int,
+  missed: int,
   cancelled: int,
   nextReminder: ?string,
-  watchdogUsec: int
+  watchdogUsec: int,
+  lastDowntime: ?string
 )
 
 # Adds an item. An `at` without an offset is read in `timeZone`, which defaults to the

@@ -1,7 +1,12 @@
 import Foundation
 
-/// Where one reminder stands. The skeleton uses pending → firing → delivered; the
-/// durable timer core adds retrying, failed, missed and cancelled.
+/// Where one reminder stands:
+///
+///     pending → firing → delivered
+///                      → retrying (next attempt at `fireAt`) → firing → …
+///                      → failed (attempts used up)
+///     pending → missed (late beyond the misfire grace, or skipped/coalesced by policy)
+///     pending | retrying → cancelled (its item was closed or moved)
 public enum OccurrenceState: String, Codable, Sendable, CaseIterable {
     /// Waiting for its instant.
     case pending
@@ -10,8 +15,17 @@ public enum OccurrenceState: String, Codable, Sendable, CaseIterable {
     case firing
     /// Every channel accepted it.
     case delivered
+    /// A channel refused it; it is tried again at its (new) `fireAt`.
+    case retrying
+    /// A channel refused it on every attempt; the last error is kept.
+    case failed
+    /// It came due while the daemon could not send it, and the misfire policy let it go.
+    case missed
     /// Dropped before it fired: its item was submitted, held, cancelled or moved.
     case cancelled
+
+    /// States from which the timer core still owes a send.
+    public static let unfinished: [OccurrenceState] = [.pending, .firing, .retrying]
 }
 
 /// One reminder of one item, at one instant.
@@ -23,8 +37,12 @@ public struct Occurrence: Codable, Sendable, Equatable, Identifiable {
     public var attempts: Int
     /// What it is for, from the plan: `1wd@09:00`, `catch-up`, `overdue-3`, `escalate@3wd@09:00`.
     public var label: String
+    /// The last channel error, for `failed` and `retrying`.
+    public var lastError: String?
 
-    public init(id: Int64, itemID: Int64, fireAt: Date, state: OccurrenceState, attempts: Int = 0, label: String = "0") {
+    public init(id: Int64, itemID: Int64, fireAt: Date, state: OccurrenceState, attempts: Int = 0, label: String = "0",
+                lastError: String? = nil) {
+        self.lastError = lastError
         self.id = id
         self.itemID = itemID
         self.fireAt = fireAt

@@ -93,7 +93,7 @@ public enum PastLeadPolicy: String, Codable, Sendable, CaseIterable {
 }
 
 /// A named set of reminders for a kind of item.
-public struct ReminderRule: Hashable, Codable, Sendable {
+public struct ReminderRule: Hashable, Sendable {
     public var name: String
     public var leads: [Lead]
     /// Time of day for `Nwd` leads that name none.
@@ -104,8 +104,11 @@ public struct ReminderRule: Hashable, Codable, Sendable {
     public var overdue: Overdue?
     /// For deadlines: if still open at this lead, remind the escalation contacts too.
     public var escalate: Lead?
+    /// What to do with a reminder that comes due while it cannot be sent (daemon down,
+    /// machine suspended, clock stepped forward).
+    public var misfire: MisfirePolicy = .default
 
-    public struct Overdue: Hashable, Codable, Sendable {
+    public struct Overdue: Hashable, Sendable {
         public var time: TimeOfDay
         /// The most overdue reminders kept ahead (a bound: an open deadline is never
         /// reminded without end; after these, `list` and `status` still show it overdue).

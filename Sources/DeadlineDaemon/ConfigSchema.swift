@@ -15,6 +15,7 @@ enum ConfigSchema {
         case leads
         case lead
         case count(max: Int)
+        case misfire
     }
 
     struct Key: Sendable {
@@ -42,6 +43,10 @@ enum ConfigSchema {
         Key(path: "rules.escalate", kind: .lead),
         Key(path: "rules.overdue_time", kind: .timeOfDay),
         Key(path: "rules.overdue_max", kind: .count(max: 366)),
+        Key(path: "rules.misfire", kind: .misfire),
+        Key(path: "delivery.max_attempts", kind: .positiveInt(max: 100)),
+        Key(path: "channels.journal", kind: .oneOf(["on", "off"])),
+        Key(path: "channels.file.path", kind: .text),
         Key(path: "log.level", kind: .oneOf(Logger.Level.allCases.map(\.rawValue))),
         Key(path: "log.target", kind: .oneOf(DaemonConfig.LogTarget.allCases.map(\.rawValue))),
         Key(path: "store.path", kind: .text),
@@ -85,6 +90,8 @@ enum ConfigSchema {
             return bad.isEmpty ? nil : "'\(bad[0])' is not a lead time; accepted: \(Lead.forms)"
         case .lead:
             return value.isEmpty || Lead(value) != nil ? nil : "'\(value)' is not a lead time; accepted: \(Lead.forms)"
+        case .misfire:
+            return MisfirePolicy(value) == nil ? "'\(value)' is not a misfire policy; accepted: \(MisfirePolicy.forms)" : nil
         case .count(let max):
             guard let n = Int(value), n >= 0, n <= max else { return "'\(value)' is not a whole number from 0 to \(max)" }
             return nil

@@ -24,11 +24,32 @@ public enum Daemon {
 
         try makeParentDirectory(of: config.storePath)
         let store = try Store(path: config.storePath)
-        let core = TimerCore(store: store, channels: [JournalChannel(logger: logger)], clock: clock, logger: logger)
+        var channels: [any Channel] = []
+        if config.journalChannel { channels.append(JournalChannel(logger: logger)) }
+        if let path = config.fileChannel { channels.append(FileChannel(path: path)) }
+        var options = TimerCore.Options()
+        options.retry.maxAttempts = config.maxAttempts
+        let rules = config.rules
+        let core = TimerCore(store: store, channels: channels, clock: clock, logger: logger, options: options,
+                             misfirePolicy: { rules.rule(for: $0.fields).misfire })
         let zone = TimeZone(identifier: config.timeZone)!
-        let initial = try core.start(onChange: { snapshot in
+        let lastAlive = try store.daemonState("last_alive_ms").flatMap(Int64.init).map { Date(timeIntervalSince1970: Double($0) / 1000) }
+        let lateAtStart = try store.unfinishedOccurrences().filter {
+            $0.state == .pending && startedAt.timeIntervalSince($0.fireAt) > options.lateAfter
+        }.count
+        _ = try core.start(onChange: { snapshot in
             notifier.notify(.status(statusLine(snapshot, zone: zone)))
         })
+        // What came due while the daemon was down is settled now, before anyone connects,
+        // and told once: in the journal and, until the next start, in `status`.
+        core.fireNow()
+        let initial = core.snapshot()
+        if let lastAlive, lateAtStart > 0 {
+            let summary = "down from \(DateOutput.iso8601(lastAlive, timeZone: zone)) to \(DateOutput.iso8601(startedAt, timeZone: zone)): "
+                + "\(lateAtStart) reminder(s) came due; \(initial.caughtUpSinceStart) sent late, \(initial.missedSinceStart) missed"
+            logger.notice("\(summary)", metadata: ["missed": "\(initial.missedSinceStart)", "caught_up": "\(initial.caughtUpSinceStart)"])
+            try store.setDaemonState("last_downtime", summary)
+        }
         let watchdogUsec = Watchdog.intervalMicroseconds()
         if let watchdogUsec {
             core.startWatchdog(intervalMicroseconds: watchdogUsec) { notifier.notify(.watchdog) }

@@ -24,6 +24,12 @@ public struct DaemonConfig: Sendable, Equatable {
     public var holidaysPath: String?
     /// The reminder rule for each kind of item.
     public var rules: RuleBook
+    /// Attempts per reminder before it is `failed`.
+    public var maxAttempts: Int
+    /// Whether reminders go to the journal.
+    public var journalChannel: Bool
+    /// A file that gets each reminder as a JSON line, if set.
+    public var fileChannel: String?
     /// The file the values came from, nil for built-in defaults only.
     public var sourceFile: String?
 
@@ -92,8 +98,12 @@ public struct DaemonConfig: Sendable, Equatable {
                 escalate: reader.string(forKey: ConfigKey("rules.escalate")).map { $0.isEmpty ? nil : Lead($0) },
                 overdueTime: string("rules.overdue_time").flatMap(TimeOfDay.init),
                 overdueMax: string("rules.overdue_max").flatMap(Int.init),
+                misfire: string("rules.misfire").flatMap(MisfirePolicy.init),
                 named: validated.ruleSets
             ),
+            maxAttempts: string("delivery.max_attempts").flatMap(Int.init) ?? RetryPolicy().maxAttempts,
+            journalChannel: string("channels.journal") != "off",
+            fileChannel: string("channels.file.path"),
             sourceFile: text == nil ? nil : path
         )
     }

@@ -37,7 +37,9 @@ final class DaemonControl: ControlHandler {
     }
 
     func status() async throws -> ControlAPI.StatusReply {
-        let (counts, items) = try await offload { [store] in (try store.countsByState(), try store.itemCount()) }
+        let (counts, items, downtime) = try await offload { [store] in
+            (try store.countsByState(), try store.itemCount(), try store.daemonState("last_downtime"))
+        }
         return ControlAPI.StatusReply(
             version: Daemon.version,
             uptimeSeconds: Int(clock.now().timeIntervalSince(startedAt)),
@@ -48,9 +50,13 @@ final class DaemonControl: ControlHandler {
             pending: counts[.pending] ?? 0,
             firing: counts[.firing] ?? 0,
             delivered: counts[.delivered] ?? 0,
+            retrying: counts[.retrying] ?? 0,
+            failed: counts[.failed] ?? 0,
+            missed: counts[.missed] ?? 0,
             cancelled: counts[.cancelled] ?? 0,
             nextReminder: core.snapshot().next.map { DateOutput.iso8601($0, timeZone: zone) },
-            watchdogUsec: Int(watchdogUsec ?? 0)
+            watchdogUsec: Int(watchdogUsec ?? 0),
+            lastDowntime: downtime
         )
     }
 

@@ -10,7 +10,8 @@ public struct RuleBook: Sendable, Equatable {
 
     public init(meetingLeads: [Lead]? = nil, deadlineLeads: [Lead]? = nil, time: TimeOfDay? = nil,
                 shift: NonWorkingDayShift? = nil, past: PastLeadPolicy? = nil, escalate: Lead?? = nil,
-                overdueTime: TimeOfDay? = nil, overdueMax: Int? = nil, named: [String: [Lead]] = [:]) {
+                overdueTime: TimeOfDay? = nil, overdueMax: Int? = nil, misfire: MisfirePolicy? = nil,
+                named: [String: [Lead]] = [:]) {
         self.named = named
         var m = ReminderRule.meetingDefault
         var d = ReminderRule.deadlineDefault
@@ -21,6 +22,7 @@ public struct RuleBook: Sendable, Equatable {
             if let time { r.time = time }
             if let shift { r.shift = shift }
             if let past { r.past = past }
+            if let misfire { r.misfire = misfire }
             if i == 0 { m = r } else { d = r }
         }
         if let escalate { d.escalate = escalate }

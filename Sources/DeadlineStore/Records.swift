@@ -109,6 +109,7 @@ struct OccurrenceRecord: Codable, FetchableRecord, MutablePersistableRecord {
     var attempts: Int
     var updated_ms: Int64
     var label: String
+    var last_error: String?
 
     mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
@@ -116,7 +117,8 @@ struct OccurrenceRecord: Codable, FetchableRecord, MutablePersistableRecord {
         guard let id, let s = OccurrenceState(rawValue: state) else {
             throw StoreError.corrupt("occurrence \(id ?? -1) has state '\(state)'")
         }
-        return Occurrence(id: id, itemID: item_id, fireAt: Millis.date(fire_at_ms), state: s, attempts: attempts, label: label)
+        return Occurrence(id: id, itemID: item_id, fireAt: Millis.date(fire_at_ms), state: s, attempts: attempts, label: label,
+                          lastError: last_error)
     }
 }
 

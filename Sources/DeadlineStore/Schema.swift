@@ -69,6 +69,27 @@ enum Schema {
                 t.column("imported_ms", .integer).notNull()
             }
         }
+        m.registerMigration("v3: retries, delivery log, daemon state") { db in
+            try db.alter(table: "occurrence") { t in
+                t.add(column: "last_error", .text)
+            }
+            // Every attempt on every channel, with the key the channel was given.
+            try db.create(table: "delivery_log") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("occurrence_id", .integer).notNull().indexed().references("occurrence", onDelete: .cascade)
+                t.column("channel", .text).notNull()
+                t.column("idempotency_key", .text).notNull()
+                t.column("attempt", .integer).notNull()
+                t.column("at_ms", .integer).notNull()
+                t.column("outcome", .text).notNull().check(sql: "outcome IN ('delivered', 'failed')")
+                t.column("error", .text)
+            }
+            // Small facts about the daemon itself: when it was last alive, the last downtime.
+            try db.create(table: "daemon_state") { t in
+                t.primaryKey("key", .text)
+                t.column("value", .text).notNull()
+            }
+        }
         return m
     }
 }

@@ -56,7 +56,7 @@ public final class Store: Sendable {
     private func insertOccurrences(_ reminders: [PlannedReminder], itemID: Int64, now: Date, _ db: Database) throws -> [Occurrence] {
         try reminders.map { r in
             var o = OccurrenceRecord(id: nil, item_id: itemID, fire_at_ms: Millis.from(r.fireAt), state: OccurrenceState.pending.rawValue,
-                                     attempts: 0, updated_ms: Millis.from(now), label: r.label)
+                                     attempts: 0, updated_ms: Millis.from(now), label: r.label, last_error: nil)
             try o.insert(db)
             return try o.domain()
         }
@@ -131,9 +131,11 @@ public final class Store: Sendable {
         }
     }
 
+    /// Cancels what is still to be sent (pending and retrying) for an item.
     private func cancelPending(itemID: Int64, now: Date, _ db: Database) throws -> [Int64] {
-        let ids = try Int64.fetchAll(db, sql: "SELECT id FROM occurrence WHERE item_id = ? AND state = 'pending'", arguments: [itemID])
-        try db.execute(sql: "UPDATE occurrence SET state = 'cancelled', updated_ms = ? WHERE item_id = ? AND state = 'pending'",
+        let ids = try Int64.fetchAll(db, sql: "SELECT id FROM occurrence WHERE item_id = ? AND state IN ('pending', 'retrying')",
+                                     arguments: [itemID])
+        try db.execute(sql: "UPDATE occurrence SET state = 'cancelled', updated_ms = ? WHERE item_id = ? AND state IN ('pending', 'retrying')",
                        arguments: [Millis.from(now), itemID])
         return ids
     }
@@ -179,12 +181,12 @@ public final class Store: Sendable {
         }
     }
 
-    /// Occurrences still owed to someone: `pending`, and `firing` ones that a crash
-    /// interrupted. The timer core loads these at start.
+    /// Occurrences still owed to someone: `pending`, `retrying`, and `firing` ones that a
+    /// crash interrupted. The timer core loads these at start.
     public func unfinishedOccurrences() throws -> [Occurrence] {
         try pool.read { db in
             try OccurrenceRecord
-                .filter([OccurrenceState.pending.rawValue, OccurrenceState.firing.rawValue].contains(Column("state")))
+                .filter(OccurrenceState.unfinished.map(\.rawValue).contains(Column("state")))
                 .order(Column("fire_at_ms"), Column("id"))
                 .fetchAll(db)
                 .map { try $0.domain() }
@@ -200,7 +202,7 @@ public final class Store: Sendable {
         return try pool.write { db in
             let stmt = try db.cachedStatement(sql: """
                 UPDATE occurrence SET state = 'firing', updated_ms = ?, attempts = attempts + 1
-                WHERE id = ? AND state IN ('pending', 'firing')
+                WHERE id = ? AND state IN ('pending', 'firing', 'retrying')
                 """)
             var moved: [Int64] = []
             for id in ids {
@@ -212,11 +214,7 @@ public final class Store: Sendable {
     }
 
     public func markDelivered(_ ids: [Int64], now: Date) throws {
-        guard !ids.isEmpty else { return }
-        try pool.write { db in
-            let stmt = try db.cachedStatement(sql: "UPDATE occurrence SET state = 'delivered', updated_ms = ? WHERE id = ?")
-            for id in ids { try stmt.execute(arguments: [Millis.from(now), id]) }
-        }
+        try record(DeliveryOutcome(delivered: ids), now: now)
     }
 
     public func occurrences(ofItem itemID: Int64) throws -> [Occurrence] {

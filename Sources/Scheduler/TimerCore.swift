@@ -11,12 +11,36 @@ import Logging
 /// queue. Public methods hop onto it; that confinement is what makes the
 /// `@unchecked Sendable` true. The watchdog is pinged from the same queue, so a core that
 /// is stuck (a blocked delivery, a wedged store) stops pinging and systemd restarts it.
+///
+/// Delivery is at-least-once: an occurrence is written `firing` before any channel sees it,
+/// and a crash before its outcome is written makes the next start send it again, with the
+/// same idempotency key. Channels that already accepted it (the delivery log says so) are
+/// skipped on a retry or a re-send.
 public final class TimerCore: @unchecked Sendable {
     /// What the core is doing, for `Status` and for systemd's `STATUS=` line.
     public struct Snapshot: Sendable, Equatable {
         public var pending: Int
         public var next: Date?
         public var firedSinceStart: Int
+        /// Sent late (within the misfire grace) since start.
+        public var caughtUpSinceStart: Int
+        /// Let go by the misfire policy since start.
+        public var missedSinceStart: Int
+        public var failedSinceStart: Int
+    }
+
+    public struct Options: Sendable {
+        /// Most occurrences handled in one turn of the queue; the rest follow in the next
+        /// turn, so a burst never keeps the watchdog or new schedules waiting for long.
+        public var batchSize = 256
+        /// A reminder sent later than this after its instant is a misfire (the daemon was
+        /// down, the machine suspended, the clock stepped) and its item's policy decides.
+        public var lateAfter: TimeInterval = 60
+        public var retry = RetryPolicy()
+        /// How often the store learns that the daemon is alive, to measure downtime later.
+        public var heartbeat: TimeInterval = 30
+
+        public init() {}
     }
 
     let queue: DispatchQueue
@@ -24,25 +48,29 @@ public final class TimerCore: @unchecked Sendable {
     let channels: [any Channel]
     let clock: any WallClock
     let logger: Logger
-    /// Most occurrences handled in one turn of the queue; the rest follow in the next turn,
-    /// so a burst never keeps the watchdog or new schedules waiting for long.
-    let batchSize: Int
+    let options: Options
+    let misfirePolicy: @Sendable (Item) -> MisfirePolicy
 
     private var heap = DueHeap()
     private var alarm: (any Alarm)!
     private var armedAt: Date?
-    private var firedSinceStart = 0
-    private var watchdogTimer: DispatchSourceTimer?
+    private var counters = Snapshot(pending: 0, next: nil, firedSinceStart: 0, caughtUpSinceStart: 0, missedSinceStart: 0, failedSinceStart: 0)
+    private var timers: [DispatchSourceTimer] = []
+    private var clockMonitor: ClockStepMonitor?
     private var onChange: (@Sendable (Snapshot) -> Void)?
+    private var random = SystemRandomNumberGenerator()
 
-    /// - Parameter makeAlarm: builds the timer; the default is a `DispatchSourceTimer` on the
-    ///   wall clock. Tests pass an alarm they fire by hand.
+    /// - Parameters:
+    ///   - misfirePolicy: the policy of an item's rule.
+    ///   - makeAlarm: builds the timer; the default is a `DispatchSourceTimer` on the wall clock.
+    ///     Tests pass an alarm they fire by hand.
     public init(
         store: Store,
         channels: [any Channel],
         clock: any WallClock = SystemClock(),
         logger: Logger,
-        batchSize: Int = 256,
+        options: Options = Options(),
+        misfirePolicy: @escaping @Sendable (Item) -> MisfirePolicy = { _ in .default },
         queue: DispatchQueue = DispatchQueue(label: "deadlined.timer-core"),
         makeAlarm: ((DispatchQueue, @escaping @Sendable () -> Void) -> any Alarm)? = nil
     ) {
@@ -50,9 +78,10 @@ public final class TimerCore: @unchecked Sendable {
         self.channels = channels
         self.clock = clock
         self.logger = logger
-        self.batchSize = batchSize
+        self.options = options
+        self.misfirePolicy = misfirePolicy
         self.queue = queue
-        let fire: @Sendable () -> Void = { [weak self] in self?.fireDue() }
+        let fire: @Sendable () -> Void = { [weak self] in self?.fireDueOnQueue() }
         queue.sync {
             alarm = makeAlarm?(queue, fire) ?? DispatchWallAlarm(queue: queue, handler: fire)
         }
@@ -60,8 +89,10 @@ public final class TimerCore: @unchecked Sendable {
 
     /// Rebuilds the heap from the store (the truth) and arms the timer. Occurrences left
     /// `firing` by a crash are due at once and are sent again, with the same idempotency key.
-    /// - Parameter onChange: called on the core's queue whenever the snapshot may have changed.
-    public func start(onChange: (@Sendable (Snapshot) -> Void)? = nil) throws -> Snapshot {
+    /// - Parameters:
+    ///   - onChange: called on the core's queue whenever the snapshot may have changed.
+    ///   - watchClock: notice wall-clock steps (a timerfd); off in tests with a manual clock.
+    public func start(onChange: (@Sendable (Snapshot) -> Void)? = nil, watchClock: Bool = true) throws -> Snapshot {
         let unfinished = try store.unfinishedOccurrences()
         return queue.sync {
             self.onChange = onChange
@@ -69,6 +100,14 @@ public final class TimerCore: @unchecked Sendable {
                 heap.insert(id: o.id, fireAt: o.state == .firing ? .distantPast : o.fireAt)
             }
             logger.info("timer core loaded \(unfinished.count) unfinished reminder(s)")
+            if watchClock {
+                clockMonitor = ClockStepMonitor(queue: queue) { [weak self] in self?.clockSteppedOnQueue() }
+                if clockMonitor == nil { logger.warning("cannot watch for wall-clock steps (no timerfd)") }
+            }
+            if options.heartbeat > 0 {
+                repeating(every: options.heartbeat) { [weak self] in self?.heartbeat() }
+                heartbeat()
+            }
             rearm()
             return snapshotOnQueue()
         }
@@ -77,7 +116,7 @@ public final class TimerCore: @unchecked Sendable {
     /// Adds freshly stored occurrences; the timer is re-armed only if the soonest one changed.
     public func schedule(_ occurrences: [Occurrence]) {
         queue.async { [self] in
-            for o in occurrences where o.state == .pending {
+            for o in occurrences where o.state == .pending || o.state == .retrying {
                 heap.insert(id: o.id, fireAt: o.fireAt)
             }
             rearm()
@@ -87,6 +126,7 @@ public final class TimerCore: @unchecked Sendable {
 
     /// Drops occurrences from the heap (their rows are changed by the caller).
     public func remove(occurrenceIDs: [Int64]) {
+        guard !occurrenceIDs.isEmpty else { return }
         queue.async { [self] in
             for id in occurrenceIDs { heap.remove(id: id) }
             rearm()
@@ -109,14 +149,17 @@ public final class TimerCore: @unchecked Sendable {
         queue.sync { fireDueOnQueue() }
     }
 
+    /// What the clock monitor calls when the wall clock was set; tests call it after moving
+    /// their clock. Re-arms from scratch and sends whatever the new time made due.
+    public func clockStepped() {
+        queue.sync { clockSteppedOnQueue() }
+    }
+
     /// Pings the watchdog every `interval / 2` from the core's queue, but only while the store
     /// answers. Nothing is pinged while the queue is blocked: that is the point.
     public func startWatchdog(intervalMicroseconds: UInt64, ping: @escaping @Sendable () -> Void) {
-        let period = DispatchTimeInterval.microseconds(Int(intervalMicroseconds / 2))
         queue.sync {
-            let timer = DispatchSource.makeTimerSource(queue: queue)
-            timer.schedule(deadline: .now(), repeating: period, leeway: .milliseconds(10))
-            timer.setEventHandler { [weak self] in
+            repeating(every: Double(intervalMicroseconds) / 2_000_000, leeway: .milliseconds(10)) { [weak self] in
                 guard let self else { return }
                 do {
                     try self.store.checkHealth()
@@ -125,8 +168,6 @@ public final class TimerCore: @unchecked Sendable {
                     self.logger.error("store unreachable, withholding watchdog ping: \(error)")
                 }
             }
-            timer.activate()
-            watchdogTimer = timer
         }
     }
 
@@ -141,23 +182,40 @@ public final class TimerCore: @unchecked Sendable {
     /// Stops the timers; the store is left as it is (pending stays pending).
     public func stop() {
         queue.sync {
-            watchdogTimer?.cancel()
-            watchdogTimer = nil
+            for t in timers { t.cancel() }
+            timers.removeAll()
+            clockMonitor = nil
             alarm.disarm()
             armedAt = nil
+            heartbeat()
         }
     }
 
     // MARK: - On the queue
 
-    private func fireDue() {
-        dispatchPrecondition(condition: .onQueue(queue))
+    private func repeating(every seconds: Double, leeway: DispatchTimeInterval = .seconds(1), _ body: @escaping @Sendable () -> Void) {
+        let timer = DispatchSource.makeTimerSource(queue: queue)
+        timer.schedule(deadline: .now() + seconds, repeating: seconds, leeway: leeway)
+        timer.setEventHandler(handler: body)
+        timer.activate()
+        timers.append(timer)
+    }
+
+    private func heartbeat() {
+        do { try store.setDaemonState("last_alive_ms", String(Int64(clock.now().timeIntervalSince1970 * 1000))) }
+        catch { logger.warning("cannot record heartbeat: \(error)") }
+    }
+
+    private func clockSteppedOnQueue() {
+        logger.notice("wall clock was set; now \(DateOutput.iso8601(clock.now(), timeZone: TimeZone(secondsFromGMT: 0)!)); re-arming")
+        armedAt = nil
         fireDueOnQueue()
     }
 
     private func fireDueOnQueue() {
+        dispatchPrecondition(condition: .onQueue(queue))
         let now = clock.now()
-        let due = heap.popDue(now: now, limit: batchSize)
+        let due = heap.popDue(now: now, limit: options.batchSize)
         if !due.isEmpty { deliver(due.map(\.id), now: now) }
         if let head = heap.head(), head.fireAt <= clock.now() {
             // More is due: go on in the next turn, after whatever else waits on the queue.
@@ -170,37 +228,105 @@ public final class TimerCore: @unchecked Sendable {
     }
 
     private func deliver(_ ids: [Int64], now: Date) {
-        let reminders: [Reminder]
+        let rows: [(item: Item, occurrence: Occurrence)]
         do {
-            // Only rows still pending move to firing: one cancelled meanwhile is not sent.
-            let moved = try store.markFiring(ids, now: now)
-            reminders = try store.reminders(forOccurrences: moved).map { Reminder(item: $0.item, occurrence: $0.occurrence) }
+            rows = try store.reminders(forOccurrences: ids)
         } catch {
-            // Nothing was sent. Keep the work and try again shortly; the store is the truth.
+            logger.error("cannot read due reminders, retrying in 1 s: \(error)")
+            for id in ids { heap.insert(id: id, fireAt: now.addingTimeInterval(1)) }
+            return
+        }
+        var outcome = DeliveryOutcome()
+        let (send, missed, caughtUp) = applyMisfire(rows, now: now)
+        outcome.missed = missed
+        let sendable: [(item: Item, occurrence: Occurrence)]
+        let alreadyDelivered: [Int64: Set<String>]
+        do {
+            // Only rows still owed move to firing: one cancelled meanwhile is not sent.
+            let moved = Set(try store.markFiring(send.map(\.occurrence.id), now: now))
+            sendable = send.filter { moved.contains($0.occurrence.id) }
+            alreadyDelivered = try store.deliveredChannels(for: sendable.map(\.occurrence.id))
+        } catch {
             logger.error("cannot record reminders as firing, retrying in 1 s: \(error)")
             for id in ids { heap.insert(id: id, fireAt: now.addingTimeInterval(1)) }
             return
         }
-        var delivered: [Int64] = []
-        for reminder in reminders {
-            var ok = true
-            for channel in channels {
+        for (item, occurrence) in sendable {
+            let attempt = occurrence.attempts + 1
+            let reminder = Reminder(item: item, occurrence: occurrence)
+            var errors: [String] = []
+            for channel in channels where alreadyDelivered[occurrence.id]?.contains(channel.name) != true {
+                let key = reminder.idempotencyKey(channel: channel.name)
                 do {
                     try channel.deliver(reminder)
+                    outcome.attempts.append(DeliveryAttempt(occurrenceID: occurrence.id, channel: channel.name, idempotencyKey: key,
+                                                            attempt: attempt, at: clock.now(), error: nil))
                 } catch {
-                    ok = false
-                    logger.error("channel \(channel.name) failed for occurrence \(reminder.occurrence.id): \(error)")
+                    errors.append("\(channel.name): \(error)")
+                    outcome.attempts.append(DeliveryAttempt(occurrenceID: occurrence.id, channel: channel.name, idempotencyKey: key,
+                                                            attempt: attempt, at: clock.now(), error: "\(error)"))
                 }
             }
-            // An occurrence a channel refused stays `firing` and is sent again at the next start.
-            if ok { delivered.append(reminder.occurrence.id) }
+            if errors.isEmpty {
+                outcome.delivered.append(occurrence.id)
+            } else if attempt < options.retry.maxAttempts {
+                let next = clock.now().addingTimeInterval(options.retry.delay(afterAttempt: attempt, random: Double.random(in: 0...1, using: &random)))
+                outcome.retrying.append((occurrence.id, next, errors.joined(separator: "; ")))
+                logger.warning("reminder \(occurrence.id) of \(item.key) failed (attempt \(attempt)), retrying at \(next): \(errors.joined(separator: "; "))")
+            } else {
+                outcome.failed.append((occurrence.id, errors.joined(separator: "; ")))
+                logger.error("reminder \(occurrence.id) of \(item.key) failed after \(attempt) attempts: \(errors.joined(separator: "; "))")
+            }
         }
-        firedSinceStart += reminders.count
         do {
-            try store.markDelivered(delivered, now: clock.now())
+            try store.record(outcome, now: clock.now())
+            for r in outcome.retrying { heap.insert(id: r.id, fireAt: r.at) }
         } catch {
-            logger.error("reminders were sent but not recorded as delivered; they will be sent again after a restart: \(error)")
+            logger.error("reminders were sent but their outcome was not recorded; they will be sent again after a restart: \(error)")
         }
+        counters.firedSinceStart += outcome.delivered.count
+        counters.caughtUpSinceStart += caughtUp
+        counters.missedSinceStart += missed.count
+        counters.failedSinceStart += outcome.failed.count
+        if !missed.isEmpty {
+            logger.notice("\(missed.count) late reminder(s) let go by the misfire policy", metadata: ["missed": "\(missed.count)"])
+        }
+    }
+
+    /// Splits due rows into those to send and those let go, by each item's misfire policy.
+    /// A retry is never a misfire: its instant is when the core chose to try again.
+    private func applyMisfire(_ rows: [(item: Item, occurrence: Occurrence)], now: Date)
+        -> (send: [(item: Item, occurrence: Occurrence)], missed: [Int64], caughtUp: Int) {
+        var send: [(item: Item, occurrence: Occurrence)] = []
+        var missed: [Int64] = []
+        var caughtUp = 0
+        var lateByItem: [Int64: [(item: Item, occurrence: Occurrence)]] = [:]
+        for row in rows {
+            let late = now.timeIntervalSince(row.occurrence.fireAt)
+            if late <= options.lateAfter || row.occurrence.state != .pending {
+                send.append(row)
+            } else {
+                lateByItem[row.item.id, default: []].append(row)
+            }
+        }
+        for (_, late) in lateByItem {
+            switch misfirePolicy(late[0].item) {
+            case .skip:
+                missed += late.map(\.occurrence.id)
+            case .catchUp(let grace):
+                for row in late {
+                    if now.timeIntervalSince(row.occurrence.fireAt) <= grace { send.append(row); caughtUp += 1 }
+                    else { missed.append(row.occurrence.id) }
+                }
+            case .coalesce(let grace):
+                let inGrace = late.filter { now.timeIntervalSince($0.occurrence.fireAt) <= grace }
+                let keep = inGrace.max { $0.occurrence.fireAt < $1.occurrence.fireAt }
+                if let keep { send.append(keep); caughtUp += 1 }
+                missed += late.map(\.occurrence.id).filter { $0 != keep?.occurrence.id }
+            }
+        }
+        send.sort { ($0.occurrence.fireAt, $0.occurrence.id) < ($1.occurrence.fireAt, $1.occurrence.id) }
+        return (send, missed, caughtUp)
     }
 
     /// Points the timer at the soonest entry, touching it only if that instant changed.
@@ -212,6 +338,9 @@ public final class TimerCore: @unchecked Sendable {
     }
 
     private func snapshotOnQueue() -> Snapshot {
-        Snapshot(pending: heap.count, next: heap.head()?.fireAt, firedSinceStart: firedSinceStart)
+        var s = counters
+        s.pending = heap.count
+        s.next = heap.head()?.fireAt
+        return s
     }
 }

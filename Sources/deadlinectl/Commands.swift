@@ -12,9 +12,11 @@ struct Status: ParsableCommand {
         print("deadlined \(s.version), up \(s.uptimeSeconds) s")
         print("store:     \(s.store)")
         print("items:     \(s.items)")
-        print("reminders: \(s.pending) pending, \(s.firing) firing, \(s.delivered) delivered, \(s.cancelled) cancelled")
+        print("reminders: \(s.pending) pending, \(s.firing) firing, \(s.delivered) delivered, \(s.retrying) retrying, "
+              + "\(s.failed) failed, \(s.missed) missed, \(s.cancelled) cancelled")
         print("next:      \(s.nextReminder ?? "none")")
         print("watchdog:  " + (s.watchdogUsec > 0 ? "\(s.watchdogUsec / 1000) ms" : "off"))
+        if let downtime = s.lastDowntime { print("downtime:  \(downtime)") }
     }
 }
 

@@ -127,12 +127,13 @@ struct ConfigTests {
 
     @Test("bad configs name file:line:column and the key", arguments: [
         ("time_zone: Asia/Bangkok\ncontrol:\n  sokcet: /x\n", ":3:3: unknown key 'control.sokcet'; known here: max_message_bytes, socket"),
-        ("tmie_zone: UTC\n", ":1:1: unknown key 'tmie_zone'; known here: control, day_time, holidays, language, log, organisation, rule_sets, rules, store, time_zone"),
+        ("tmie_zone: UTC\n", ":1:1: unknown key 'tmie_zone'; known here: channels, control, day_time, delivery, holidays, language, log, organisation, rule_sets, rules, store, time_zone"),
         ("time_zone: Mars/Olympus\n", ":1:12: 'time_zone': 'Mars/Olympus' is not an IANA time zone"),
         ("control:\n  max_message_bytes: lots\n", ":2:22: 'control.max_message_bytes': 'lots' is not a whole number"),
         ("control:\n  max_message_bytes: 0\n", "'control.max_message_bytes': '0' is not a whole number from 1"),
         ("rules:\n  meeting: 1wd, soon\n", ":2:12: 'rules.meeting': 'soon' is not a lead time"),
         ("rules:\n  shift: sideways\n", ":2:10: 'rules.shift': 'sideways' is not one of: before, after, skip, keep"),
+        ("rules:\n  misfire: later\n", ":2:12: 'rules.misfire': 'later' is not a misfire policy"),
         ("language: fr\n", ":1:11: 'language': 'fr' is not one of: th, en"),
         ("day_time: 9am\n", ":1:11: 'day_time': '9am' is not a time of day"),
         ("log:\n  level: loud\n", ":2:10: 'log.level': 'loud' is not one of: trace, debug, info, notice, warning, error, critical"),

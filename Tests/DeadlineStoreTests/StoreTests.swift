@@ -17,7 +17,8 @@ final class TemporaryDirectory {
 @Suite("SQLite store")
 struct StoreTests {
     let t0 = Date(timeIntervalSince1970: 1_494_918_000)
-    static let migrations = ["v1: items and reminder occurrences", "v2: keys, plans, meeting and deadline fields, item state, holidays"]
+    static let migrations = ["v1: items and reminder occurrences", "v2: keys, plans, meeting and deadline fields, item state, holidays",
+                             "v3: retries, delivery log, daemon state"]
 
     let nine = TimeOfDay(hour: 9, minute: 0)!
 

@@ -1,0 +1,106 @@
+import DeadlineCore
+import Foundation
+import GRDB
+
+/// One attempt on one channel.
+public struct DeliveryAttempt: Sendable, Equatable {
+    public var occurrenceID: Int64
+    public var channel: String
+    public var idempotencyKey: String
+    public var attempt: Int
+    public var at: Date
+    /// nil: the channel accepted it.
+    public var error: String?
+
+    public init(occurrenceID: Int64, channel: String, idempotencyKey: String, attempt: Int, at: Date, error: String?) {
+        self.occurrenceID = occurrenceID
+        self.channel = channel
+        self.idempotencyKey = idempotencyKey
+        self.attempt = attempt
+        self.at = at
+        self.error = error
+    }
+}
+
+/// What a batch of sends came to, written in one transaction.
+public struct DeliveryOutcome: Sendable, Equatable {
+    public var attempts: [DeliveryAttempt] = []
+    /// Every channel has it now.
+    public var delivered: [Int64] = []
+    /// To be tried again at the instant given.
+    public var retrying: [(id: Int64, at: Date, error: String)] = []
+    /// Attempts used up.
+    public var failed: [(id: Int64, error: String)] = []
+    /// Let go by the misfire policy.
+    public var missed: [Int64] = []
+
+    public init(delivered: [Int64] = []) { self.delivered = delivered }
+
+    public static func == (a: DeliveryOutcome, b: DeliveryOutcome) -> Bool {
+        a.attempts == b.attempts && a.delivered == b.delivered && a.missed == b.missed
+            && a.retrying.map { "\($0.id) \($0.at) \($0.error)" } == b.retrying.map { "\($0.id) \($0.at) \($0.error)" }
+            && a.failed.map { "\($0.id) \($0.error)" } == b.failed.map { "\($0.id) \($0.error)" }
+    }
+}
+
+extension Store {
+    /// Writes a batch's attempts and the occurrences' new states in one transaction: the log
+    /// and the states never disagree.
+    public func record(_ outcome: DeliveryOutcome, now: Date) throws {
+        let ms = Millis.from(now)
+        try pool.write { db in
+            let log = try db.cachedStatement(sql: """
+                INSERT INTO delivery_log (occurrence_id, channel, idempotency_key, attempt, at_ms, outcome, error)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """)
+            for a in outcome.attempts {
+                try log.execute(arguments: [a.occurrenceID, a.channel, a.idempotencyKey, a.attempt, Millis.from(a.at),
+                                            a.error == nil ? "delivered" : "failed", a.error])
+            }
+            let set = try db.cachedStatement(sql: "UPDATE occurrence SET state = ?, updated_ms = ?, last_error = ? WHERE id = ?")
+            for id in outcome.delivered { try set.execute(arguments: ["delivered", ms, nil, id]) }
+            // A reminder cancelled while its batch was being decided stays cancelled.
+            let miss = try db.cachedStatement(sql: "UPDATE occurrence SET state = 'missed', updated_ms = ? WHERE id = ? AND state IN ('pending', 'retrying', 'firing')")
+            for id in outcome.missed { try miss.execute(arguments: [ms, id]) }
+            for f in outcome.failed { try set.execute(arguments: ["failed", ms, f.error, f.id]) }
+            let retry = try db.cachedStatement(sql: "UPDATE occurrence SET state = 'retrying', fire_at_ms = ?, updated_ms = ?, last_error = ? WHERE id = ?")
+            for r in outcome.retrying { try retry.execute(arguments: [Millis.from(r.at), ms, r.error, r.id]) }
+        }
+    }
+
+    /// Channels that already accepted each occurrence: a retry or a re-send after a crash
+    /// skips them, so one failing channel does not make the others repeat themselves.
+    public func deliveredChannels(for ids: [Int64]) throws -> [Int64: Set<String>] {
+        guard !ids.isEmpty else { return [:] }
+        return try pool.read { db in
+            var out: [Int64: Set<String>] = [:]
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT occurrence_id, channel FROM delivery_log
+                WHERE outcome = 'delivered' AND occurrence_id IN (\(ids.map { _ in "?" }.joined(separator: ",")))
+                """, arguments: StatementArguments(ids))
+            for row in rows { out[row["occurrence_id"], default: []].insert(row["channel"]) }
+            return out
+        }
+    }
+
+    /// The delivery log of one occurrence, oldest first.
+    public func deliveryLog(occurrence id: Int64) throws -> [DeliveryAttempt] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM delivery_log WHERE occurrence_id = ? ORDER BY id", arguments: [id]).map { row in
+                DeliveryAttempt(occurrenceID: row["occurrence_id"], channel: row["channel"], idempotencyKey: row["idempotency_key"],
+                                attempt: row["attempt"], at: Millis.date(row["at_ms"]), error: row["error"])
+            }
+        }
+    }
+
+    /// A small fact about the daemon (`last_alive_ms`, `last_downtime`).
+    public func daemonState(_ key: String) throws -> String? {
+        try pool.read { db in try String.fetchOne(db, sql: "SELECT value FROM daemon_state WHERE key = ?", arguments: [key]) }
+    }
+
+    public func setDaemonState(_ key: String, _ value: String) throws {
+        try pool.write { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO daemon_state (key, value) VALUES (?, ?)", arguments: [key, value])
+        }
+    }
+}

@@ -1,0 +1,53 @@
+import DeadlineCore
+import Foundation
+import Glibc
+
+/// Appends each reminder as one JSON line to a file and syncs it: for scripts that `tail -f`,
+/// and for checking delivery (every line carries the idempotency key).
+///
+/// A line is written with one `write(2)` on a file opened `O_APPEND`, so concurrent writers
+/// never interleave within a line; `fsync` before returning makes "accepted" mean "on disk".
+public struct FileChannel: Channel {
+    public let name: String
+    public let path: String
+
+    public init(name: String = "file", path: String) {
+        self.name = name
+        self.path = path
+    }
+
+    struct Line: Encodable {
+        let key: String
+        let item: String
+        let occurrence: Int64
+        let kind: String
+        let title: String
+        let lead: String
+        let fireAt: String
+        let organisation: String
+    }
+
+    public func deliver(_ reminder: Reminder) throws {
+        let item = reminder.item
+        let line = Line(key: reminder.idempotencyKey(channel: name), item: item.key, occurrence: reminder.occurrence.id,
+                        kind: item.kind.rawValue, title: item.title, lead: reminder.occurrence.label,
+                        fireAt: DateOutput.iso8601(reminder.occurrence.fireAt, timeZone: item.zone), organisation: item.fields.organisation)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var bytes = [UInt8](try encoder.encode(line))
+        bytes.append(0x0A)
+        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o640)
+        guard fd >= 0 else { throw FileChannelError(path: path, call: "open", code: errno) }
+        defer { close(fd) }
+        let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        guard written == bytes.count else { throw FileChannelError(path: path, call: "write", code: errno) }
+        guard fsync(fd) == 0 else { throw FileChannelError(path: path, call: "fsync", code: errno) }
+    }
+}
+
+public struct FileChannelError: Error, CustomStringConvertible {
+    let path: String
+    let call: String
+    let code: Int32
+    public var description: String { "\(call) \(path): \(String(cString: strerror(code)))" }
+}
