@@ -15,13 +15,15 @@ public enum MisfirePolicy: Hashable, Sendable, CustomStringConvertible {
 
     /// `catch-up`, `catch-up:12h`, `skip`, `coalesce`, `coalesce:2h`.
     public init?(_ text: String) {
-        let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
+        // Empty pieces kept: "catch-up:" is an error, not "catch-up".
+        let parts = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+        guard let head = parts.first, !head.isEmpty else { return nil }
         var grace: TimeInterval = 24 * 3600
         if parts.count == 2 {
             guard let m = parts[1].wholeMatch(of: /(\d{1,4})([mhd])/), let n = Double(m.1), n > 0 else { return nil }
             grace = n * (m.2 == "m" ? 60 : m.2 == "h" ? 3600 : 86400)
         }
-        switch parts[0] {
+        switch head {
         case "catch-up": self = .catchUp(grace: grace)
         case "coalesce": self = .coalesce(grace: grace)
         case "skip" where parts.count == 1: self = .skip

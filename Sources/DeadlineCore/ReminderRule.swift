@@ -22,7 +22,7 @@ public struct Lead: Hashable, Codable, Sendable, CustomStringConvertible {
 
     public init?(_ text: String) {
         let t = text.trimmingCharacters(in: .whitespaces).lowercased()
-        let parts = t.split(separator: "@", maxSplits: 1).map(String.init)
+        let parts = t.split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
         let at: TimeOfDay?
         if parts.count == 2 {
             guard let time = TimeOfDay(parts[1]) else { return nil }

@@ -270,7 +270,9 @@ public final class TimerCore: @unchecked Sendable {
             if errors.isEmpty {
                 outcome.delivered.append(occurrence.id)
             } else if attempt < options.retry.maxAttempts {
-                let next = clock.now().addingTimeInterval(options.retry.delay(afterAttempt: attempt, random: Double.random(in: 0...1, using: &random)))
+                let delay = options.retry.delay(afterAttempt: attempt, random: Double.random(in: 0...1, using: &random))
+                // Whole milliseconds, as the store keeps it, so heap and store agree exactly.
+                let next = Date(timeIntervalSince1970: ((clock.now().timeIntervalSince1970 + delay) * 1000).rounded() / 1000)
                 outcome.retrying.append((occurrence.id, next, errors.joined(separator: "; ")))
                 logger.warning("reminder \(occurrence.id) of \(item.key) failed (attempt \(attempt)), retrying at \(next): \(errors.joined(separator: "; "))")
             } else {

@@ -34,7 +34,7 @@ struct PlannerTests {
         #expect(Lead(lead.description) == lead)
     }
 
-    @Test("bad lead texts are refused", arguments: ["", "x", "-1d", "1y", "2h@09:00", "1wd@25:00", "0d", "1000d"])
+    @Test("bad lead texts are refused", arguments: ["", "x", "-1d", "1y", "2h@09:00", "1wd@25:00", "0d", "1000d", "1wd@", "@09:00", "0@"])
     func badLead(text: String) {
         #expect(Lead(text) == nil)
     }

@@ -50,14 +50,18 @@ struct Harness {
 
     static let t0 = Date(timeIntervalSince1970: 1_800_000_000)
 
-    init(dir: String? = nil, clockAt: Date = Harness.t0) throws {
+    init(dir: String? = nil, clockAt: Date = Harness.t0, channels extra: [any Channel] = [], options: TimerCore.Options = .init(),
+         misfire: MisfirePolicy = .default) throws {
         let d = dir ?? FileManager.default.temporaryDirectory.appendingPathComponent("deadlined-core-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
         self.dir = d
         store = try Store(path: d + "/s.sqlite")
         clock = ManualClock(clockAt)
         let box = alarmBox
-        core = TimerCore(store: store, channels: [channel], clock: clock, logger: Logger(label: "test"),
+        var opts = options
+        opts.heartbeat = 0
+        core = TimerCore(store: store, channels: [channel] + extra, clock: clock, logger: Logger(label: "test"), options: opts,
+                         misfirePolicy: { _ in misfire },
                          makeAlarm: { _, _ in
                              let a = RecordingAlarm()
                              box.alarm = a
@@ -66,9 +70,9 @@ struct Harness {
     }
 
     @discardableResult
-    func add(_ title: String, at offset: TimeInterval) throws -> Occurrence {
+    func add(_ title: String, at offset: TimeInterval, key: String = "") throws -> Occurrence {
         let at = Harness.t0.addingTimeInterval(offset)
-        let item = NewItem(kind: .meeting, title: title, when: .instant(at), timeZone: "Asia/Bangkok")
+        let item = NewItem(kind: .meeting, key: key, title: title, when: .instant(at), timeZone: "Asia/Bangkok")
         let (_, occ) = try store.add(item, reminders: [PlannedReminder(fireAt: at, purpose: .lead("0"))], dayTime: nineOClock, now: clock.now())
         core.schedule(occ)
         return occ[0]
@@ -83,7 +87,7 @@ struct TimerCoreTests {
     @Test("fires in due order, only what is due, and marks it delivered")
     func ordering() throws {
         let h = try Harness()
-        _ = try h.core.start()
+        _ = try h.core.start(watchClock: false)
         try h.add("third", at: 30)
         try h.add("first", at: 10)
         try h.add("second", at: 20)
@@ -101,7 +105,7 @@ struct TimerCoreTests {
     @Test("nothing fires early, even when the alarm goes off early")
     func noEarlyFire() throws {
         let h = try Harness()
-        _ = try h.core.start()
+        _ = try h.core.start(watchClock: false)
         try h.add("a", at: 10)
         h.settle()
         h.clock.advance(to: Harness.t0.addingTimeInterval(9.999))
@@ -113,7 +117,7 @@ struct TimerCoreTests {
     @Test("re-arms only when the head changes")
     func rearmOnNewHead() throws {
         let h = try Harness()
-        _ = try h.core.start()
+        _ = try h.core.start(watchClock: false)
         try h.add("a", at: 100)
         h.settle()
         #expect(h.alarmBox.armings == [Harness.t0.addingTimeInterval(100)])
@@ -128,7 +132,7 @@ struct TimerCoreTests {
     @Test("removal drops an occurrence and re-arms for the next one")
     func removal() throws {
         let h = try Harness()
-        _ = try h.core.start()
+        _ = try h.core.start(watchClock: false)
         let a = try h.add("a", at: 10)
         try h.add("b", at: 20)
         h.core.remove(occurrenceIDs: [a.id])
@@ -151,7 +155,7 @@ struct TimerCoreTests {
         try first.store.markFiring([stuck.id], now: Harness.t0)   // the crash happened here
 
         let second = try Harness(dir: first.dir)
-        let snapshot = try second.core.start()
+        let snapshot = try second.core.start(watchClock: false)
         #expect(snapshot.pending == 2)
         second.core.fireNow()
         #expect(second.channel.reminders.map(\.item.title) == ["interrupted"])
@@ -163,7 +167,7 @@ struct TimerCoreTests {
     @Test("a burst larger than one batch is delivered completely, in order")
     func burst() throws {
         let h = try Harness()
-        _ = try h.core.start()
+        _ = try h.core.start(watchClock: false)
         for i in 0..<600 { try h.add("r\(String(format: "%04d", i))", at: Double(i) / 1000) }
         h.settle()
         h.clock.advance(to: Harness.t0.addingTimeInterval(10))
@@ -178,7 +182,7 @@ struct TimerCoreTests {
     @Test("the watchdog pings from the core, and stops while the core is stalled")
     func watchdogStopsOnStall() async throws {
         let h = try Harness()
-        _ = try h.core.start()
+        _ = try h.core.start(watchClock: false)
         let pings = Mutex<[Date]>([])
         h.core.startWatchdog(intervalMicroseconds: 40_000) { pings.withLock { $0.append(Date()) } }
         try await Task.sleep(for: .milliseconds(200))
