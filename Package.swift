@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "deadlined", targets: ["deadlined"]),
         .executable(name: "deadlinectl", targets: ["deadlinectl"]),
+        .executable(name: "deadlined-bench", targets: ["DeadlineBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
@@ -101,6 +102,15 @@ let package = Package(
                 "Control", "DeadlineCore", "Systemd",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+        .executableTarget(
+            name: "DeadlineBench",
+            dependencies: [
+                "DeadlineCore", "DeadlineStore", "Scheduler", "Delivery", "Control",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/DeadlineBench"
         ),
         .testTarget(
             name: "DeadlineCoreTests",

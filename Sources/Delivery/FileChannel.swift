@@ -24,6 +24,8 @@ public struct FileChannel: Channel {
         let title: String
         let lead: String
         let fireAt: String
+        /// When the channel wrote it: lateness is `sentAt - fireAt`.
+        let sentAt: String
         let organisation: String
     }
 
@@ -31,7 +33,8 @@ public struct FileChannel: Channel {
         let item = reminder.item
         let line = Line(key: reminder.idempotencyKey(channel: name), item: item.key, occurrence: reminder.occurrence.id,
                         kind: item.kind.rawValue, title: item.title, lead: reminder.occurrence.label,
-                        fireAt: DateOutput.iso8601(reminder.occurrence.fireAt, timeZone: item.zone), organisation: item.fields.organisation)
+                        fireAt: DateOutput.iso8601(reminder.occurrence.fireAt, timeZone: item.zone),
+                        sentAt: DateOutput.iso8601(Date(), timeZone: item.zone), organisation: item.fields.organisation)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var bytes = [UInt8](try encoder.encode(line))

@@ -56,6 +56,8 @@ public final class TimerCore: @unchecked Sendable {
     private var armedAt: Date?
     private var counters = Snapshot(pending: 0, next: nil, firedSinceStart: 0, caughtUpSinceStart: 0, missedSinceStart: 0, failedSinceStart: 0)
     private var timers: [DispatchSourceTimer] = []
+    private var heartbeatTimer: DispatchSourceTimer?
+    private var lastHeartbeat = Date.distantPast
     private var clockMonitor: ClockStepMonitor?
     private var onChange: (@Sendable (Snapshot) -> Void)?
     private var random = SystemRandomNumberGenerator()
@@ -105,7 +107,7 @@ public final class TimerCore: @unchecked Sendable {
                 if clockMonitor == nil { logger.warning("cannot watch for wall-clock steps (no timerfd)") }
             }
             if options.heartbeat > 0 {
-                repeating(every: options.heartbeat) { [weak self] in self?.heartbeat() }
+                heartbeatTimer = repeating(every: options.heartbeat) { [weak self] in self?.heartbeat() }
                 heartbeat()
             }
             rearm()
@@ -157,13 +159,21 @@ public final class TimerCore: @unchecked Sendable {
 
     /// Pings the watchdog every `interval / 2` from the core's queue, but only while the store
     /// answers. Nothing is pinged while the queue is blocked: that is the point.
+    ///
+    /// The heartbeat then rides on the same timer, so that an idle daemon wakes for nothing
+    /// but the watchdog.
     public func startWatchdog(intervalMicroseconds: UInt64, ping: @escaping @Sendable () -> Void) {
         queue.sync {
+            heartbeatTimer?.cancel()
+            heartbeatTimer = nil
             repeating(every: Double(intervalMicroseconds) / 2_000_000, leeway: .milliseconds(10)) { [weak self] in
                 guard let self else { return }
                 do {
                     try self.store.checkHealth()
                     ping()
+                    if self.options.heartbeat > 0, self.clock.now().timeIntervalSince(self.lastHeartbeat) >= self.options.heartbeat {
+                        self.heartbeat()
+                    }
                 } catch {
                     self.logger.error("store unreachable, withholding watchdog ping: \(error)")
                 }
@@ -184,6 +194,8 @@ public final class TimerCore: @unchecked Sendable {
         queue.sync {
             for t in timers { t.cancel() }
             timers.removeAll()
+            heartbeatTimer?.cancel()
+            heartbeatTimer = nil
             clockMonitor = nil
             alarm.disarm()
             armedAt = nil
@@ -193,16 +205,19 @@ public final class TimerCore: @unchecked Sendable {
 
     // MARK: - On the queue
 
-    private func repeating(every seconds: Double, leeway: DispatchTimeInterval = .seconds(1), _ body: @escaping @Sendable () -> Void) {
+    @discardableResult
+    private func repeating(every seconds: Double, leeway: DispatchTimeInterval = .seconds(1), _ body: @escaping @Sendable () -> Void) -> DispatchSourceTimer {
         let timer = DispatchSource.makeTimerSource(queue: queue)
         timer.schedule(deadline: .now() + seconds, repeating: seconds, leeway: leeway)
         timer.setEventHandler(handler: body)
         timer.activate()
         timers.append(timer)
+        return timer
     }
 
     private func heartbeat() {
-        do { try store.setDaemonState("last_alive_ms", String(Int64(clock.now().timeIntervalSince1970 * 1000))) }
+        lastHeartbeat = clock.now()
+        do { try store.setDaemonState("last_alive_ms", String(Int64(lastHeartbeat.timeIntervalSince1970 * 1000))) }
         catch { logger.warning("cannot record heartbeat: \(error)") }
     }
 
