@@ -15,7 +15,7 @@ struct DeadlineBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "deadlined-bench",
         abstract: "Measure deadlined: lateness, a million pending, bursts, idle wake-ups, and atd side by side.",
-        subcommands: [All.self, Lateness.self, Pending.self, PendingStart.self, Burst.self, Idle.self, Atd.self]
+        subcommands: [All.self, Lateness.self, Pending.self, PendingStart.self, Burst.self, Idle.self, Atd.self, ControlPath.self]
     )
 }
 
@@ -24,11 +24,13 @@ let quiet = Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
 struct All: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Every benchmark with its default size.")
     func run() throws {
-        try Lateness().run()
-        try Pending().run()
-        try Burst().run()
-        try Idle().run()
-        try Atd().run()
+        // Parsed from no arguments, so every option takes its default.
+        try Lateness.parse([]).run()
+        try Pending.parse([]).run()
+        try Burst.parse([]).run()
+        try Idle.parse([]).run()
+        try ControlPath.parse([]).run()
+        try Atd.parse([]).run()
     }
 }
 
@@ -142,11 +144,8 @@ struct Idle: ParsableCommand {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let state = dir + "/state"
         try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
-        var fillStore = Pending()
-        fillStore.count = count
-        fillStore.keep = state + "/deadlined.sqlite"
         print("(filling \(count) pending for the idle daemon)")
-        try fillStore.run()
+        try Pending.parse(["--count", String(count), "--keep", state + "/deadlined.sqlite"]).run()
         let notify = dir + "/notify.sock"
         let listener = try DatagramCounter(path: notify)
         let env = ["STATE_DIRECTORY": state, "RUNTIME_DIRECTORY": dir + "/run", "NOTIFY_SOCKET": notify,

@@ -23,7 +23,7 @@ public enum Daemon {
         notifier.notify(.status("opening the store"))
 
         try makeParentDirectory(of: config.storePath)
-        let store = try Store(path: config.storePath)
+        let store = try Store(path: config.storePath, durability: Store.Durability(rawValue: config.storeDurability) ?? .normal)
         var channels: [any Channel] = []
         if config.journalChannel { channels.append(JournalChannel(logger: logger)) }
         if let path = config.fileChannel { channels.append(FileChannel(path: path)) }

@@ -11,6 +11,9 @@ public struct DaemonConfig: Sendable, Equatable {
     public var logLevel: Logger.Level
     public var logTarget: LogTarget
     public var storePath: String
+    /// `normal`: commits survive a crash at once, a power cut from the next checkpoint;
+    /// `full`: every commit survives a power cut (one fsync each).
+    public var storeDurability: String
     /// nil: `$RUNTIME_DIRECTORY/control.sock`, unless systemd passes a socket.
     public var controlSocket: String?
     public var maxMessageBytes: Int
@@ -83,6 +86,7 @@ public struct DaemonConfig: Sendable, Equatable {
             logLevel: string("log.level").flatMap(Logger.Level.init(rawValue:)) ?? .info,
             logTarget: string("log.target").flatMap(LogTarget.init(rawValue:)) ?? .auto,
             storePath: string("store.path") ?? directories.defaultStore,
+            storeDurability: string("store.durability") ?? "normal",
             controlSocket: string("control.socket"),
             maxMessageBytes: string("control.max_message_bytes").flatMap(Int.init) ?? defaultMaxMessageBytes,
             dayTime: string("day_time").flatMap(TimeOfDay.init) ?? TimeOfDay(hour: 9, minute: 0)!,

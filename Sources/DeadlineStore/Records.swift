@@ -137,10 +137,13 @@ enum Millis {
 }
 
 enum JSONList {
+    /// Most lists are empty; a `JSONEncoder` for each would dominate a large import.
     static func encode(_ list: [String]) -> String {
-        String(decoding: (try? JSONEncoder().encode(list)) ?? Data("[]".utf8), as: UTF8.self)
+        if list.isEmpty { return "[]" }
+        return String(decoding: (try? JSONEncoder().encode(list)) ?? Data("[]".utf8), as: UTF8.self)
     }
     static func decode(_ text: String) throws -> [String] {
+        if text == "[]" { return [] }
         do { return try JSONDecoder().decode([String].self, from: Data(text.utf8)) }
         catch { throw StoreError.corrupt("a list column holds '\(text)'") }
     }

@@ -95,12 +95,10 @@ public final class TimerCore: @unchecked Sendable {
     ///   - onChange: called on the core's queue whenever the snapshot may have changed.
     ///   - watchClock: notice wall-clock steps (a timerfd); off in tests with a manual clock.
     public func start(onChange: (@Sendable (Snapshot) -> Void)? = nil, watchClock: Bool = true) throws -> Snapshot {
-        let unfinished = try store.unfinishedOccurrences()
+        let unfinished = try store.unfinishedSchedule()
         return queue.sync {
             self.onChange = onChange
-            for o in unfinished {
-                heap.insert(id: o.id, fireAt: o.state == .firing ? .distantPast : o.fireAt)
-            }
+            heap = DueHeap(unfinished.map { ($0.id, $0.firing ? .distantPast : $0.fireAt) })
             logger.info("timer core loaded \(unfinished.count) unfinished reminder(s)")
             if watchClock {
                 clockMonitor = ClockStepMonitor(queue: queue) { [weak self] in self?.clockSteppedOnQueue() }

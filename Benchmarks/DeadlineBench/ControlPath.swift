@@ -1,0 +1,51 @@
+import ArgumentParser
+import Control
+import DeadlineCore
+import Foundation
+import Glibc
+
+/// 10,000 adds and 10,000 cancels over one connection to the real daemon, with the store's
+/// two durability settings side by side.
+struct ControlPath: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "control", abstract: "Adds and cancels over one connection, normal vs full durability.")
+    @Option var count = 10_000
+
+    func run() throws {
+        var rows: [(String, String)] = []
+        for durability in ["normal", "full"] {
+            let dir = try scratch("control-\(durability)")
+            defer { try? FileManager.default.removeItem(atPath: dir) }
+            let env = ["STATE_DIRECTORY": dir + "/state", "RUNTIME_DIRECTORY": dir + "/run", "PATH": "/usr/bin:/bin",
+                       "DEADLINED_CHANNELS_JOURNAL": "off", "DEADLINED_STORE_DURABILITY": durability]
+            let daemon = spawn(sibling("deadlined"), [], env: env)
+            defer { kill(daemon, SIGTERM); var s: Int32 = 0; waitpid(daemon, &s, 0) }
+            let socket = dir + "/run/control.sock"
+            let up = Date().addingTimeInterval(30)
+            while (try? VarlinkClient(path: socket)) == nil && Date() < up { usleep(50_000) }
+            let client = try VarlinkClient(path: socket)
+            var t0 = Date()
+            var keys: [String] = []
+            keys.reserveCapacity(count)
+            for i in 0..<count {
+                var p = ControlAPI.AddItemParameters(kind: .deadline, title: "งาน \(i)", at: "+30d")
+                p.leads = ["1wd@09:00"]
+                keys.append(try client.call("io.deadlined.AddItem", p, as: ControlAPI.ItemReply.self).item.key)
+            }
+            let add = Date().timeIntervalSince(t0)
+            t0 = Date()
+            for key in keys {
+                _ = try client.call("io.deadlined.Acknowledge", ControlAPI.AcknowledgeParameters(key: key, state: .cancelled, by: "bench"))
+            }
+            let cancel = Date().timeIntervalSince(t0)
+            t0 = Date()
+            for _ in 0..<count { _ = try client.call("io.deadlined.Status", ControlAPI.NoParameters()) }
+            let status = Date().timeIntervalSince(t0)
+            rows += [
+                ("\(durability): add \(count)", String(format: "%.2f s (%.0f/s)", add, Double(count) / add)),
+                ("\(durability): cancel \(count)", String(format: "%.2f s (%.0f/s)", cancel, Double(count) / cancel)),
+                ("\(durability): status \(count)", String(format: "%.2f s (%.0f/s)", status, Double(count) / status)),
+            ]
+        }
+        table("f. control path: one connection, one call at a time (each add plans and stores its reminders)", rows)
+    }
+}
