@@ -90,6 +90,33 @@ enum Schema {
                 t.column("value", .text).notNull()
             }
         }
+        m.registerMigration("v4: counters kept by triggers") { db in
+            // Status is asked often (monitoring, every deadlinectl call); counting rows each
+            // time is O(n). Triggers keep exact counts as rows change, in the same transaction.
+            try db.execute(sql: """
+                CREATE TABLE counter (name TEXT PRIMARY KEY NOT NULL, n INTEGER NOT NULL) WITHOUT ROWID;
+                INSERT INTO counter SELECT 'occurrence:' || state, COUNT(*) FROM occurrence GROUP BY state;
+                INSERT INTO counter SELECT 'item', COUNT(*) FROM item;
+                CREATE TRIGGER occurrence_counted_insert AFTER INSERT ON occurrence BEGIN
+                    INSERT INTO counter (name, n) VALUES ('occurrence:' || NEW.state, 1)
+                        ON CONFLICT(name) DO UPDATE SET n = n + 1;
+                END;
+                CREATE TRIGGER occurrence_counted_update AFTER UPDATE OF state ON occurrence WHEN OLD.state <> NEW.state BEGIN
+                    UPDATE counter SET n = n - 1 WHERE name = 'occurrence:' || OLD.state;
+                    INSERT INTO counter (name, n) VALUES ('occurrence:' || NEW.state, 1)
+                        ON CONFLICT(name) DO UPDATE SET n = n + 1;
+                END;
+                CREATE TRIGGER occurrence_counted_delete AFTER DELETE ON occurrence BEGIN
+                    UPDATE counter SET n = n - 1 WHERE name = 'occurrence:' || OLD.state;
+                END;
+                CREATE TRIGGER item_counted_insert AFTER INSERT ON item BEGIN
+                    INSERT INTO counter (name, n) VALUES ('item', 1) ON CONFLICT(name) DO UPDATE SET n = n + 1;
+                END;
+                CREATE TRIGGER item_counted_delete AFTER DELETE ON item BEGIN
+                    UPDATE counter SET n = n - 1 WHERE name = 'item';
+                END;
+                """)
+        }
         return m
     }
 }

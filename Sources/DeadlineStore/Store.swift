@@ -247,19 +247,21 @@ public final class Store: Sendable {
         }
     }
 
-    /// Number of occurrences in each state (states with none are absent).
+    /// Number of occurrences in each state (states with none are absent). O(1): read from
+    /// the counters the triggers keep.
     public func countsByState() throws -> [OccurrenceState: Int] {
         try pool.read { db in
             var out: [OccurrenceState: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM occurrence GROUP BY state") {
-                if let s = OccurrenceState(rawValue: row["state"]) { out[s] = row["n"] }
+            for row in try Row.fetchAll(db, sql: "SELECT name, n FROM counter WHERE name LIKE 'occurrence:%' AND n > 0") {
+                let name: String = row["name"]
+                if let s = OccurrenceState(rawValue: String(name.dropFirst("occurrence:".count))) { out[s] = row["n"] }
             }
             return out
         }
     }
 
     public func itemCount() throws -> Int {
-        try pool.read { db in try ItemRecord.fetchCount(db) }
+        try pool.read { db in try Int.fetchOne(db, sql: "SELECT n FROM counter WHERE name = 'item'") ?? 0 }
     }
 
     /// Holiday years imported at run time (they take precedence over the files).

@@ -32,7 +32,7 @@ public final class TimerCore: @unchecked Sendable {
     public struct Options: Sendable {
         /// Most occurrences handled in one turn of the queue; the rest follow in the next
         /// turn, so a burst never keeps the watchdog or new schedules waiting for long.
-        public var batchSize = 256
+        public var batchSize = 512
         /// A reminder sent later than this after its instant is a misfire (the daemon was
         /// down, the machine suspended, the clock stepped) and its item's policy decides.
         public var lateAfter: TimeInterval = 60

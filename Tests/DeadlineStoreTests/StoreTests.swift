@@ -18,7 +18,7 @@ final class TemporaryDirectory {
 struct StoreTests {
     let t0 = Date(timeIntervalSince1970: 1_494_918_000)
     static let migrations = ["v1: items and reminder occurrences", "v2: keys, plans, meeting and deadline fields, item state, holidays",
-                             "v3: retries, delivery log, daemon state"]
+                             "v3: retries, delivery log, daemon state", "v4: counters kept by triggers"]
 
     let nine = TimeOfDay(hour: 9, minute: 0)!
 
@@ -81,6 +81,28 @@ struct StoreTests {
         #expect(rows.map(\.attempts) == [1, 0])
         #expect(try again.unfinishedOccurrences().map(\.id) == [occ[1].id])
         #expect(try again.countsByState() == [.delivered: 1, .pending: 1])
+    }
+
+    @Test("the trigger-kept counters equal a full count after every kind of change")
+    func countersMatch() throws {
+        let dir = try TemporaryDirectory()
+        let store = try Store(path: dir.path + "/s.sqlite")
+        var ids: [Int64] = []
+        for i in 0..<20 {
+            let (_, occ) = try store.add(meeting("m\(i)", key: "k\(i)", at: t0), reminders: reminders([t0, t0.addingTimeInterval(60)]),
+                                         dayTime: nine, now: t0)
+            ids += occ.map(\.id)
+        }
+        try store.markFiring(Array(ids[0..<10]), now: t0)
+        try store.markDelivered(Array(ids[0..<6]), now: t0)
+        _ = try store.setState(key: "k15", to: .cancelled, by: "t", now: t0)
+        let counted = try DatabaseQueue(path: dir.path + "/s.sqlite").read { db in
+            try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM occurrence GROUP BY state")
+                .reduce(into: [OccurrenceState: Int]()) { $0[OccurrenceState(rawValue: $1["state"])!] = $1["n"] }
+        }
+        #expect(try store.countsByState() == counted)
+        #expect(counted == [.delivered: 6, .firing: 4, .pending: 28, .cancelled: 2])
+        #expect(try store.itemCount() == 20)
     }
 
     @Test("reminders(forOccurrences:) joins item and occurrence, in the order asked")
