@@ -48,7 +48,8 @@ public enum DateInput {
         if text.wholeMatch(of: /(?:เวลา\s*)?\d{1,2}[.:]\d{2}(?:\s*น\.)?/) != nil {
             throw fail("a time needs a date (e.g. tomorrow 09:00)")
         }
-        if (try? Regex(monthNamePattern).ignoresCase().firstMatch(in: text)) != nil {
+        if thaiMonths.keys.contains(where: { text.contains($0) })
+            || englishMonths.keys.contains(where: { text.lowercased().split(whereSeparator: { !$0.isLetter }).contains(Substring($0)) }) {
             throw fail("a day and month need a year (16 พ.ค. 60, 16 พฤษภาคม 2560)")
         }
         throw fail("not a recognised date")
@@ -123,17 +124,20 @@ public enum DateInput {
 
     // Pattern sources are kept, not compiled Regex values: Regex is not Sendable, and reading a
     // date is rare enough that compiling per call costs nothing anyone notices.
+    // The month is matched as a word and looked up in `thaiMonths`: a small pattern compiles in
+    // microseconds, where one listing every month name took milliseconds per call.
     static let thaiPattern =
         #"(?:วัน(?<wd>"# + alternation(thaiWeekdays) + #")(?:\s*ที่)?\s*|วันที่\s*|ที่\s*)?"#
-            + #"(?<d>\d{1,2})\s*(?<mon>"# + alternation(thaiMonths.keys) + #")\s*"#
+            + #"(?<d>\d{1,2})\s*(?<mon>[^\d\s]+?)\s*"#
             + #"(?:(?<era>พ\.ศ\.|พ\.ศ|ค\.ศ\.|ค\.ศ)\s*)?(?<y>\d{4}|\d{2})"# + time
 
-    static let monthNamePattern = alternation(thaiMonths.keys) + "|" + alternation(englishMonths.keys)
 
     static func thai(_ text: String, zone: TimeZone) throws -> When? {
-        guard let m = try Regex(thaiPattern).wholeMatch(in: text) else { return nil }
+        // Cheap test first: no Thai letter, no Thai form.
+        guard text.unicodeScalars.contains(where: { (0x0E01...0x0E4F).contains($0.value) }),
+              let m = try Regex(thaiPattern).wholeMatch(in: text),
+              let month = thaiMonths[String(m.output["mon"]!.substring!)] else { return nil }
         let dayNumber = Int(m.output["d"]!.substring!)!
-        let month = thaiMonths[String(m.output["mon"]!.substring!)]!
         let yearText = String(m.output["y"]!.substring!)
         let era = m.output["era"]?.substring.map { $0.hasPrefix("ค") ? "CE" : "BE" }
         let year = try gregorianYear(yearText, era: era)
@@ -181,22 +185,24 @@ public enum DateInput {
         return out
     }()
 
+    // Weekday and month as words, looked up after the match (see `thaiPattern`).
     static let englishDayFirst =
-        #"(?:(?<wd>"# + alternation(englishWeekdays.keys) + #")\.?,?\s+)?(?<d>\d{1,2})(?:st|nd|rd|th)?\s+(?<mon>"#
-            + alternation(englishMonths.keys) + #")\.?,?\s+(?<y>\d{4})"# + time
+        #"(?:(?<wd>[A-Za-z]+)\.?,?\s+)?(?<d>\d{1,2})(?:st|nd|rd|th)?\s+(?<mon>[A-Za-z]+)\.?,?\s+(?<y>\d{4})"# + time
 
     static let englishMonthFirst =
-        #"(?:(?<wd>"# + alternation(englishWeekdays.keys) + #")\.?,?\s+)?(?<mon>"# + alternation(englishMonths.keys)
-            + #")\.?\s+(?<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?<y>\d{4})"# + time
+        #"(?:(?<wd>[A-Za-z]+)\.?,?\s+)?(?<mon>[A-Za-z]+)\.?\s+(?<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?<y>\d{4})"# + time
 
     static func english(_ text: String, zone: TimeZone) throws -> When? {
+        // Cheap test first: an English date has a month name, so some ASCII letters.
+        guard text.contains(where: { $0.isASCII && $0.isLetter }) else { return nil }
         guard let m = try Regex(englishDayFirst).ignoresCase().wholeMatch(in: text)
-            ?? Regex(englishMonthFirst).ignoresCase().wholeMatch(in: text) else { return nil }
-        let date = try day(try gregorianYear(String(m.output["y"]!.substring!), era: nil),
-                           englishMonths[m.output["mon"]!.substring!.lowercased()]!,
-                           Int(m.output["d"]!.substring!)!)
-        if let wd = m.output["wd"]?.substring {
-            try checkWeekday(date, wanted: englishWeekdays[wd.lowercased()]!)
+            ?? Regex(englishMonthFirst).ignoresCase().wholeMatch(in: text),
+              let month = englishMonths[m.output["mon"]!.substring!.lowercased()] else { return nil }
+        let weekday = m.output["wd"]?.substring.map { englishWeekdays[$0.lowercased()] }
+        if case .some(.none) = weekday { return nil }   // a word there that is no weekday
+        let date = try day(try gregorianYear(String(m.output["y"]!.substring!), era: nil), month, Int(m.output["d"]!.substring!)!)
+        if let wanted = weekday ?? nil {
+            try checkWeekday(date, wanted: wanted)
         }
         return try withTime(date, m.output["h"]?.substring, m.output["mi"]?.substring, zone: zone)
     }

@@ -72,17 +72,23 @@ public enum DateText {
 /// Milliseconds appear only when there are any; instants are kept to the millisecond.
 public enum DateOutput {
     public static func iso8601(_ date: Date, timeZone: TimeZone) -> String {
-        // Round to the millisecond first: the formatter truncates, and a Double that stands
-        // for .313 s may be .31299999, which it would print as .312.
+        // Whole milliseconds, rounded: the store keeps milliseconds, and a Double standing for
+        // .313 s may be .31299999. Written by arithmetic, not a formatter: a reply lists every
+        // reminder of an item, and a format style per instant cost more than the rest of the call.
         let ms = Int64((date.timeIntervalSince1970 * 1000).rounded())
         let seconds = ms >= 0 ? ms / 1000 : (ms - 999) / 1000
-        let fraction = ms - seconds * 1000
-        let style = Date.ISO8601FormatStyle(timeZoneSeparator: .colon, timeZone: timeZone)
-        let whole = Date(timeIntervalSince1970: Double(seconds)).formatted(style)
-        guard fraction != 0 else { return whole }
-        // "2017-05-16T14:00:00" is 19 characters for every four-digit year.
-        let cut = whole.index(whole.startIndex, offsetBy: 19)
-        return whole[..<cut] + "." + String(format: "%03d", Int(fraction)) + whole[cut...]
+        let fraction = Int(ms - seconds * 1000)
+        let offset = timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(seconds)))
+        let local = seconds + Int64(offset)
+        let days = Int(local >= 0 ? local / 86400 : (local - 86399) / 86400)
+        let secondOfDay = Int(local - Int64(days) * 86400)
+        let d = LocalDate(dayNumber: days)
+        var out = String(format: "%04d-%02d-%02dT%02d:%02d:%02d", d.year, d.month, d.day,
+                         secondOfDay / 3600, secondOfDay / 60 % 60, secondOfDay % 60)
+        if fraction != 0 { out += String(format: ".%03d", fraction) }
+        if offset == 0 { return out + "Z" }
+        let a = abs(offset)
+        return out + String(format: "%@%02d:%02d", offset < 0 ? "-" : "+", a / 3600, a / 60 % 60)
     }
 }
 
