@@ -50,10 +50,21 @@ public final class VarlinkClient {
         return reply.parameters ?? .object([:])
     }
 
-    /// Calls `method` and decodes the reply's parameters as `R`.
+    /// Calls `method` and decodes the reply's parameters as `R`, in one pass (no `JSONValue`
+    /// in between: finding each value's type by trial is slow, and replies list many values).
     public func call<P: Encodable, R: Decodable>(_ method: String, _ parameters: P, as: R.Type) throws -> R {
-        let value = try call(method, parameters)
-        return try VarlinkJSON.decoder.decode(R.self, from: VarlinkJSON.encoder.encode(value))
+        let message = try VarlinkJSON.encoder.encode(OutgoingCall(method: method, parameters: parameters, oneway: nil, more: nil))
+        try send(message)
+        let data = try receive()
+        if let error = try VarlinkJSON.decoder.decode(ErrorProbe.self, from: data).error {
+            var params: [String: JSONValue] = [:]
+            if case .object(let o)? = try VarlinkJSON.decoder.decode(IncomingReply.self, from: data).parameters { params = o }
+            throw VarlinkError(error, params)
+        }
+        guard let value = try VarlinkJSON.decoder.decode(ParametersEnvelope<R>.self, from: data).parameters else {
+            return try VarlinkJSON.decoder.decode(R.self, from: Data("{}".utf8))
+        }
+        return value
     }
 
     private func send(_ message: Data) throws(VarlinkClientError) {
@@ -89,6 +100,9 @@ public final class VarlinkClient {
         }
     }
 }
+
+/// Just the `error` of a reply, read before deciding how to decode the rest.
+struct ErrorProbe: Decodable { let error: String? }
 
 public enum VarlinkClientError: Error, CustomStringConvertible {
     case pathTooLong(String)
