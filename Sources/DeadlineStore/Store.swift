@@ -48,8 +48,15 @@ public final class Store: Sendable {
         }
     }
 
+    /// The item with this key, through a cached statement: an import looks up every key, and
+    /// building the query anew each time cost more than the insert.
+    private func record(key: String, _ db: Database) throws -> ItemRecord? {
+        try ItemRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM item WHERE key = ?"), arguments: [key])
+    }
+
     private func insert(_ item: NewItem, dayTime: TimeOfDay, now: Date, _ db: Database) throws -> Item {
-        if !item.key.isEmpty, try ItemRecord.filter(Column("key") == item.key).fetchCount(db) > 0 {
+        if !item.key.isEmpty, try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM item WHERE key = ?)"),
+                                                arguments: [item.key]) == true {
             throw StoreError.duplicateKey(item.key)
         }
         var record = ItemRecord(item, instant: item.instant(dayTime: dayTime), createdAt: now)
@@ -102,7 +109,7 @@ public final class Store: Sendable {
                 if !known { throw StoreError.unknownReference(ref.error) }
             }
             for item in items {
-                if var existing = try ItemRecord.filter(Column("key") == item.key).fetchOne(db) {
+                if var existing = try record(key: item.key, db) {
                     let old = try existing.domain()
                     if old.fields == item { out.unchanged.append(item.key); continue }
                     let timingChanged = old.fields.when != item.when || old.fields.timeZone != item.timeZone
@@ -128,7 +135,7 @@ public final class Store: Sendable {
     /// reminders, returning their ids for the timer core to drop.
     public func setState(key: String, to state: ItemState, by who: String, now: Date) throws -> (Item, cancelled: [Int64]) {
         try pool.write { db in
-            guard var record = try ItemRecord.filter(Column("key") == key).fetchOne(db) else { throw StoreError.noSuchItem(key) }
+            guard var record = try record(key: key, db) else { throw StoreError.noSuchItem(key) }
             let item = try record.domain()
             guard item.state == .open else { throw StoreError.notOpen(key: key, state: item.state) }
             record.state = state.rawValue
@@ -168,7 +175,7 @@ public final class Store: Sendable {
     }
 
     public func item(key: String) throws -> Item? {
-        try pool.read { db in try ItemRecord.filter(Column("key") == key).fetchOne(db)?.domain() }
+        try pool.read { db in try record(key: key, db)?.domain() }
     }
 
     /// Every item in order of its instant, with its occurrences.
