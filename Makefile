@@ -20,11 +20,11 @@ deps:
 	  echo "installing libsystemd-dev"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libsystemd-dev pkg-config; }
 
-# What the tests use beyond the build: systemd-socket-activate (package systemd).
+# What the tests use beyond the build: systemd-socket-activate (package systemd), faketime.
 test-deps: deps
-	@command -v systemd-socket-activate >/dev/null || { \
-	  echo "installing systemd (for systemd-socket-activate)"; \
-	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq systemd; }
+	@command -v systemd-socket-activate >/dev/null && command -v faketime >/dev/null || { \
+	  echo "installing systemd (systemd-socket-activate) and faketime"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq systemd faketime; }
 
 build: deps
 	$(SWIFT) build
