@@ -1,4 +1,5 @@
 import ArgumentParser
+import Control
 import DeadlineCore
 import DeadlineStore
 import Foundation
@@ -35,6 +36,37 @@ struct StorePath: ParsableCommand {
             rows += [("\(durability.rawValue): add (item + 21 reminders)", ms(add)), ("\(durability.rawValue): cancel", ms(cancel)),
                      ("\(durability.rawValue): counts", ms(counts))]
         }
+        // What a reply costs to write and read: one deadline with its 21 reminders.
+        let store = try Store(path: try scratch("json") + "/s.sqlite")
+        let now = Date()
+        let item = NewItem(kind: .deadline, title: "งาน", when: .instant(now.addingTimeInterval(30 * 86400)), timeZone: "Asia/Bangkok")
+        let plan = planner.plan(when: item.when, zone: TimeZone(identifier: "Asia/Bangkok")!, rule: .deadlineDefault, now: now)
+        let (stored, occ) = try store.add(item, reminders: plan, dayTime: nine, now: now)
+        var t0 = Date()
+        var wire: ControlAPI.Item?
+        for _ in 0..<count { wire = ControlAPI.Item(stored, occurrences: occ, today: LocalDate(now, in: TimeZone(identifier: "Asia/Bangkok")!), calendar: WorkingCalendar()) }
+        let build = Date().timeIntervalSince(t0) / Double(count)
+        let encoder = JSONEncoder()
+        t0 = Date()
+        var data = Data()
+        for _ in 0..<count { data = try encoder.encode(ControlAPI.ItemReply(item: wire!)) }
+        let encode = Date().timeIntervalSince(t0) / Double(count)
+        t0 = Date()
+        for _ in 0..<count { _ = try JSONDecoder().decode(ControlAPI.ItemReply.self, from: data) }
+        let decode = Date().timeIntervalSince(t0) / Double(count)
+        t0 = Date()
+        for _ in 0..<count { _ = planner.plan(when: item.when, zone: TimeZone(identifier: "Asia/Bangkok")!, rule: .deadlineDefault, now: now) }
+        let planning = Date().timeIntervalSince(t0) / Double(count)
+        let bangkok = TimeZone(identifier: "Asia/Bangkok")!
+        var parses: [(String, String)] = []
+        for text in ["+30d", "2017-05-24T16:30:00+07:00", "วันอังคารที่ 16 พฤษภาคม พ.ศ. 2560 เวลา 14.00 น.", "16 May 2017 14:00"] {
+            t0 = Date()
+            for _ in 0..<count { _ = try? DateInput.parse(text, timeZone: bangkok) }
+            parses.append(("read '\(text)'", ms(Date().timeIntervalSince(t0) / Double(count))))
+        }
+        rows += parses
+        rows += [("reply: build the wire item", ms(build)), ("reply: JSON encode (\(data.count) bytes)", ms(encode)),
+                 ("reply: JSON decode", ms(decode)), ("plan a deadline (26 reminders)", ms(planning))]
         table("g. store alone, in-process, one transaction per change (\(count) each)", rows)
     }
 }
