@@ -85,20 +85,7 @@ struct Atd: ParsableCommand {
         clearAtQueue(env: utc)
         let atRemove = Date().timeIntervalSince(t0)
 
-        t0 = Date()
-        var keys: [String] = []
-        for i in 0..<queue {
-            var p = ControlAPI.AddItemParameters(kind: .deadline, title: "งาน \(i)", at: "+30d")
-            p.leads = ["1wd@09:00"]
-            let reply = try client.call("io.deadlined.AddItem", p, as: ControlAPI.ItemReply.self)
-            keys.append(reply.item.key)
-        }
-        let dlQueue = Date().timeIntervalSince(t0)
-        t0 = Date()
-        for key in keys {
-            _ = try client.call("io.deadlined.Acknowledge", ControlAPI.AcknowledgeParameters(key: key, state: .cancelled, by: "bench"))
-        }
-        let dlRemove = Date().timeIntervalSince(t0)
+        let (dlQueue, dlRemove) = try addThenCancel(queue, over: client)
         t0 = Date()
         for i in 0..<processes {
             runCommand(sibling("deadlinectl"), ["add", "deadline", "งาน \(i)", "--due", "+30d", "--remind", "1wd@09:00", "--socket", socket])

@@ -23,21 +23,8 @@ struct ControlPath: ParsableCommand {
             let up = Date().addingTimeInterval(30)
             while (try? VarlinkClient(path: socket)) == nil && Date() < up { usleep(50_000) }
             let client = try VarlinkClient(path: socket)
-            var t0 = Date()
-            var keys: [String] = []
-            keys.reserveCapacity(count)
-            for i in 0..<count {
-                var p = ControlAPI.AddItemParameters(kind: .deadline, title: "งาน \(i)", at: "+30d")
-                p.leads = ["1wd@09:00"]
-                keys.append(try client.call("io.deadlined.AddItem", p, as: ControlAPI.ItemReply.self).item.key)
-            }
-            let add = Date().timeIntervalSince(t0)
-            t0 = Date()
-            for key in keys {
-                _ = try client.call("io.deadlined.Acknowledge", ControlAPI.AcknowledgeParameters(key: key, state: .cancelled, by: "bench"))
-            }
-            let cancel = Date().timeIntervalSince(t0)
-            t0 = Date()
+            let (add, cancel) = try addThenCancel(count, over: client)
+            let t0 = Date()
             for _ in 0..<count { _ = try client.call("io.deadlined.Status", ControlAPI.NoParameters()) }
             let status = Date().timeIntervalSince(t0)
             rows += [
@@ -48,4 +35,23 @@ struct ControlPath: ParsableCommand {
         }
         table("f. control path: one connection, one call at a time (each add plans and stores its reminders)", rows)
     }
+}
+
+/// Adds `count` deadlines (one reminder each) over one connection, one call at a time, then
+/// cancels them all the same way. Returns the seconds each half took.
+func addThenCancel(_ count: Int, over client: VarlinkClient) throws -> (add: TimeInterval, cancel: TimeInterval) {
+    var t0 = Date()
+    var keys: [String] = []
+    keys.reserveCapacity(count)
+    for i in 0..<count {
+        var p = ControlAPI.AddItemParameters(kind: .deadline, title: "งาน \(i)", at: "+30d")
+        p.leads = ["1wd@09:00"]
+        keys.append(try client.call("io.deadlined.AddItem", p, as: ControlAPI.ItemReply.self).item.key)
+    }
+    let add = Date().timeIntervalSince(t0)
+    t0 = Date()
+    for key in keys {
+        _ = try client.call("io.deadlined.Acknowledge", ControlAPI.AcknowledgeParameters(key: key, state: .cancelled, by: "bench"))
+    }
+    return (add, Date().timeIntervalSince(t0))
 }
