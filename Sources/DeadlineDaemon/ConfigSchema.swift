@@ -1,4 +1,5 @@
 import DeadlineCore
+import DeadlineStore
 import Foundation
 import Logging
 
@@ -45,12 +46,13 @@ enum ConfigSchema {
         Key(path: "rules.overdue_max", kind: .count(max: 366)),
         Key(path: "rules.misfire", kind: .misfire),
         Key(path: "delivery.max_attempts", kind: .positiveInt(max: 100)),
+        Key(path: "delivery.late_after", kind: .positiveInt(max: 86400)),
         Key(path: "channels.journal", kind: .oneOf(["on", "off"])),
         Key(path: "channels.file.path", kind: .text),
         Key(path: "log.level", kind: .oneOf(Logger.Level.allCases.map(\.rawValue))),
         Key(path: "log.target", kind: .oneOf(DaemonConfig.LogTarget.allCases.map(\.rawValue))),
         Key(path: "store.path", kind: .text),
-        Key(path: "store.durability", kind: .oneOf(["normal", "full"])),
+        Key(path: "store.durability", kind: .oneOf(Store.Durability.allCases.map(\.rawValue))),
         Key(path: "control.socket", kind: .text),
         Key(path: "control.max_message_bytes", kind: .positiveInt(max: 64 << 20)),
     ]

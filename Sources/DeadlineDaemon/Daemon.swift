@@ -23,20 +23,19 @@ public enum Daemon {
         notifier.notify(.status("opening the store"))
 
         try makeParentDirectory(of: config.storePath)
-        let store = try Store(path: config.storePath, durability: Store.Durability(rawValue: config.storeDurability) ?? .normal)
+        let store = try Store(path: config.storePath, durability: config.storeDurability)
         var channels: [any Channel] = []
         if config.journalChannel { channels.append(JournalChannel(logger: logger)) }
         if let path = config.fileChannel { channels.append(FileChannel(path: path)) }
         var options = TimerCore.Options()
         options.retry.maxAttempts = config.maxAttempts
+        options.lateAfter = TimeInterval(config.lateAfter)
         let rules = config.rules
         let core = TimerCore(store: store, channels: channels, clock: clock, logger: logger, options: options,
                              misfirePolicy: { rules.rule(for: $0.fields).misfire })
         let zone = TimeZone(identifier: config.timeZone)!
         let lastAlive = try store.daemonState("last_alive_ms").flatMap(Int64.init).map { Date(timeIntervalSince1970: Double($0) / 1000) }
-        let lateAtStart = try store.unfinishedOccurrences().filter {
-            $0.state == .pending && startedAt.timeIntervalSince($0.fireAt) > options.lateAfter
-        }.count
+        let lateAtStart = try store.pendingCount(before: startedAt.addingTimeInterval(-options.lateAfter))
         _ = try core.start(onChange: { snapshot in
             notifier.notify(.status(statusLine(snapshot, zone: zone)))
         })

@@ -1,5 +1,6 @@
 import Configuration
 import DeadlineCore
+import DeadlineStore
 import Foundation
 import Logging
 import Systemd
@@ -13,7 +14,7 @@ public struct DaemonConfig: Sendable, Equatable {
     public var storePath: String
     /// `normal`: commits survive a crash at once, a power cut from the next checkpoint;
     /// `full`: every commit survives a power cut (one fsync each).
-    public var storeDurability: String
+    public var storeDurability: Store.Durability
     /// nil: `$RUNTIME_DIRECTORY/control.sock`, unless systemd passes a socket.
     public var controlSocket: String?
     public var maxMessageBytes: Int
@@ -29,6 +30,8 @@ public struct DaemonConfig: Sendable, Equatable {
     public var rules: RuleBook
     /// Attempts per reminder before it is `failed`.
     public var maxAttempts: Int
+    /// Seconds past its instant after which a reminder counts as late (the misfire policy decides).
+    public var lateAfter: Int
     /// Whether reminders go to the journal.
     public var journalChannel: Bool
     /// A file that gets each reminder as a JSON line, if set.
@@ -86,7 +89,7 @@ public struct DaemonConfig: Sendable, Equatable {
             logLevel: string("log.level").flatMap(Logger.Level.init(rawValue:)) ?? .info,
             logTarget: string("log.target").flatMap(LogTarget.init(rawValue:)) ?? .auto,
             storePath: string("store.path") ?? directories.defaultStore,
-            storeDurability: string("store.durability") ?? "normal",
+            storeDurability: string("store.durability").flatMap(Store.Durability.init(rawValue:)) ?? .normal,
             controlSocket: string("control.socket"),
             maxMessageBytes: string("control.max_message_bytes").flatMap(Int.init) ?? defaultMaxMessageBytes,
             dayTime: string("day_time").flatMap(TimeOfDay.init) ?? TimeOfDay(hour: 9, minute: 0)!,
@@ -106,6 +109,7 @@ public struct DaemonConfig: Sendable, Equatable {
                 named: validated.ruleSets
             ),
             maxAttempts: string("delivery.max_attempts").flatMap(Int.init) ?? RetryPolicy().maxAttempts,
+            lateAfter: string("delivery.late_after").flatMap(Int.init) ?? 60,
             journalChannel: string("channels.journal") != "off",
             fileChannel: string("channels.file.path"),
             sourceFile: text == nil ? nil : path

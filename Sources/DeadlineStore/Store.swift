@@ -209,6 +209,14 @@ public final class Store: Sendable {
         }
     }
 
+    /// Pending occurrences due before `instant` (the state-and-instant index answers it).
+    public func pendingCount(before instant: Date) throws -> Int {
+        try pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM occurrence WHERE state = 'pending' AND fire_at_ms < ?",
+                             arguments: [Millis.from(instant)]) ?? 0
+        }
+    }
+
     /// Just what the timer core's heap needs of every unfinished occurrence, read with one
     /// narrow query (a million rows in well under a second).
     public func unfinishedSchedule() throws -> [(id: Int64, fireAt: Date, firing: Bool)] {
