@@ -2,7 +2,7 @@ import Foundation
 
 /// A day of the (proleptic Gregorian) calendar, with no time and no zone: what a letter means
 /// by "24 พฤษภาคม 2560". The Buddhist Era year is `year + 543`.
-public struct LocalDate: Hashable, Comparable, Codable, Sendable, CustomStringConvertible {
+public struct LocalDate: Hashable, Comparable, TextCodable, Sendable {
     public let year: Int
     public let month: Int
     public let day: Int
@@ -88,22 +88,12 @@ public struct LocalDate: Hashable, Comparable, Codable, Sendable, CustomStringCo
         self.init(year: y, month: m, day: d)
     }
 
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let d = LocalDate(iso: text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a date: \(text)"))
-        }
-        self = d
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.singleValueContainer()
-        try c.encode(description)
-    }
+    public init?(text: String) { self.init(iso: text) }
+    public static let kindOfText = "a date (2017-05-24)"
 }
 
 /// A time of day, minutes from midnight.
-public struct TimeOfDay: Hashable, Comparable, Codable, Sendable, CustomStringConvertible {
+public struct TimeOfDay: Hashable, Comparable, TextCodable, Sendable {
     public let hour: Int
     public let minute: Int
 
@@ -123,18 +113,8 @@ public struct TimeOfDay: Hashable, Comparable, Codable, Sendable, CustomStringCo
     public static func < (a: TimeOfDay, b: TimeOfDay) -> Bool { (a.hour, a.minute) < (b.hour, b.minute) }
     public var description: String { String(format: "%02d:%02d", hour, minute) }
 
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let t = TimeOfDay(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a time of day: \(text)"))
-        }
-        self = t
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.singleValueContainer()
-        try c.encode(description)
-    }
+    public init?(text: String) { self.init(text) }
+    public static let kindOfText = "a time of day (09:00)"
 }
 
 /// When an item happens: an exact instant, or a whole day (a due date "24 พ.ค. 60").

@@ -9,7 +9,7 @@ import Foundation
 /// | `2h`, `30m` | that long before the item's instant |
 /// | `1d`, `2d@17:00` | calendar days before, at the item's clock time or the one given |
 /// | `3wd`, `1wd@09:00` | working days before, at the rule's time of day or the one given |
-public struct Lead: Hashable, Codable, Sendable, CustomStringConvertible {
+public struct Lead: Hashable, TextCodable, Sendable {
     public enum Amount: Hashable, Sendable {
         case duration(seconds: Int)
         case days(Int, at: TimeOfDay?)
@@ -53,18 +53,8 @@ public struct Lead: Hashable, Codable, Sendable, CustomStringConvertible {
         }
     }
 
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let lead = Lead(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a lead time: \(text)"))
-        }
-        self = lead
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.singleValueContainer()
-        try c.encode(description)
-    }
+    public init?(text: String) { self.init(text) }
+    public static let kindOfText = "a lead time (\(forms))"
 
     /// The accepted forms, for error messages.
     public static let forms = "0, 0@09:00, 2h, 30m, 1d, 2d@17:00, 3wd, 1wd@09:00"

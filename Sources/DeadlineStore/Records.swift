@@ -153,7 +153,7 @@ struct ItemRecord: FetchableRecord, MutablePersistableRecord {
             attendees: try JSONList.decode(attendees), workingGroup: working_group, followUpOf: follow_up_of, plan: plan,
             recipient: recipient, tags: try JSONList.decode(tags), remind: try JSONList.decode(remind),
             escalation: try JSONList.decode(escalation), rule: rule,
-            leads: try leads.map { try JSONList.decode($0).compactMap(Lead.init) }
+            leads: try leads.map { try JSONList.decode($0).compactMap { Lead($0) } }
         )
         return Item(id: id, fields: fields, state: s, stateChangedAt: state_changed_ms.map(Millis.date), stateChangedBy: state_changed_by)
     }

@@ -147,3 +147,27 @@ struct PlannerTests {
         #expect(a == a.sorted { ($0.fireAt, $0.label) < ($1.fireAt, $1.label) })
     }
 }
+
+@Suite("Values written as text")
+struct TextCodableTests {
+    struct Box: Codable, Equatable {
+        var day: LocalDate
+        var time: TimeOfDay
+        var lead: Lead
+    }
+
+    @Test("dates, times and leads are JSON strings and read back")
+    func roundTrip() throws {
+        let box = Box(day: LocalDate(year: 2017, month: 5, day: 24)!, time: TimeOfDay(hour: 9, minute: 0)!, lead: Lead("1wd@09:00")!)
+        let json = String(decoding: try JSONEncoder().encode(box), as: UTF8.self)
+        #expect(json.contains(#""day":"2017-05-24""#) && json.contains(#""time":"09:00""#) && json.contains(#""lead":"1wd@09:00""#))
+        #expect(try JSONDecoder().decode(Box.self, from: Data(json.utf8)) == box)
+    }
+
+    @Test("a bad text is a decoding error that says what was expected")
+    func bad() {
+        #expect {
+            try JSONDecoder().decode(Box.self, from: Data(#"{"day":"2017-02-30","time":"09:00","lead":"0"}"#.utf8))
+        } throws: { "\($0)".contains("'2017-02-30' is not a date (2017-05-24)") }
+    }
+}
