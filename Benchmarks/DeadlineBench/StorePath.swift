@@ -37,7 +37,9 @@ struct StorePath: ParsableCommand {
                      ("\(durability.rawValue): counts", ms(counts))]
         }
         // What a reply costs to write and read: one deadline with its 21 reminders.
-        let store = try Store(path: try scratch("json") + "/s.sqlite")
+        let jsonDir = try scratch("json")
+        defer { try? FileManager.default.removeItem(atPath: jsonDir) }
+        let store = try Store(path: jsonDir + "/s.sqlite")
         let now = Date()
         let item = NewItem(kind: .deadline, title: "งาน", when: .instant(now.addingTimeInterval(30 * 86400)), timeZone: "Asia/Bangkok")
         let plan = planner.plan(when: item.when, zone: TimeZone(identifier: "Asia/Bangkok")!, rule: .deadlineDefault, now: now)

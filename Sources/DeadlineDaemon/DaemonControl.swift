@@ -97,7 +97,9 @@ final class DaemonControl: ControlHandler {
 
     func listItems() async throws -> ControlAPI.ListItemsReply {
         let rows = try await offload { [store] in try store.listItems() }
-        return ControlAPI.ListItemsReply(items: rows.map { wire($0.0, $0.1) })
+        // Today and the calendar once per reply, not once per item.
+        let (today, cal) = (LocalDate(clock.now(), in: zone), calendar.withLock { $0 })
+        return ControlAPI.ListItemsReply(items: rows.map { ControlAPI.Item($0.0, occurrences: $0.1, today: today, calendar: cal) })
     }
 
     func acknowledge(_ p: ControlAPI.AcknowledgeParameters) async throws -> ControlAPI.ItemReply {
