@@ -16,17 +16,16 @@ struct CalendarCommand: ParsableCommand {
     }
 
     func run() throws {
-        let status = try JSONDecoder().decode(ControlAPI.StatusReply.self, from: JSONEncoder().encode(connection.call("Status", ControlAPI.NoParameters())))
+        let status = try connection.status()
         let zone = TimeZone(identifier: status.timeZone) ?? TimeZone(secondsFromGMT: 0)!
         let today = LocalDate(Date(), in: zone)
         let y = year.map { $0 >= 2400 ? $0 - 543 : $0 } ?? today.year
         let m = month ?? today.month
-        let lang = try language.resolve(connection)
-        let items = try JSONDecoder().decode(ControlAPI.ListItemsReply.self,
-                                             from: JSONEncoder().encode(connection.call("ListItems", ControlAPI.NoParameters()))).items
+        let lang = language.resolve(status)
+        let items = try connection.fetch("ListItems", ControlAPI.NoParameters(), as: ControlAPI.ListItemsReply.self).items
         var holidays: [LocalDate: String] = [:]
-        if let h = try? JSONDecoder().decode(ControlAPI.HolidaysReply.self, from: JSONEncoder().encode(
-            connection.call("ListHolidays", ControlAPI.YearParameters(year: y + 543)))) {
+        // A year without holiday data still gets its grid, with weekends only.
+        if let h = try? connection.fetch("ListHolidays", ControlAPI.YearParameters(year: y + 543), as: ControlAPI.HolidaysReply.self) {
             for day in h.holidays { if let d = LocalDate(iso: day.date) { holidays[d] = lang == .english ? (day.english ?? day.name) : day.name } }
         }
         var marks: [LocalDate: [ControlAPI.Item]] = [:]

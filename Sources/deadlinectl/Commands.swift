@@ -137,8 +137,7 @@ struct List: ParsableCommand {
     var fiscalYear: Int?
 
     func run() throws {
-        let reply = try connection.call("ListItems", ControlAPI.NoParameters())
-        var items = try JSONDecoder().decode(ControlAPI.ListItemsReply.self, from: JSONEncoder().encode(reply)).items
+        var items = try connection.fetch("ListItems", ControlAPI.NoParameters(), as: ControlAPI.ListItemsReply.self).items
         if let fiscalYear {
             let fy = FiscalYear(buddhistYear: fiscalYear)
             items = items.filter { item in
@@ -149,10 +148,10 @@ struct List: ParsableCommand {
         let shown = all ? items : items.filter { $0.state == .open }
         if connection.json {
             // The same filters as the table, in the reply's own shape.
-            return try connection.printJSON(JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(ControlAPI.ListItemsReply(items: shown))))
+            return try connection.printJSON(ControlAPI.ListItemsReply(items: shown))
         }
         if shown.isEmpty { return print(all ? "no items" : "no open items") }
-        let lang = try language.resolve(connection)
+        let lang = try language.resolve(connection.status())
         let th = lang == .thai
         let rows = shown.map { item -> [String] in
             let left: String = item.daysLeft < 0
@@ -224,8 +223,8 @@ struct Simulate: ParsableCommand {
     func run() throws {
         guard let r = try connection.call("Simulate", ControlAPI.SimulateParameters(from: from, to: to), as: ControlAPI.SimulateReply.self) else { return }
         if r.reminders.isEmpty { return print("no reminders") }
-        let lang = try language.resolve(connection)
-        let status = try JSONDecoder().decode(ControlAPI.StatusReply.self, from: JSONEncoder().encode(connection.call("Status", ControlAPI.NoParameters())))
+        let status = try connection.status()
+        let lang = language.resolve(status)
         printTable(header: lang == .thai ? ["เวลาเตือน", "รหัส", "เหตุ", "เรื่อง"] : ["WHEN", "KEY", "WHY", "TITLE"],
                    rows: r.reminders.map { [readable($0.fireAt, zone: status.timeZone, language: lang, thaiDigits: language.thaiDigits),
                                             $0.key, $0.label, $0.title] })
@@ -245,7 +244,7 @@ struct HolidaysList: ParsableCommand {
 
     func run() throws {
         guard let r = try connection.call("ListHolidays", ControlAPI.YearParameters(year: year), as: ControlAPI.HolidaysReply.self) else { return }
-        let lang = try language.resolve(connection)
+        let lang = try language.resolve(connection.status())
         print("\(r.year) (\(r.year - 543)): \(r.status); \(r.source)")
         printTable(header: lang == .thai ? ["วันที่", "วันหยุด"] : ["DATE", "HOLIDAY"], rows: r.holidays.map { h in
             let day = LocalDate(iso: h.date).map { DateText.day($0, language: lang, thaiDigits: language.thaiDigits) } ?? h.date

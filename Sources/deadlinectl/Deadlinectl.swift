@@ -34,10 +34,10 @@ struct ConnectionOptions: ParsableArguments {
         return FileManager.default.fileExists(atPath: mine) || !FileManager.default.fileExists(atPath: system) ? mine : system
     }
 
-    func call(_ method: String, _ parameters: some Encodable) throws -> JSONValue {
+    /// Runs one exchange with the daemon; its errors become messages a person can read.
+    private func exchange<T>(_ body: (VarlinkClient) throws -> T) throws -> T {
         do {
-            let client = try VarlinkClient(path: socketPath())
-            return try client.call(ControlAPI.interfaceName + "." + method, parameters)
+            return try body(try VarlinkClient(path: socketPath()))
         } catch let error as VarlinkError {
             throw CLIError(message: Self.explain(error))
         } catch {
@@ -45,17 +45,30 @@ struct ConnectionOptions: ParsableArguments {
         }
     }
 
-    /// Calls, then prints JSON (with `--json`) or decodes the reply for the caller to print.
-    func call<R: Decodable>(_ method: String, _ parameters: some Encodable, as: R.Type) throws -> R? {
-        let reply = try call(method, parameters)
-        if json {
-            try printJSON(reply)
-            return nil
-        }
-        return try JSONDecoder().decode(R.self, from: JSONEncoder().encode(reply))
+    /// The reply as it came, for `--json`.
+    func call(_ method: String, _ parameters: some Encodable) throws -> JSONValue {
+        try exchange { try $0.call(ControlAPI.interfaceName + "." + method, parameters) }
     }
 
-    func printJSON(_ value: JSONValue) throws {
+    /// The reply decoded as `R` in one pass, whatever `--json` says.
+    func fetch<R: Decodable>(_ method: String, _ parameters: some Encodable, as: R.Type) throws -> R {
+        try exchange { try $0.call(ControlAPI.interfaceName + "." + method, parameters, as: R.self) }
+    }
+
+    func status() throws -> ControlAPI.StatusReply {
+        try fetch("Status", ControlAPI.NoParameters(), as: ControlAPI.StatusReply.self)
+    }
+
+    /// Calls, then prints JSON (with `--json`) or decodes the reply for the caller to print.
+    func call<R: Decodable>(_ method: String, _ parameters: some Encodable, as: R.Type) throws -> R? {
+        if json {
+            try printJSON(call(method, parameters))
+            return nil
+        }
+        return try fetch(method, parameters, as: R.self)
+    }
+
+    func printJSON(_ value: some Encodable) throws {
         let e = JSONEncoder()
         e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         print(String(decoding: try e.encode(value), as: UTF8.self))
@@ -91,11 +104,10 @@ struct LanguageOptions: ParsableArguments {
     @Flag(name: .long, help: "Write Thai dates with Thai digits (๑๖ พฤษภาคม ๒๕๖๐).")
     var thaiDigits = false
 
-    func resolve(_ connection: ConnectionOptions) throws -> Language {
+    /// `--lang`, else the daemon's language; the status is fetched only when needed.
+    func resolve(_ status: @autoclosure () throws -> ControlAPI.StatusReply) rethrows -> Language {
         if let lang { return lang }
-        let status = try JSONDecoder().decode(ControlAPI.StatusReply.self,
-                                              from: JSONEncoder().encode(connection.call("Status", ControlAPI.NoParameters())))
-        return Language(rawValue: status.language) ?? .thai
+        return Language(rawValue: try status().language) ?? .thai
     }
 }
 
