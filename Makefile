@@ -7,6 +7,7 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 BINDIR := $(DESTDIR)$(PREFIX)/bin
 UNITDIR ?= $(DESTDIR)/etc/systemd/system
+CATALOGDIR ?= $(DESTDIR)/usr/lib/systemd/catalog
 SHAREDIR := $(DESTDIR)$(PREFIX)/share/deadlined
 DOCDIR := $(DESTDIR)$(PREFIX)/share/doc/deadlined
 SWIFT ?= swift
@@ -20,11 +21,13 @@ deps:
 	  echo "installing libsystemd-dev"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libsystemd-dev pkg-config; }
 
-# What the tests use beyond the build: systemd-socket-activate (package systemd), faketime.
+# What the tests use beyond the build: systemd-socket-activate and journalctl (package
+# systemd), faketime, msmtp (the sendmail the e-mail test uses), and aiosmtpd (its SMTP server).
 test-deps: deps
-	@command -v systemd-socket-activate >/dev/null && command -v faketime >/dev/null || { \
-	  echo "installing systemd (systemd-socket-activate) and faketime"; \
-	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq systemd faketime; }
+	@command -v systemd-socket-activate >/dev/null && command -v faketime >/dev/null && command -v msmtp >/dev/null || { \
+	  echo "installing systemd (systemd-socket-activate), faketime and msmtp"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq systemd faketime msmtp; }
+	@python3 -c 'import aiosmtpd' 2>/dev/null || python3 -m pip install -q aiosmtpd
 
 build: deps
 	$(SWIFT) build
@@ -46,6 +49,8 @@ install: release
 	install -m 0755 .build/release/deadlined .build/release/deadlinectl $(BINDIR)/
 	sed 's|/usr/local/|$(PREFIX)/|g' units/deadlined.service > $(UNITDIR)/deadlined.service
 	install -m 0644 units/deadlined.socket $(UNITDIR)/deadlined.socket
+	install -d $(CATALOGDIR)
+	install -m 0644 units/deadlined.catalog $(CATALOGDIR)/deadlined.catalog
 	install -m 0644 Config/deadlined.yaml $(SHAREDIR)/deadlined.yaml.sample
 	install -d $(SHAREDIR)/holidays $(SHAREDIR)/agenda
 	install -m 0644 Config/holidays/*.yaml $(SHAREDIR)/holidays/
@@ -54,7 +59,7 @@ install: release
 
 uninstall:
 	rm -f $(BINDIR)/deadlined $(BINDIR)/deadlinectl
-	rm -f $(UNITDIR)/deadlined.service $(UNITDIR)/deadlined.socket
+	rm -f $(UNITDIR)/deadlined.service $(UNITDIR)/deadlined.socket $(CATALOGDIR)/deadlined.catalog
 	rm -rf $(SHAREDIR) $(DOCDIR)
 
 clean:

@@ -29,8 +29,11 @@ struct Atd: ParsableCommand {
 
         // deadlined with the file channel, which records when each reminder was written.
         let delivered = dir + "/deadlined.jsonl"
+        try FileManager.default.createDirectory(atPath: dir + "/etc", withIntermediateDirectories: true)
+        try "channels:\n  delivered:\n    type: file\n    path: \(delivered)\ndelivery:\n  channels: delivered\n"
+            .write(toFile: dir + "/etc/deadlined.yaml", atomically: true, encoding: .utf8)
         let daemonEnv = ["STATE_DIRECTORY": dir + "/state", "RUNTIME_DIRECTORY": dir + "/run", "PATH": "/usr/bin:/bin",
-                         "DEADLINED_CHANNELS_FILE_PATH": delivered, "DEADLINED_CHANNELS_JOURNAL": "off", "DEADLINED_RULES_PAST": "skip"]
+                         "CONFIGURATION_DIRECTORY": dir + "/etc", "DEADLINED_RULES_PAST": "skip"]
         let daemon = spawn(sibling("deadlined"), [], env: daemonEnv)
         defer { kill(daemon, SIGTERM); var s: Int32 = 0; waitpid(daemon, &s, 0) }
         let socket = dir + "/run/control.sock"

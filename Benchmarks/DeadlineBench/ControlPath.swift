@@ -16,7 +16,7 @@ struct ControlPath: ParsableCommand {
             let dir = try scratch("control-\(durability)")
             defer { try? FileManager.default.removeItem(atPath: dir) }
             let env = ["STATE_DIRECTORY": dir + "/state", "RUNTIME_DIRECTORY": dir + "/run", "PATH": "/usr/bin:/bin",
-                       "DEADLINED_CHANNELS_JOURNAL": "off", "DEADLINED_STORE_DURABILITY": durability]
+                       "DEADLINED_DELIVERY_CHANNELS": "", "DEADLINED_STORE_DURABILITY": durability]
             let daemon = spawn(sibling("deadlined"), [], env: env)
             defer { kill(daemon, SIGTERM); var s: Int32 = 0; waitpid(daemon, &s, 0) }
             let socket = dir + "/run/control.sock"

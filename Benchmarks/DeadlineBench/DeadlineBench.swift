@@ -47,11 +47,11 @@ struct Lateness: ParsableCommand {
         let instants = (0..<count).map { start.addingTimeInterval(Double($0) * seconds / Double(count)) }
         try fill(store, instants: instants)
         let channel = NullChannel()
-        let core = TimerCore(store: store, channels: [channel], logger: quiet)
+        let core = TimerCore(store: store, channels: ChannelSet([channel]), logger: quiet)
         _ = try core.start()
         let end = Date().addingTimeInterval(seconds + 30)
         while channel.count < count && Date() < end { usleep(100_000) }
-        core.stop()
+        core.stopTimers()
         let late = channel.all.map { $0.at.timeIntervalSince($0.fireAt) }.sorted()
         table("a. lateness: \(count) reminders over \(Int(seconds)) s (null channel, SQLite store)", [
             ("delivered", "\(late.count) of \(count)"),
@@ -98,11 +98,11 @@ struct PendingStart: ParsableCommand {
     func run() throws {
         let t0 = Date()
         let store = try Store(path: path)
-        let core = TimerCore(store: store, channels: [NullChannel()], logger: quiet)
+        let core = TimerCore(store: store, channels: ChannelSet([NullChannel()]), logger: quiet)
         let snapshot = try core.start()
         let elapsed = Date().timeIntervalSince(t0)
         try String(format: "%.2f %.0f %d", elapsed, rssMiB(), snapshot.pending).write(toFile: out, atomically: true, encoding: .utf8)
-        core.stop()
+        core.stopTimers()
     }
 }
 
@@ -117,12 +117,12 @@ struct Burst: ParsableCommand {
         let due = Date().addingTimeInterval(40)
         try fill(store, instants: (0..<count).map { due.addingTimeInterval(Double($0 % 1000) / 1000) })
         let channel = NullChannel()
-        let core = TimerCore(store: store, channels: [channel], logger: quiet)
+        let core = TimerCore(store: store, channels: ChannelSet([channel]), logger: quiet)
         _ = try core.start()
         let end = due.addingTimeInterval(120)
         while channel.count < count && Date() < end { usleep(20_000) }
         let last = channel.all.map(\.at).max() ?? Date()
-        core.stop()
+        core.stopTimers()
         let inOrder = zip(channel.all, channel.all.dropFirst()).allSatisfy { $0.fireAt <= $1.fireAt }
         table("c. burst: \(count) due within one second", [
             ("delivered", "\(channel.count) of \(count)"),
@@ -149,7 +149,7 @@ struct Idle: ParsableCommand {
         let notify = dir + "/notify.sock"
         let listener = try DatagramCounter(path: notify)
         let env = ["STATE_DIRECTORY": state, "RUNTIME_DIRECTORY": dir + "/run", "NOTIFY_SOCKET": notify,
-                   "WATCHDOG_USEC": String(Int(watchdog * 1_000_000)), "DEADLINED_CHANNELS_JOURNAL": "off", "PATH": "/usr/bin:/bin"]
+                   "WATCHDOG_USEC": String(Int(watchdog * 1_000_000)), "DEADLINED_DELIVERY_CHANNELS": "", "PATH": "/usr/bin:/bin"]
         let pid = spawn(sibling("deadlined"), [], env: env)
         defer { kill(pid, SIGTERM); var s: Int32 = 0; waitpid(pid, &s, 0) }
         let ready = Date().addingTimeInterval(60)

@@ -10,9 +10,10 @@ final class NullChannel: Channel {
     let name = "null"
     private let arrivals = Mutex<[(fireAt: Date, at: Date)]>([])
 
-    func deliver(_ reminder: Reminder) throws {
+    func deliver(_ reminder: Reminder) async throws -> String? {
         let now = Date()
         arrivals.withLock { $0.append((reminder.occurrence.fireAt, now)) }
+        return nil
     }
 
     var count: Int { arrivals.withLock { $0.count } }

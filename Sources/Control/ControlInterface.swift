@@ -102,10 +102,15 @@ public enum ControlAPI {
         public var nextReminder: String?
         public var watchdogUsec: Int
         public var lastDowntime: String?
+        public var channels: [ChannelInfo]
+        public var problems: [Problem]
 
         public init(version: String, uptimeSeconds: Int, store: String, language: String, timeZone: String, items: Int,
                     pending: Int, firing: Int, delivered: Int, retrying: Int = 0, failed: Int = 0, missed: Int = 0, cancelled: Int,
-                    nextReminder: String?, watchdogUsec: Int, lastDowntime: String? = nil) {
+                    nextReminder: String?, watchdogUsec: Int, lastDowntime: String? = nil, channels: [ChannelInfo] = [],
+                    problems: [Problem] = []) {
+            self.channels = channels
+            self.problems = problems
             self.retrying = retrying
             self.failed = failed
             self.missed = missed
@@ -264,6 +269,62 @@ public enum ControlAPI {
         }
     }
 
+    public struct ChannelInfo: Codable, Sendable, Equatable {
+        public var name: String
+        public var type: String
+        public var concurrency: Int
+        public var maxAttempts: Int
+        public var timeoutSeconds: Int
+        public init(name: String, type: String, concurrency: Int, maxAttempts: Int, timeoutSeconds: Int) {
+            self.name = name
+            self.type = type
+            self.concurrency = concurrency
+            self.maxAttempts = maxAttempts
+            self.timeoutSeconds = timeoutSeconds
+        }
+    }
+
+    public struct Problem: Codable, Sendable, Equatable {
+        public var reminder: Int64
+        public var item: String
+        public var fireAt: String
+        public var state: String
+        public var attempts: Int
+        public var error: String
+        public init(reminder: Int64, item: String, fireAt: String, state: String, attempts: Int, error: String) {
+            self.reminder = reminder
+            self.item = item
+            self.fireAt = fireAt
+            self.state = state
+            self.attempts = attempts
+            self.error = error
+        }
+    }
+
+    public struct TestChannelParameters: Codable, Sendable, Equatable {
+        public var channel: String
+        public var kind: ItemKind?
+        public init(channel: String, kind: ItemKind? = nil) {
+            self.channel = channel
+            self.kind = kind
+        }
+    }
+
+    public struct TestChannelReply: Codable, Sendable, Equatable {
+        public var channel: String
+        public var delivered: Bool
+        public var detail: String?
+        public var error: String?
+        public var milliseconds: Int
+        public init(channel: String, delivered: Bool, detail: String?, error: String?, milliseconds: Int) {
+            self.channel = channel
+            self.delivered = delivered
+            self.detail = detail
+            self.error = error
+            self.milliseconds = milliseconds
+        }
+    }
+
     public struct NoParameters: Codable, Sendable, Equatable {
         public init() {}
     }
@@ -287,6 +348,9 @@ public enum ControlAPI {
         error("InvalidFile", ["location": .string(location), "message": .string(message)])
     }
     public static func noHolidayData(_ year: Int) -> VarlinkError { error("NoHolidayData", ["year": .int(Int64(year))]) }
+    public static func noSuchChannel(_ name: String, known: [String]) -> VarlinkError {
+        error("NoSuchChannel", ["channel": .string(name), "known": .array(known.map { .string($0) })])
+    }
     public static func storeFailure(_ reason: String) -> VarlinkError { error("StoreFailure", ["reason": .string(reason)]) }
     public static func internalError(_ reason: String) -> VarlinkError { error("InternalError", ["reason": .string(reason)]) }
 }
@@ -301,6 +365,7 @@ public protocol ControlHandler: Sendable {
     func importAgenda(_ parameters: ControlAPI.FileParameters) async throws -> ControlAPI.ImportReply
     func simulate(_ parameters: ControlAPI.SimulateParameters) async throws -> ControlAPI.SimulateReply
     func listHolidays(_ parameters: ControlAPI.YearParameters) async throws -> ControlAPI.HolidaysReply
+    func testChannel(_ parameters: ControlAPI.TestChannelParameters) async throws -> ControlAPI.TestChannelReply
     func importHolidays(_ parameters: ControlAPI.FileParameters) async throws -> ControlAPI.ImportHolidaysReply
 }
 
@@ -315,6 +380,7 @@ extension ControlAPI {
         i.method("Import", FileParameters.self) { try await handler.importAgenda($0) }
         i.method("Simulate", SimulateParameters.self) { try await handler.simulate($0) }
         i.method("ListHolidays", YearParameters.self) { try await handler.listHolidays($0) }
+        i.method("TestChannel", TestChannelParameters.self) { try await handler.testChannel($0) }
         i.method("ImportHolidays", FileParameters.self) { try await handler.importHolidays($0) }
         return i
     }

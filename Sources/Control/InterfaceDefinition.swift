@@ -60,6 +60,25 @@ type PlannedReminder (
   label: string
 )
 
+# A configured reminder channel.
+type Channel (
+  name: string,
+  type: (journal, file, command, email, webhook),
+  concurrency: int,
+  maxAttempts: int,
+  timeoutSeconds: int
+)
+
+# A reminder a channel refused: being retried, or failed for good.
+type Problem (
+  reminder: int,
+  item: string,
+  fireAt: string,
+  state: (retrying, failed),
+  attempts: int,
+  error: string
+)
+
 type Holiday (
   date: string,
   name: string,
@@ -83,7 +102,9 @@ method Status() -> (
   cancelled: int,
   nextReminder: ?string,
   watchdogUsec: int,
-  lastDowntime: ?string
+  lastDowntime: ?string,
+  channels: []Channel,
+  problems: []Problem
 )
 
 # Adds an item. An `at` without an offset is read in `timeZone`, which defaults to the
@@ -138,6 +159,16 @@ method ListHolidays(year: int) -> (year: int, status: string, source: string, ho
 # Loads a year of holidays (the text of a holiday file), replacing that year.
 method ImportHolidays(name: string, content: string) -> (year: int, holidays: int)
 
+# Sends a sample reminder of a `kind` item (default deadline) through one channel now, with
+# a key of its own, and says what happened. Nothing is stored and nothing is retried.
+method TestChannel(channel: string, kind: ?(meeting, deadline)) -> (
+  channel: string,
+  delivered: bool,
+  detail: ?string,
+  error: ?string,
+  milliseconds: int
+)
+
 # `input` could not be read as a date and time; `accepted` shows forms that can.
 error InvalidDate (input: string, reason: string, accepted: []string)
 
@@ -158,6 +189,9 @@ error InvalidFile (location: string, message: string)
 
 # No holiday data for this year.
 error NoHolidayData (year: int)
+
+# No channel has this name; `known` lists those configured.
+error NoSuchChannel (channel: string, known: []string)
 
 # The store could not be read or written.
 error StoreFailure (reason: string)

@@ -17,6 +17,8 @@ enum ConfigSchema {
         case lead
         case count(max: Int)
         case misfire
+        /// A comma-separated list of names (channels), possibly empty.
+        case names
     }
 
     struct Key: Sendable {
@@ -47,8 +49,8 @@ enum ConfigSchema {
         Key(path: "rules.misfire", kind: .misfire),
         Key(path: "delivery.max_attempts", kind: .positiveInt(max: 100)),
         Key(path: "delivery.late_after", kind: .positiveInt(max: 86400)),
-        Key(path: "channels.journal", kind: .oneOf(["on", "off"])),
-        Key(path: "channels.file.path", kind: .text),
+        Key(path: "delivery.retry_delay", kind: .positiveInt(max: 3600)),
+        Key(path: "delivery.channels", kind: .names),
         Key(path: "log.level", kind: .oneOf(Logger.Level.allCases.map(\.rawValue))),
         Key(path: "log.target", kind: .oneOf(DaemonConfig.LogTarget.allCases.map(\.rawValue))),
         Key(path: "store.path", kind: .text),
@@ -59,6 +61,14 @@ enum ConfigSchema {
 
     /// A section whose keys the admin names: `rule_sets: { urgent: "3wd@09:00, 0" }`.
     static let ruleSetsSection = "rule_sets"
+    /// Named channel instances: `channels: { office-mail: { type: email, … } }`.
+    static let channelsSection = "channels"
+    /// Template overrides: `templates: { overdue: { th: "Subject: …" } }`.
+    static let templatesSection = "templates"
+    /// Channel routes by rule and by tag: `delivery.by_rule: { deadline: "office-mail" }`.
+    static let routeSections = ["delivery.by_rule", "delivery.by_tag"]
+    /// Sections whose keys are the admin's own names.
+    static let namedSections = [ruleSetsSection, channelsSection, templatesSection] + routeSections
 
     static let byPath = Dictionary(uniqueKeysWithValues: keys.map { ($0.path, $0) })
 
@@ -71,7 +81,7 @@ enum ConfigSchema {
     /// The keys directly under `section` ("" for the top level), for "did you mean" hints.
     static func children(of section: String) -> [String] {
         let prefix = section.isEmpty ? "" : section + "."
-        let names = (keys.map(\.path) + sections + [ruleSetsSection]).filter { $0.hasPrefix(prefix) }
+        let names = (keys.map(\.path) + sections + namedSections).filter { $0.hasPrefix(prefix) }
             .map { String($0.dropFirst(prefix.count)) }
             .filter { !$0.contains(".") }
         return Array(Set(names)).sorted()
@@ -82,6 +92,9 @@ enum ConfigSchema {
         switch key.kind {
         case .text:
             return nil
+        case .names:
+            let bad = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty && !NewItem.isValidKey($0) }
+            return bad.isEmpty ? nil : "'\(bad[0])' is not a name (letters, digits, - _ .)"
         case .timeZone:
             return TimeZone(identifier: value) == nil ? "'\(value)' is not an IANA time zone (e.g. Asia/Bangkok)" : nil
         case .positiveInt(let max):

@@ -1,4 +1,5 @@
 import DeadlineCore
+import Delivery
 import Foundation
 import Yams
 
@@ -12,6 +13,12 @@ enum ConfigValidator {
         var hasSettings = false
         /// `rule_sets:`, a section whose keys are names of the admin's choosing.
         var ruleSets: [String: [Lead]] = [:]
+        /// `channels:`, in file order.
+        var channels: [ChannelConfig] = []
+        /// `templates.<event>.<language>`, keyed `"<event>.<language>"`.
+        var templates: [String: String] = [:]
+        var byRule: [String: [String]] = [:]
+        var byTag: [String: [String]] = [:]
     }
 
     @discardableResult
@@ -38,7 +45,40 @@ enum ConfigValidator {
                 throw ConfigError(location: where_(file, keyNode), message: "a key must be a plain name")
             }
             let path = section.isEmpty ? name : section + "." + name
-            if section == ConfigSchema.ruleSetsSection {
+            if section == ConfigSchema.channelsSection {
+                guard NewItem.isValidKey(name) else {
+                    throw ConfigError(location: where_(file, keyNode), message: "'\(name)' is not a usable channel name (letters, digits, - _ .)")
+                }
+                result.channels.append(try ChannelConfig.parse(name: name, node: value, file: file))
+            } else if section == ConfigSchema.templatesSection {
+                guard let event = MessageEvent(rawValue: name) else {
+                    throw ConfigError(location: where_(file, keyNode), message: "'\(name)' is not an event; known: "
+                        + MessageEvent.allCases.map(\.rawValue).joined(separator: ", "))
+                }
+                guard case .mapping(let byLanguage) = value else {
+                    throw ConfigError(location: where_(file, value), message: "'templates.\(name)' holds one template per language: th, en")
+                }
+                for (langNode, text) in byLanguage {
+                    guard let lang = langNode.scalar?.string, Language(rawValue: lang) != nil else {
+                        throw ConfigError(location: where_(file, langNode), message: "a template's language is th or en")
+                    }
+                    guard let body = text.scalar?.string else {
+                        throw ConfigError(location: where_(file, text), message: "'templates.\(name).\(lang)' is a text (use | for several lines)")
+                    }
+                    do {
+                        _ = try MessageRenderer(overrides: ["\(event.rawValue).\(lang)": body])
+                    } catch {
+                        throw ConfigError(location: where_(file, text), message: "\(error)")
+                    }
+                    result.templates["\(event.rawValue).\(lang)"] = body
+                }
+            } else if ConfigSchema.routeSections.contains(section) {
+                guard case .scalar(let scalar) = value else {
+                    throw ConfigError(location: where_(file, value), message: "'\(path)' takes channel names, e.g. \"office-mail, chat\"")
+                }
+                let names = scalar.string.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                if section.hasSuffix("by_rule") { result.byRule[name] = names } else { result.byTag[name] = names }
+            } else if section == ConfigSchema.ruleSetsSection {
                 guard NewItem.isValidKey(name) else {
                     throw ConfigError(location: where_(file, keyNode), message: "'\(name)' is not a usable rule name")
                 }
@@ -56,7 +96,7 @@ enum ConfigValidator {
                 if let problem = ConfigSchema.problem(with: scalar.string, for: key) {
                     throw ConfigError(location: where_(file, value), message: "'\(path)': \(problem)")
                 }
-            } else if ConfigSchema.sections.contains(path) || path == ConfigSchema.ruleSetsSection {
+            } else if ConfigSchema.sections.contains(path) || ConfigSchema.namedSections.contains(path) {
                 if case .scalar(let s) = value, ["", "~", "null", "Null", "NULL"].contains(s.string) { continue } // an empty section
                 guard case .mapping(let inner) = value else {
                     throw ConfigError(location: where_(file, value), message: "'\(path)' is a section: it holds keys, not a value")

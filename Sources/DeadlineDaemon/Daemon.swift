@@ -24,11 +24,16 @@ public enum Daemon {
 
         try makeParentDirectory(of: config.storePath)
         let store = try Store(path: config.storePath, durability: config.storeDurability)
-        var channels: [any Channel] = []
-        if config.journalChannel { channels.append(JournalChannel(logger: logger)) }
-        if let path = config.fileChannel { channels.append(FileChannel(path: path)) }
+        let holidays = HolidayLoader.folder(configured: config.holidaysPath, configurationDirectory: directories.configuration)
+        let calendar = SharedCalendar(try HolidayLoader.load(folder: holidays, store: store))
+        logger.info("holidays: \(calendar.current.years.count) year(s) from \(holidays ?? "nowhere: weekends only")")
+        let renderer = try MessageRenderer(overrides: config.templates, dayTime: config.dayTime, calendar: { calendar.current })
+        let channels = try ChannelFactory.make(config: config, renderer: renderer, logger: logger,
+                                               environment: ProcessInfo.processInfo.environment)
+        let described: [String] = config.channels.map { "\($0.name) (\($0.type))" }
+        let everyReminder = config.routes.defaults.isEmpty ? "none" : config.routes.defaults.joined(separator: ", ")
+        logger.info("channels: \(described.joined(separator: ", ")); every reminder goes to: \(everyReminder)")
         var options = TimerCore.Options()
-        options.retry.maxAttempts = config.maxAttempts
         options.lateAfter = TimeInterval(config.lateAfter)
         let rules = config.rules
         let core = TimerCore(store: store, channels: channels, clock: clock, logger: logger, options: options,
@@ -56,9 +61,6 @@ public enum Daemon {
         }
 
         let listener = try controlListener(config: config, directories: directories, logger: logger)
-        let holidays = HolidayLoader.folder(configured: config.holidaysPath, configurationDirectory: directories.configuration)
-        let calendar = try HolidayLoader.load(folder: holidays, store: store)
-        logger.info("holidays: \(calendar.years.count) year(s) from \(holidays ?? "nowhere: weekends only")")
         let handler = DaemonControl(store: store, core: core, config: config, calendar: calendar, startedAt: startedAt,
                                     watchdogUsec: watchdogUsec, clock: clock)
         let server = ControlServer(
@@ -80,7 +82,7 @@ public enum Daemon {
             logger: logger
         ))
         try await group.run()
-        core.stop()
+        await core.stop()
         logger.info("deadlined stopped")
     }
 

@@ -1,6 +1,7 @@
 import Configuration
 import DeadlineCore
 import DeadlineStore
+import Delivery
 import Foundation
 import Logging
 import Systemd
@@ -30,12 +31,16 @@ public struct DaemonConfig: Sendable, Equatable {
     public var rules: RuleBook
     /// Attempts per reminder before it is `failed`.
     public var maxAttempts: Int
+    /// Seconds before the first retry of a failed send; it doubles up to an hour.
+    public var retryDelay: Int
     /// Seconds past its instant after which a reminder counts as late (the misfire policy decides).
     public var lateAfter: Int
-    /// Whether reminders go to the journal.
-    public var journalChannel: Bool
-    /// A file that gets each reminder as a JSON line, if set.
-    public var fileChannel: String?
+    /// The channel instances, the built-in `journal` first unless the file redefines it.
+    public var channels: [ChannelConfig]
+    /// Which channels each reminder goes through.
+    public var routes: ChannelRoutes
+    /// Template overrides by `"<event>.<language>"`.
+    public var templates: [String: String]
     /// The file the values came from, nil for built-in defaults only.
     public var sourceFile: String?
 
@@ -84,6 +89,14 @@ public struct DaemonConfig: Sendable, Equatable {
         func string(_ key: String) -> String? {
             reader.string(forKey: ConfigKey(key)).flatMap { $0.isEmpty ? nil : $0 }
         }
+        var channels = validated.channels
+        if !channels.contains(where: { $0.name == "journal" }) { channels.insert(.builtInJournal, at: 0) }
+        // Empty is a choice (no channel for every reminder); absent is the default, the journal.
+        let defaults = reader.string(forKey: ConfigKey("delivery.channels")) ?? "journal"
+        let routes = ChannelRoutes(
+            defaults: defaults.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty },
+            byRule: validated.byRule, byTag: validated.byTag)
+        try checkRoutes(routes, channels: channels, file: text == nil ? "environment" : path)
         return DaemonConfig(
             timeZone: string("time_zone") ?? defaultTimeZone,
             logLevel: string("log.level").flatMap(Logger.Level.init(rawValue:)) ?? .info,
@@ -109,10 +122,26 @@ public struct DaemonConfig: Sendable, Equatable {
                 named: validated.ruleSets
             ),
             maxAttempts: string("delivery.max_attempts").flatMap(Int.init) ?? RetryPolicy().maxAttempts,
+            retryDelay: string("delivery.retry_delay").flatMap(Int.init) ?? 30,
             lateAfter: string("delivery.late_after").flatMap(Int.init) ?? 60,
-            journalChannel: string("channels.journal") != "off",
-            fileChannel: string("channels.file.path"),
+            channels: channels,
+            routes: routes,
+            templates: validated.templates,
             sourceFile: text == nil ? nil : path
         )
+    }
+
+    /// Every channel a route names must exist: a typo would otherwise drop reminders.
+    static func checkRoutes(_ routes: ChannelRoutes, channels: [ChannelConfig], file: String) throws {
+        let known = Set(channels.map(\.name))
+        func check(_ names: [String], _ key: String) throws {
+            if let bad = names.first(where: { !known.contains($0) }) {
+                throw ConfigError(location: file, message: "'\(key)' names channel '\(bad)', which is not defined; defined: "
+                    + known.sorted().joined(separator: ", "))
+            }
+        }
+        try check(routes.defaults, "delivery.channels")
+        for (rule, names) in routes.byRule { try check(names, "delivery.by_rule.\(rule)") }
+        for (tag, names) in routes.byTag { try check(names, "delivery.by_tag.\(tag)") }
     }
 }

@@ -2,6 +2,7 @@ import Agenda
 import Control
 import DeadlineCore
 import DeadlineStore
+import Delivery
 import Foundation
 import NIOPosix
 import Scheduler
@@ -15,15 +16,16 @@ final class DaemonControl: ControlHandler {
     let startedAt: Date
     let watchdogUsec: UInt64?
     let clock: any WallClock
-    /// Replaced by ImportHolidays; read by every call that plans or counts working days.
-    private let calendar: Mutex<WorkingCalendar>
+    /// Replaced by ImportHolidays; read by every call that plans or counts working days, and
+    /// by the message templates.
+    private let calendar: SharedCalendar
 
-    init(store: Store, core: TimerCore, config: DaemonConfig, calendar: WorkingCalendar, startedAt: Date,
+    init(store: Store, core: TimerCore, config: DaemonConfig, calendar: SharedCalendar, startedAt: Date,
          watchdogUsec: UInt64?, clock: any WallClock) {
         self.store = store
         self.core = core
         self.config = config
-        self.calendar = Mutex(calendar)
+        self.calendar = calendar
         self.startedAt = startedAt
         self.watchdogUsec = watchdogUsec
         self.clock = clock
@@ -37,8 +39,16 @@ final class DaemonControl: ControlHandler {
     }
 
     func status() async throws -> ControlAPI.StatusReply {
-        let (counts, items, downtime) = try await offload { [store] in
-            (try store.countsByState(), try store.itemCount(), try store.daemonState("last_downtime"))
+        let (counts, items, downtime, problems) = try await offload { [store] in
+            let counts = try store.countsByState()
+            let troubled = (counts[.retrying] ?? 0) + (counts[.failed] ?? 0) > 0
+            return (counts, try store.itemCount(), try store.daemonState("last_downtime"),
+                    troubled ? try store.problems(limit: 10) : [])
+        }
+        let channels = core.channels.channels.values.sorted { $0.name < $1.name }.map { c in
+            ControlAPI.ChannelInfo(name: c.name, type: config.channels.first { $0.name == c.name }?.type ?? "custom",
+                                   concurrency: c.policy.concurrency, maxAttempts: c.policy.retry.maxAttempts,
+                                   timeoutSeconds: Int(c.policy.timeout.components.seconds))
         }
         return ControlAPI.StatusReply(
             version: Daemon.version,
@@ -56,7 +66,12 @@ final class DaemonControl: ControlHandler {
             cancelled: counts[.cancelled] ?? 0,
             nextReminder: core.snapshot().next.map { DateOutput.iso8601($0, timeZone: zone) },
             watchdogUsec: Int(watchdogUsec ?? 0),
-            lastDowntime: downtime
+            lastDowntime: downtime,
+            channels: channels,
+            problems: problems.map { p in
+                ControlAPI.Problem(reminder: p.occurrence.id, item: p.itemKey, fireAt: DateOutput.iso8601(p.occurrence.fireAt, timeZone: zone),
+                                   state: p.occurrence.state.rawValue, attempts: p.occurrence.attempts, error: p.occurrence.lastError ?? "")
+            }
         )
     }
 
@@ -211,6 +226,51 @@ final class DaemonControl: ControlHandler {
     /// Runs blocking store work on NIO's thread pool, never on the cooperative pool (nor on
     /// Dispatch's global queues, which back it on Linux), so an fsync never holds up the
     /// socket's tasks. Store errors become the interface's errors.
+    func testChannel(_ p: ControlAPI.TestChannelParameters) async throws -> ControlAPI.TestChannelReply {
+        let set = core.channels
+        guard let channel = set.channels[p.channel] else {
+            throw ControlAPI.noSuchChannel(p.channel, known: set.channels.keys.sorted())
+        }
+        let reminder = Self.sampleReminder(kind: p.kind ?? .deadline, now: clock.now(), config: config)
+        let started = ContinuousClock.now
+        // The channel's own timeout, and a backstop in case it overruns it.
+        let outcome: Result<String?, any Error> = await withTaskGroup(of: Result<String?, any Error>?.self) { group in
+            group.addTask {
+                do { return .success(try await channel.deliver(reminder)) } catch { return .failure(error) }
+            }
+            group.addTask {
+                try? await Task.sleep(for: channel.policy.timeout + .seconds(5))
+                return nil
+            }
+            let first = await group.next()!
+            group.cancelAll()
+            return first ?? .failure(ChannelError("no answer within \(channel.policy.timeout + .seconds(5))"))
+        }
+        let ms = Int((ContinuousClock.now - started).components.seconds * 1000
+            + (ContinuousClock.now - started).components.attoseconds / 1_000_000_000_000_000)
+        switch outcome {
+        case .success(let detail):
+            return .init(channel: p.channel, delivered: true, detail: detail, error: nil, milliseconds: ms)
+        case .failure(let error):
+            return .init(channel: p.channel, delivered: false, detail: nil, error: "\(error)", milliseconds: ms)
+        }
+    }
+
+    /// A made-up item due a few working days ahead, marked as a test in its title and key.
+    static func sampleReminder(kind: ItemKind, now: Date, config: DaemonConfig) -> Reminder {
+        let zone = TimeZone(identifier: config.timeZone)!
+        let thai = config.language == .thai
+        let when: When = kind == .meeting ? .instant(now.addingTimeInterval(2 * 3600)) : .day(LocalDate(now, in: zone).adding(days: 7))
+        let title = kind == .meeting
+            ? (thai ? "ทดสอบช่องทางแจ้งเตือน: ประชุมคณะทำงาน" : "Channel test: working-group meeting")
+            : (thai ? "ทดสอบช่องทางแจ้งเตือน: ส่งแผนปฏิบัติการป้องกันการทุจริต" : "Channel test: anti-corruption plan submission")
+        let fields = NewItem(kind: kind, key: "test-channel", title: title, when: when, timeZone: config.timeZone,
+                             organisation: config.organisation, location: kind == .meeting ? (thai ? "ห้องประชุม" : "Meeting room") : nil)
+        let stamp = Int64(now.timeIntervalSince1970 * 1000)
+        let occurrence = Occurrence(id: 0, itemID: 0, fireAt: now, state: .firing, attempts: 1, label: kind == .meeting ? "2h" : "7d")
+        return Reminder(item: Item(id: 0, fields: fields), occurrence: occurrence, tag: "deadlined-test-\(stamp)")
+    }
+
     private func offload<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await NIOThreadPool.singleton.runIfActive {
             do { return try body() }

@@ -11,14 +11,39 @@ public struct DeliveryAttempt: Sendable, Equatable {
     public var at: Date
     /// nil: the channel accepted it.
     public var error: String?
+    /// After a failure: when this channel tries again; nil when it gave up.
+    public var retryAt: Date?
+    /// What the receiver answered (`exit 0`, `HTTP 202`), failure or not.
+    public var detail: String?
 
-    public init(occurrenceID: Int64, channel: String, idempotencyKey: String, attempt: Int, at: Date, error: String?) {
+    public init(occurrenceID: Int64, channel: String, idempotencyKey: String, attempt: Int, at: Date, error: String?,
+                retryAt: Date? = nil, detail: String? = nil) {
         self.occurrenceID = occurrenceID
         self.channel = channel
         self.idempotencyKey = idempotencyKey
         self.attempt = attempt
         self.at = at
         self.error = error
+        self.retryAt = retryAt
+        self.detail = detail
+    }
+}
+
+/// Where one channel stands with one occurrence, from the delivery log.
+public struct ChannelDeliveryState: Sendable, Equatable {
+    public var delivered = false
+    /// Failed attempts so far.
+    public var failures = 0
+    /// The latest failure's error.
+    public var lastError: String?
+    /// When the latest failure said to try again; nil with failures > 0: it gave up.
+    public var retryAt: Date?
+
+    public init(delivered: Bool = false, failures: Int = 0, lastError: String? = nil, retryAt: Date? = nil) {
+        self.delivered = delivered
+        self.failures = failures
+        self.lastError = lastError
+        self.retryAt = retryAt
     }
 }
 
@@ -50,12 +75,12 @@ extension Store {
         let ms = Millis.from(now)
         try pool.write { db in
             let log = try db.cachedStatement(sql: """
-                INSERT INTO delivery_log (occurrence_id, channel, idempotency_key, attempt, at_ms, outcome, error)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO delivery_log (occurrence_id, channel, idempotency_key, attempt, at_ms, outcome, error, retry_at_ms, detail)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             for a in outcome.attempts {
                 try log.execute(arguments: [a.occurrenceID, a.channel, a.idempotencyKey, a.attempt, Millis.from(a.at),
-                                            a.error == nil ? "delivered" : "failed", a.error])
+                                            a.error == nil ? "delivered" : "failed", a.error, a.retryAt.map(Millis.from), a.detail])
             }
             let set = try db.cachedStatement(sql: "UPDATE occurrence SET state = ?, updated_ms = ?, last_error = ? WHERE id = ?")
             for id in outcome.delivered { try set.execute(arguments: ["delivered", ms, nil, id]) }
@@ -68,8 +93,36 @@ extension Store {
         }
     }
 
-    /// Channels that already accepted each occurrence: a retry or a re-send after a crash
-    /// skips them, so one failing channel does not make the others repeat themselves.
+    /// Where each channel stands with each occurrence: a retry or a re-send after a crash skips
+    /// the channels that accepted, and each failing channel keeps its own count and schedule.
+    public func channelStates(for ids: [Int64]) throws -> [Int64: [String: ChannelDeliveryState]] {
+        guard !ids.isEmpty else { return [:] }
+        return try pool.read { db in
+            var out: [Int64: [String: ChannelDeliveryState]] = [:]
+            // Oldest first, so the latest failure's error and schedule win.
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT occurrence_id, channel, outcome, error, retry_at_ms FROM delivery_log
+                WHERE occurrence_id IN (\(ids.map { _ in "?" }.joined(separator: ",")))
+                ORDER BY id
+                """, arguments: StatementArguments(ids))
+            while let row = try rows.next() {
+                let occurrence: Int64 = row["occurrence_id"]
+                let channel: String = row["channel"]
+                var state = out[occurrence]?[channel] ?? ChannelDeliveryState()
+                if row["outcome"] as String == "delivered" {
+                    state.delivered = true
+                } else {
+                    state.failures += 1
+                    state.lastError = row["error"]
+                    state.retryAt = (row["retry_at_ms"] as Int64?).map(Millis.date)
+                }
+                out[occurrence, default: [:]][channel] = state
+            }
+            return out
+        }
+    }
+
+    /// Channels that already accepted each occurrence.
     public func deliveredChannels(for ids: [Int64]) throws -> [Int64: Set<String>] {
         guard !ids.isEmpty else { return [:] }
         return try pool.read { db in
@@ -88,7 +141,23 @@ extension Store {
         try pool.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM delivery_log WHERE occurrence_id = ? ORDER BY id", arguments: [id]).map { row in
                 DeliveryAttempt(occurrenceID: row["occurrence_id"], channel: row["channel"], idempotencyKey: row["idempotency_key"],
-                                attempt: row["attempt"], at: Millis.date(row["at_ms"]), error: row["error"])
+                                attempt: row["attempt"], at: Millis.date(row["at_ms"]), error: row["error"],
+                                retryAt: (row["retry_at_ms"] as Int64?).map(Millis.date), detail: row["detail"])
+            }
+        }
+    }
+
+    /// The latest reminders in `retrying` or `failed`, newest change first, with their item's key.
+    public func problems(limit: Int) throws -> [(occurrence: Occurrence, itemKey: String)] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT o.id, o.item_id, o.fire_at_ms, o.state, o.attempts, o.label, o.last_error, i.key
+                FROM occurrence o INDEXED BY occurrence_problems JOIN item i ON i.id = o.item_id
+                WHERE o.state IN ('retrying', 'failed') ORDER BY o.updated_ms DESC LIMIT ?
+                """, arguments: [limit]).map { row in
+                (Occurrence(id: row["id"], itemID: row["item_id"], fireAt: Millis.date(row["fire_at_ms"]),
+                            state: OccurrenceState(rawValue: row["state"]) ?? .failed, attempts: row["attempts"],
+                            label: row["label"], lastError: row["last_error"]), row["key"])
             }
         }
     }

@@ -117,6 +117,16 @@ enum Schema {
                 END;
                 """)
         }
+        m.registerMigration("v5: per-channel retries") { db in
+            // Each channel retries on its own schedule: a failed attempt says when that channel
+            // tries next (NULL: it gave up), and what the channel answered (exit status, HTTP status).
+            try db.alter(table: "delivery_log") { t in
+                t.add(column: "retry_at_ms", .integer)
+                t.add(column: "detail", .text)
+            }
+            // Status lists the latest problems; a partial index keeps that cheap with a million rows.
+            try db.execute(sql: "CREATE INDEX occurrence_problems ON occurrence(updated_ms) WHERE state IN ('retrying', 'failed')")
+        }
         return m
     }
 }

@@ -16,6 +16,13 @@ import Logging
 /// and a crash before its outcome is written makes the next start send it again, with the
 /// same idempotency key. Channels that already accepted it (the delivery log says so) are
 /// skipped on a retry or a re-send.
+///
+/// Sends run off the queue, as tasks, at most `policy.concurrency` at a time per channel, so a
+/// slow or hanging channel delays neither the others nor the timer. Each channel keeps its own
+/// attempt count and retry schedule in the delivery log; an occurrence is `delivered` once
+/// every channel it goes through accepted it, `retrying` while one still has attempts left,
+/// and `failed` when the rest gave up. Attempts are written as they finish, a batch per turn
+/// of the queue.
 public final class TimerCore: @unchecked Sendable {
     /// What the core is doing, for `Status` and for systemd's `STATUS=` line.
     public struct Snapshot: Sendable, Equatable {
@@ -36,7 +43,6 @@ public final class TimerCore: @unchecked Sendable {
         /// A reminder sent later than this after its instant is a misfire (the daemon was
         /// down, the machine suspended, the clock stepped) and its item's policy decides.
         public var lateAfter: TimeInterval = 60
-        public var retry = RetryPolicy()
         /// How often the store learns that the daemon is alive, to measure downtime later.
         public var heartbeat: TimeInterval = 30
 
@@ -45,7 +51,6 @@ public final class TimerCore: @unchecked Sendable {
 
     let queue: DispatchQueue
     let store: Store
-    let channels: [any Channel]
     let clock: any WallClock
     let logger: Logger
     let options: Options
@@ -61,6 +66,44 @@ public final class TimerCore: @unchecked Sendable {
     private var clockMonitor: ClockStepMonitor?
     private var onChange: (@Sendable (Snapshot) -> Void)?
     private var random = SystemRandomNumberGenerator()
+    private var channelSet: ChannelSet
+    /// Occurrences handed to channels and not yet settled.
+    private var inFlight: [Int64: InFlight] = [:]
+    /// Per channel: sends running and sends waiting for a free slot.
+    private var lanes: [String: Lane] = [:]
+    /// Finished attempts and settled occurrences not yet written.
+    private var unwritten = DeliveryOutcome()
+    private var flushScheduled = false
+    private var nextJob = 0
+    private let executor = DeliveryExecutor(threads: 2)
+
+    /// One channel's status for one occurrence in flight.
+    private enum ChannelStatus {
+        case sending
+        case delivered
+        case retry(at: Date, error: String)
+        case gaveUp(String)
+    }
+
+    private struct InFlight {
+        let reminder: Reminder
+        let attempt: Int
+        var channels: [(name: String, status: ChannelStatus)]
+    }
+
+    private struct Job {
+        let id: Int
+        let occurrenceID: Int64
+        let channel: any Channel
+        let reminder: Reminder
+        /// This channel's attempt number for this occurrence.
+        let attempt: Int
+    }
+
+    private struct Lane {
+        var running: Set<Int> = []
+        var waiting: [Job] = []
+    }
 
     /// - Parameters:
     ///   - misfirePolicy: the policy of an item's rule.
@@ -68,7 +111,7 @@ public final class TimerCore: @unchecked Sendable {
     ///     Tests pass an alarm they fire by hand.
     public init(
         store: Store,
-        channels: [any Channel],
+        channels: ChannelSet,
         clock: any WallClock = SystemClock(),
         logger: Logger,
         options: Options = Options(),
@@ -77,7 +120,7 @@ public final class TimerCore: @unchecked Sendable {
         makeAlarm: ((DispatchQueue, @escaping @Sendable () -> Void) -> any Alarm)? = nil
     ) {
         self.store = store
-        self.channels = channels
+        self.channelSet = channels
         self.clock = clock
         self.logger = logger
         self.options = options
@@ -143,11 +186,43 @@ public final class TimerCore: @unchecked Sendable {
         queue.sync { armedAt }
     }
 
-    /// Runs the due work now, as if the timer had fired, and waits for it. For tests with
-    /// an injected clock.
+    /// Runs the due work now, as if the timer had fired; the sends it starts finish later.
     public func fireNow() {
         queue.sync { fireDueOnQueue() }
     }
+
+    /// Runs the due work now and waits (up to `limit`) until every send it started has
+    /// finished and its outcome is written. For tests with an injected clock.
+    @discardableResult
+    public func fireNowAndSettle(limit: Duration = .seconds(30)) async -> Bool {
+        fireNow()
+        return await settled(limit: limit)
+    }
+
+    /// Waits (up to `limit`) until no send is in flight and every outcome is written; false if
+    /// the limit passed first. It sleeps between looks, so it never holds a thread that a
+    /// channel's task needs.
+    @discardableResult
+    public func settled(limit: Duration) async -> Bool {
+        let deadline = ContinuousClock.now + limit
+        while ContinuousClock.now < deadline {
+            if queue.sync(execute: { inFlight.isEmpty && !flushScheduled && unwritten.attempts.isEmpty }) { return true }
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        return false
+    }
+
+    /// Sends from now on go through `channels`; the old ones are returned, for the caller to
+    /// shut down once the sends already running on them have finished.
+    public func replaceChannels(_ channels: ChannelSet) -> ChannelSet {
+        queue.sync {
+            let old = channelSet
+            channelSet = channels
+            return old
+        }
+    }
+
+    public var channels: ChannelSet { queue.sync { channelSet } }
 
     /// What the clock monitor calls when the wall clock was set; tests call it after moving
     /// their clock. Re-arms from scratch and sends whatever the new time made due.
@@ -187,8 +262,26 @@ public final class TimerCore: @unchecked Sendable {
         }
     }
 
-    /// Stops the timers; the store is left as it is (pending stays pending).
-    public func stop() {
+    /// Stops the timers, gives sends in flight up to `grace` to finish and be written, then
+    /// shuts the channels down; the store is left as it is (pending stays pending, an
+    /// unfinished send stays `firing` and is sent again at the next start).
+    public func stop(grace: Duration = .seconds(5)) async {
+        queue.sync {
+            for t in timers { t.cancel() }
+            timers.removeAll()
+            alarm.disarm()
+            armedAt = nil
+        }
+        if !(await settled(limit: grace)) {
+            logger.warning("stopping with reminders still being sent; they will be sent again at the next start")
+        }
+        stopTimers()
+        await channels.shutdown()
+        await executor.shutdown()
+    }
+
+    /// Stops the timers without waiting for sends (tests that end with nothing in flight).
+    public func stopTimers() {
         queue.sync {
             for t in timers { t.cancel() }
             timers.removeAll()
@@ -249,63 +342,184 @@ public final class TimerCore: @unchecked Sendable {
             for id in ids { heap.insert(id: id, fireAt: now.addingTimeInterval(1)) }
             return
         }
-        var outcome = DeliveryOutcome()
         let (send, missed, caughtUp) = applyMisfire(rows, now: now)
-        outcome.missed = missed
         let sendable: [(item: Item, occurrence: Occurrence)]
-        let alreadyDelivered: [Int64: Set<String>]
+        let states: [Int64: [String: ChannelDeliveryState]]
         do {
             // Only rows still owed move to firing: one cancelled meanwhile is not sent.
             let moved = Set(try store.markFiring(send.map(\.occurrence.id), now: now))
-            sendable = send.filter { moved.contains($0.occurrence.id) }
-            alreadyDelivered = try store.deliveredChannels(for: sendable.map(\.occurrence.id))
+            sendable = send.filter { moved.contains($0.occurrence.id) && inFlight[$0.occurrence.id] == nil }
+            states = try store.channelStates(for: sendable.map(\.occurrence.id))
         } catch {
             logger.error("cannot record reminders as firing, retrying in 1 s: \(error)")
             for id in ids { heap.insert(id: id, fireAt: now.addingTimeInterval(1)) }
             return
         }
+        unwritten.missed += missed
+        counters.caughtUpSinceStart += caughtUp
+        counters.missedSinceStart += missed.count
+        if !missed.isEmpty {
+            logger.notice("\(missed.count) late reminder(s) let go by the misfire policy",
+                          metadata: ["missed": "\(missed.count)", "message_id": "\(JournalMessageID.missed)"])
+            scheduleFlush()
+        }
         for (item, occurrence) in sendable {
-            let attempt = occurrence.attempts + 1
             let reminder = Reminder(item: item, occurrence: occurrence)
-            var errors: [String] = []
-            for channel in channels where alreadyDelivered[occurrence.id]?.contains(channel.name) != true {
-                let key = reminder.idempotencyKey(channel: channel.name)
-                do {
-                    try channel.deliver(reminder)
-                    outcome.attempts.append(DeliveryAttempt(occurrenceID: occurrence.id, channel: channel.name, idempotencyKey: key,
-                                                            attempt: attempt, at: clock.now(), error: nil))
-                } catch {
-                    errors.append("\(channel.name): \(error)")
-                    outcome.attempts.append(DeliveryAttempt(occurrenceID: occurrence.id, channel: channel.name, idempotencyKey: key,
-                                                            attempt: attempt, at: clock.now(), error: "\(error)"))
+            var entry = InFlight(reminder: reminder, attempt: occurrence.attempts + 1, channels: [])
+            var jobs: [Job] = []
+            let names = channelSet.names(for: item)
+            if names.isEmpty { entry.channels.append(("(none)", .gaveUp("no channel is configured for this item"))) }
+            for name in names {
+                let state = states[occurrence.id]?[name] ?? ChannelDeliveryState()
+                guard let channel = channelSet.channels[name] else {
+                    entry.channels.append((name, .gaveUp("\(name): no such channel in the config")))
+                    continue
+                }
+                if state.delivered {
+                    entry.channels.append((name, .delivered))
+                } else if state.failures >= channel.policy.retry.maxAttempts || (state.failures > 0 && state.retryAt == nil) {
+                    entry.channels.append((name, .gaveUp("\(name): \(state.lastError ?? "failed")")))
+                } else if let at = state.retryAt, at > now {
+                    entry.channels.append((name, .retry(at: at, error: "\(name): \(state.lastError ?? "failed")")))
+                } else {
+                    entry.channels.append((name, .sending))
+                    nextJob += 1
+                    jobs.append(Job(id: nextJob, occurrenceID: occurrence.id, channel: channel, reminder: reminder,
+                                    attempt: state.failures + 1))
                 }
             }
-            if errors.isEmpty {
-                outcome.delivered.append(occurrence.id)
-            } else if attempt < options.retry.maxAttempts {
-                let delay = options.retry.delay(afterAttempt: attempt, random: Double.random(in: 0...1, using: &random))
+            inFlight[occurrence.id] = entry
+            if jobs.isEmpty { settle(occurrence.id) }
+            for job in jobs { enqueue(job) }
+        }
+    }
+
+    private func enqueue(_ job: Job) {
+        var lane = lanes[job.channel.name, default: Lane()]
+        if lane.running.count < job.channel.policy.concurrency {
+            lane.running.insert(job.id)
+            lanes[job.channel.name] = lane
+            start(job)
+        } else {
+            lane.waiting.append(job)
+            lanes[job.channel.name] = lane
+        }
+    }
+
+    /// Runs one send as a task; its result comes back to the queue. A channel that overruns
+    /// its own timeout by 5 s is counted as failed here, so that its slot is freed.
+    private func start(_ job: Job) {
+        let channel = job.channel
+        let reminder = job.reminder
+        let queue = self.queue
+        Task(executorPreference: executor) { [weak self] in
+            let result: Result<String?, any Error>
+            do { result = .success(try await channel.deliver(reminder)) } catch { result = .failure(error) }
+            queue.async { [weak self] in self?.finish(job, result) }
+        }
+        let backstop = channel.policy.timeout + .seconds(5)
+        queue.asyncAfter(deadline: .now() + .milliseconds(Int(backstop.components.seconds * 1000))) { [weak self] in
+            self?.finish(job, .failure(ChannelError("no answer within \(backstop); the channel overran its timeout")))
+        }
+    }
+
+    private func finish(_ job: Job, _ result: Result<String?, any Error>) {
+        dispatchPrecondition(condition: .onQueue(queue))
+        let name = job.channel.name
+        // Only the first of the result and the backstop counts.
+        guard lanes[name]?.running.remove(job.id) != nil else { return }
+        if var lane = lanes[name], !lane.waiting.isEmpty, lane.running.count < job.channel.policy.concurrency {
+            let next = lane.waiting.removeFirst()
+            lane.running.insert(next.id)
+            lanes[name] = lane
+            start(next)
+        }
+        let now = clock.now()
+        let key = job.reminder.idempotencyKey(channel: name)
+        let status: ChannelStatus
+        switch result {
+        case .success(let detail):
+            status = .delivered
+            unwritten.attempts.append(DeliveryAttempt(occurrenceID: job.occurrenceID, channel: name, idempotencyKey: key,
+                                                      attempt: job.attempt, at: now, error: nil, detail: detail))
+        case .failure(let error):
+            let text = "\(error)"
+            let retry = job.channel.policy.retry
+            var retryAt: Date?
+            if job.attempt < retry.maxAttempts {
+                let delay = retry.delay(afterAttempt: job.attempt, random: Double.random(in: 0...1, using: &random))
                 // Whole milliseconds, as the store keeps it, so heap and store agree exactly.
-                let next = Date(timeIntervalSince1970: ((clock.now().timeIntervalSince1970 + delay) * 1000).rounded() / 1000)
-                outcome.retrying.append((occurrence.id, next, errors.joined(separator: "; ")))
-                logger.warning("reminder \(occurrence.id) of \(item.key) failed (attempt \(attempt)), retrying at \(next): \(errors.joined(separator: "; "))")
+                retryAt = Date(timeIntervalSince1970: ((now.timeIntervalSince1970 + delay) * 1000).rounded() / 1000)
+            }
+            status = retryAt.map { .retry(at: $0, error: "\(name): \(text)") } ?? .gaveUp("\(name): \(text)")
+            unwritten.attempts.append(DeliveryAttempt(occurrenceID: job.occurrenceID, channel: name, idempotencyKey: key,
+                                                      attempt: job.attempt, at: now, error: text, retryAt: retryAt))
+            let item = job.reminder.item
+            if let retryAt {
+                logger.warning("reminder \(job.occurrenceID) of \(item.key) failed on \(name) (attempt \(job.attempt)), retrying at \(DateOutput.iso8601(retryAt, timeZone: item.zone)): \(text)",
+                               metadata: ["message_id": "\(JournalMessageID.deliveryRetry)", "channel": "\(name)",
+                                          "occurrence_id": "\(job.occurrenceID)", "item_key": "\(item.key)"])
             } else {
-                outcome.failed.append((occurrence.id, errors.joined(separator: "; ")))
-                logger.error("reminder \(occurrence.id) of \(item.key) failed after \(attempt) attempts: \(errors.joined(separator: "; "))")
+                logger.error("reminder \(job.occurrenceID) of \(item.key) failed on \(name) after \(job.attempt) attempt(s): \(text)",
+                             metadata: ["message_id": "\(JournalMessageID.deliveryFailed)", "channel": "\(name)",
+                                        "occurrence_id": "\(job.occurrenceID)", "item_key": "\(item.key)"])
             }
         }
+        if var entry = inFlight[job.occurrenceID], let i = entry.channels.firstIndex(where: { $0.name == name }) {
+            entry.channels[i].status = status
+            inFlight[job.occurrenceID] = entry
+            if !entry.channels.contains(where: { if case .sending = $0.status { true } else { false } }) {
+                settle(job.occurrenceID)
+            }
+        }
+        scheduleFlush()
+    }
+
+    /// Every channel of an occurrence has answered: decide its state.
+    private func settle(_ id: Int64) {
+        guard let entry = inFlight.removeValue(forKey: id) else { return }
+        var retryAt: Date?
+        var errors: [String] = []
+        for (_, status) in entry.channels {
+            switch status {
+            case .sending, .delivered: break
+            case .retry(let at, let error): retryAt = min(retryAt ?? at, at); errors.append(error)
+            case .gaveUp(let error): errors.append(error)
+            }
+        }
+        if errors.isEmpty {
+            unwritten.delivered.append(id)
+            counters.firedSinceStart += 1
+        } else if let retryAt {
+            unwritten.retrying.append((id, retryAt, errors.joined(separator: "; ")))
+        } else {
+            unwritten.failed.append((id, errors.joined(separator: "; ")))
+            counters.failedSinceStart += 1
+        }
+        scheduleFlush()
+    }
+
+    /// Writes what finished in one transaction, once per turn of the queue.
+    private func scheduleFlush() {
+        guard !flushScheduled else { return }
+        flushScheduled = true
+        queue.async { [weak self] in self?.flush() }
+    }
+
+    private func flush() {
+        flushScheduled = false
+        let outcome = unwritten
+        unwritten = DeliveryOutcome()
+        guard !outcome.attempts.isEmpty || !outcome.delivered.isEmpty || !outcome.retrying.isEmpty
+            || !outcome.failed.isEmpty || !outcome.missed.isEmpty else { return }
         do {
             try store.record(outcome, now: clock.now())
             for r in outcome.retrying { heap.insert(id: r.id, fireAt: r.at) }
         } catch {
             logger.error("reminders were sent but their outcome was not recorded; they will be sent again after a restart: \(error)")
         }
-        counters.firedSinceStart += outcome.delivered.count
-        counters.caughtUpSinceStart += caughtUp
-        counters.missedSinceStart += missed.count
-        counters.failedSinceStart += outcome.failed.count
-        if !missed.isEmpty {
-            logger.notice("\(missed.count) late reminder(s) let go by the misfire policy", metadata: ["missed": "\(missed.count)"])
-        }
+        rearm()
+        onChange?(snapshotOnQueue())
     }
 
     /// Splits due rows into those to send and those let go, by each item's misfire policy.

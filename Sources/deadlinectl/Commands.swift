@@ -17,6 +17,41 @@ struct Status: ParsableCommand {
         print("next:      \(s.nextReminder ?? "none")")
         print("watchdog:  " + (s.watchdogUsec > 0 ? "\(s.watchdogUsec / 1000) ms" : "off"))
         if let downtime = s.lastDowntime { print("downtime:  \(downtime)") }
+        if !s.channels.isEmpty {
+            print("channels:  " + s.channels.map { "\($0.name) (\($0.type))" }.joined(separator: ", "))
+        }
+        if !s.problems.isEmpty {
+            print("problems:")
+            for p in s.problems {
+                print("  \(p.state) reminder \(p.reminder) of \(p.item) (due \(p.fireAt), \(p.attempts) attempt(s)): \(p.error)")
+            }
+        }
+    }
+}
+
+struct TestChannel: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "test-channel",
+        abstract: "Send a sample reminder through one channel now and report what happened.",
+        discussion: "Nothing is stored or retried; the sample has an idempotency key of its own. Exits 1 if the channel refused it."
+    )
+    @Argument(help: "The channel's name in the config (deadlinectl status lists them).")
+    var channel: String
+    @Option(name: .long, help: "Sample a meeting or a deadline (default: deadline).")
+    var kind: ItemKind?
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() throws {
+        let r = try connection.fetch("TestChannel", ControlAPI.TestChannelParameters(channel: channel, kind: kind),
+                                     as: ControlAPI.TestChannelReply.self)
+        if connection.json {
+            try connection.printJSON(r)
+        } else if r.delivered {
+            print("\(r.channel): delivered in \(r.milliseconds) ms" + (r.detail.map { " (\($0))" } ?? ""))
+        } else {
+            print("\(r.channel): FAILED after \(r.milliseconds) ms: \(r.error ?? "unknown error")")
+        }
+        if !r.delivered { throw ExitCode(1) }
     }
 }
 
@@ -163,6 +198,13 @@ struct List: ParsableCommand {
         }
         printTable(header: th ? ["รหัส", "ประเภท", "วันเวลา", "เหลือ", "สถานะ", "เรื่อง"] : ["KEY", "KIND", "WHEN", "LEFT", "STATE", "TITLE"],
                    rows: rows)
+        // A reminder that could not be delivered must not pass silently.
+        for item in shown {
+            for r in item.reminders where r.state == "failed" || r.state == "retrying" {
+                print((th ? "! \(item.key): การแจ้งเตือน \(r.label) " : "! \(item.key): reminder \(r.label) ")
+                      + "\(r.state) (\(r.attempts)): \(r.lastError ?? "")")
+            }
+        }
     }
 }
 

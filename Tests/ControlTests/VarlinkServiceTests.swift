@@ -25,6 +25,9 @@ struct CannedHandler: ControlHandler {
     }
     func simulate(_ p: ControlAPI.SimulateParameters) async throws -> ControlAPI.SimulateReply { ControlAPI.SimulateReply(reminders: []) }
     func listHolidays(_ p: ControlAPI.YearParameters) async throws -> ControlAPI.HolidaysReply { throw ControlAPI.noHolidayData(p.year) }
+    func testChannel(_ p: ControlAPI.TestChannelParameters) async throws -> ControlAPI.TestChannelReply {
+        throw ControlAPI.noSuchChannel(p.channel, known: [])
+    }
     func importHolidays(_ p: ControlAPI.FileParameters) async throws -> ControlAPI.ImportHolidaysReply {
         ControlAPI.ImportHolidaysReply(year: 0, holidays: 0)
     }

@@ -57,6 +57,9 @@ struct ConfigTests {
         #expect(c.rules.meeting == defaults.rules.meeting)
         #expect(c.rules.deadline == defaults.rules.deadline)
         #expect(c.rules.named.keys.sorted() == ["urgent"])
+        #expect(c.channels == defaults.channels)
+        #expect(c.routes == defaults.routes)
+        #expect(c.templates.isEmpty)
     }
 
     @Test("values from the file")
@@ -127,7 +130,22 @@ struct ConfigTests {
 
     @Test("bad configs name file:line:column and the key", arguments: [
         ("time_zone: Asia/Bangkok\ncontrol:\n  sokcet: /x\n", ":3:3: unknown key 'control.sokcet'; known here: max_message_bytes, socket"),
-        ("tmie_zone: UTC\n", ":1:1: unknown key 'tmie_zone'; known here: channels, control, day_time, delivery, holidays, language, log, organisation, rule_sets, rules, store, time_zone"),
+        ("tmie_zone: UTC\n", ":1:1: unknown key 'tmie_zone'; known here: channels, control, day_time, delivery, holidays, language, log, organisation, rule_sets, rules, store, templates, time_zone"),
+        ("channels:\n  mail:\n    type: pigeon\n", ":3:11: 'pigeon' is not a channel type; known: journal, file, command, email, webhook"),
+        ("channels:\n  mail:\n    type: email\n", ":3:5: channel 'mail' needs 'from:'"),
+        ("channels:\n  mail:\n    type: email\n    from: nobody\n", ":4:11: 'nobody' is not an e-mail address"),
+        ("channels:\n  mail:\n    type: email\n    from: a@b.org\n    to: \"x@y.org, bad\"\n", ":5:9: 'bad' is not an e-mail address"),
+        ("channels:\n  mail:\n    type: email\n    from: a@b.org\n    passwd: x\n", ":5:5: unknown key 'passwd' for a email channel"),
+        ("channels:\n  hook:\n    type: command\n    command: notify-send hi\n", ":4:14: 'notify-send' must be an absolute path"),
+        ("channels:\n  chat:\n    type: webhook\n    url: ftp://x.org/\n", ":4:10: 'ftp://x.org/' is not an http:// or https:// URL"),
+        ("channels:\n  chat:\n    type: webhook\n    url: https://x.org/\n    preset: icq\n", ":5:13: 'icq' is not a preset"),
+        ("channels:\n  line:\n    type: webhook\n    preset: line\n    url: https://api.line.me/v2/bot/message/push\n", "the line preset needs 'to:'"),
+        ("channels:\n  chat:\n    type: webhook\n    url: https://x.org/\n    token_file: /a\n    token_credential: b\n", ":6:23: give either 'token_file' or 'token_credential'"),
+        ("delivery:\n  channels: journal, mail\n", "'delivery.channels' names channel 'mail', which is not defined; defined: journal"),
+        ("delivery:\n  by_tag:\n    nacc: chat\n", "'delivery.by_tag.nacc' names channel 'chat', which is not defined"),
+        ("templates:\n  birthday:\n    th: \"Subject: x\"\n", ":2:3: 'birthday' is not an event; known: meeting, deadline, due-today, overdue, escalation"),
+        ("templates:\n  overdue:\n    th: \"no subject line\"\n", ":3:9: template overdue.th: the first line must be 'Subject: …'"),
+        ("templates:\n  overdue:\n    en: \"Subject: {{#title}}\"\n", ":3:9: template overdue.en: not valid Mustache"),
         ("time_zone: Mars/Olympus\n", ":1:12: 'time_zone': 'Mars/Olympus' is not an IANA time zone"),
         ("control:\n  max_message_bytes: lots\n", ":2:22: 'control.max_message_bytes': 'lots' is not a whole number"),
         ("control:\n  max_message_bytes: 0\n", "'control.max_message_bytes': '0' is not a whole number from 1"),

@@ -17,10 +17,8 @@ struct ChaosTests {
         try Binaries.require()
         let box = try Sandbox()
         let delivered = box.path + "/delivered.jsonl"
-        let env = box.environment(notifySocket: nil, extra: [
-            "DEADLINED_CHANNELS_FILE_PATH": delivered,
-            "DEADLINED_CHANNELS_JOURNAL": "off",
-        ])
+        try box.fileChannelConfig(delivered)
+        let env = box.environment(notifySocket: nil)
         var seed = UInt64(Date().timeIntervalSince1970 * 1000)
         print("chaos: seed \(seed)")
         func random() -> Double {   // xorshift: reproducible from the printed seed

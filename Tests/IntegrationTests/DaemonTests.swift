@@ -41,7 +41,7 @@ struct DaemonTests {
         #expect(add.status == 0, "\(add.err)")
         #expect(add.out.contains("added meeting m1"))
         #expect(add.out.components(separatedBy: "reminder ").count == 2, "one reminder: \(add.out)")
-        let fired = try #require(daemon.waitForLine(containing: "reminder: meeting 'ประชุมคณะทำงาน ครั้งที่ 2'", timeout: 10))
+        let fired = try #require(daemon.waitForLine(containing: "[ประชุม] ประชุมคณะทำงาน ครั้งที่ 2", timeout: 10))
         let lateness = fired.0.timeIntervalSince(target)
         print("integration: reminder lateness \(String(format: "%.2f", lateness * 1000)) ms")
         #expect(lateness >= -0.002, "fired \(lateness) s early")
@@ -73,7 +73,7 @@ struct DaemonTests {
         #expect(reply.items.first?.reminders.map(\.state) == ["delivered"])
         // ...and it is not sent a second time.
         Thread.sleep(forTimeInterval: 0.3)
-        #expect(!again.stderrLines.contains { $0.1.contains("reminder: meeting") })
+        #expect(!again.stderrLines.contains { $0.1.contains("[ประชุม]") })
         again.signal(SIGTERM)
         #expect(again.waitForExit() == 0)
     }

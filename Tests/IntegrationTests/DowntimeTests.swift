@@ -14,8 +14,8 @@ struct DowntimeTests {
         let box = try Sandbox()
         let delivered = box.path + "/delivered.jsonl"
         // Late after 1 s instead of 60, so that the test need not wait minutes.
+        try box.fileChannelConfig(delivered)
         let env = box.environment(notifySocket: nil, extra: [
-            "DEADLINED_CHANNELS_FILE_PATH": delivered, "DEADLINED_CHANNELS_JOURNAL": "off",
             "DEADLINED_DELIVERY_LATE_AFTER": "1", "DEADLINED_RULES_MISFIRE": policy,
         ])
         var daemon = try RunningProcess(Binaries.deadlined, [], environment: env)

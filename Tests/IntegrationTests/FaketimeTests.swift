@@ -21,7 +21,8 @@ struct FaketimeTests {
                                     "faketime is not installed (apt-get install faketime)")
         let box = try Sandbox()
         let delivered = box.path + "/delivered.jsonl"
-        let env = box.environment(notifySocket: nil, extra: ["DEADLINED_CHANNELS_FILE_PATH": delivered, "DEADLINED_CHANNELS_JOURNAL": "off"])
+        try box.fileChannelConfig(delivered)
+        let env = box.environment(notifySocket: nil)
         let daemon = try RunningProcess(faketime, ["-f", "-3d", Binaries.deadlined], environment: env)
         defer { daemon.ensureStopped() }
         _ = try #require(daemon.waitForLine(containing: "ready;"), "\(daemon.stderrLines.map(\.1))")

@@ -44,7 +44,8 @@ struct JournalTests {
         let end = Date().addingTimeInterval(10)
         var reminder: [String: String]?
         while reminder == nil && Date() < end {
-            reminder = journal.journalEntries.first { $0["MESSAGE_ID"] == "5d2f4c2a8e0b4d7f9a61c3e1b7a04f12" }
+            // A deadline at its own instant: the "due today" event.
+            reminder = journal.journalEntries.first { $0["MESSAGE_ID"] == "8b0e6f1d2c3a4e5f9a7b6c5d4e3f2a10" }
             usleep(10_000)
         }
         let fields = try #require(reminder, "no reminder entry; got \(journal.journalEntries.map { $0["MESSAGE"] ?? "?" })")
@@ -57,13 +58,15 @@ struct JournalTests {
         #expect(fields["KIND"] == "deadline")
         #expect(fields["DUE"] == at)
         #expect(fields["IDEMPOTENCY_KEY"] == "deadlined-1-journal")
-        // A title with a newline travels intact, in the protocol's binary-safe form.
-        #expect(fields["MESSAGE"] == "reminder: deadline 'ส่งแผน ป.ป.ช.\nบรรทัดที่สอง' at \(at)")
+        #expect(fields["EVENT"] == "due-today")
+        // The subject is one line; the body keeps the title's newline, in the protocol's binary-safe form.
+        #expect(fields["MESSAGE"] == "[ครบกำหนดวันนี้] ส่งแผน ป.ป.ช. บรรทัดที่สอง")
+        #expect(fields["REMINDER_BODY"]?.contains("\"ส่งแผน ป.ป.ช.\nบรรทัดที่สอง\"") == true)
         #expect(fields["CODE_FILE"]?.hasSuffix("JournalChannel.swift") == true)
         #expect(Int(fields["CODE_LINE"] ?? "") != nil)
         #expect(fields["CODE_FUNC"]?.hasPrefix("deliver") == true)
         // Nothing went to stderr instead.
-        #expect(!daemon.stderrLines.contains { $0.1.contains("reminder:") })
+        #expect(!daemon.stderrLines.contains { $0.1.contains("ครบกำหนดวันนี้") })
 
         daemon.signal(SIGTERM)
         #expect(daemon.waitForExit() == 0)

@@ -34,9 +34,31 @@ final class Sandbox: @unchecked Sendable {
     var socket: String { runtime + "/control.sock" }
     deinit { try? FileManager.default.removeItem(atPath: path) }
 
+    /// Where `writeConfig` puts `deadlined.yaml`; the daemon reads it from there.
+    var configuration: String { path + "/etc" }
+
+    /// Writes the daemon's config file (`$CONFIGURATION_DIRECTORY/deadlined.yaml`).
+    func writeConfig(_ yaml: String) throws {
+        try FileManager.default.createDirectory(atPath: configuration, withIntermediateDirectories: true)
+        try yaml.write(toFile: configuration + "/deadlined.yaml", atomically: true, encoding: .utf8)
+    }
+
+    /// A config whose only channel appends to `file`, for tests that count deliveries.
+    func fileChannelConfig(_ file: String) throws {
+        try writeConfig("""
+            channels:
+              file:
+                type: file
+                path: \(file)
+            delivery:
+              channels: file
+            """)
+    }
+
     /// The environment a daemon gets: only what the test chooses.
     func environment(notifySocket: String?, extra: [String: String] = [:]) -> [String: String] {
-        var env = ["PATH": "/usr/bin:/bin", "HOME": path, "STATE_DIRECTORY": state, "RUNTIME_DIRECTORY": runtime]
+        var env = ["PATH": "/usr/bin:/bin", "HOME": path, "STATE_DIRECTORY": state, "RUNTIME_DIRECTORY": runtime,
+                   "CONFIGURATION_DIRECTORY": configuration]
         if let notifySocket { env["NOTIFY_SOCKET"] = notifySocket }
         env.merge(extra) { $1 }
         return env

@@ -31,7 +31,7 @@ final class RecordingChannel: Channel {
     let name = "record"
     private let received = Mutex<[Reminder]>([])
     var reminders: [Reminder] { received.withLock { $0 } }
-    func deliver(_ reminder: Reminder) throws { received.withLock { $0.append(reminder) } }
+    func deliver(_ reminder: Reminder) async throws -> String? { received.withLock { $0.append(reminder) }; return nil }
 }
 
 /// A store in a temporary file, a core over it with a manual clock and alarm.
@@ -60,7 +60,7 @@ struct Harness {
         let box = alarmBox
         var opts = options
         opts.heartbeat = 0
-        core = TimerCore(store: store, channels: [channel] + extra, clock: clock, logger: Logger(label: "test"), options: opts,
+        core = TimerCore(store: store, channels: ChannelSet([channel] + extra), clock: clock, logger: Logger(label: "test"), options: opts,
                          misfirePolicy: { _ in misfire },
                          makeAlarm: { _, _ in
                              let a = RecordingAlarm()
@@ -85,7 +85,7 @@ struct Harness {
 @Suite("Timer core")
 struct TimerCoreTests {
     @Test("fires in due order, only what is due, and marks it delivered")
-    func ordering() throws {
+    func ordering() async throws {
         let h = try Harness()
         _ = try h.core.start(watchClock: false)
         try h.add("third", at: 30)
@@ -95,7 +95,7 @@ struct TimerCoreTests {
         h.settle()
 
         h.clock.advance(to: Harness.t0.addingTimeInterval(30))
-        h.core.fireNow()
+        await h.core.fireNowAndSettle()
         #expect(h.channel.reminders.map(\.item.title) == ["first", "second", "third"])
         #expect(try h.store.countsByState() == [.delivered: 3, .pending: 1])
         #expect(h.core.snapshot().pending == 1)
@@ -103,13 +103,13 @@ struct TimerCoreTests {
     }
 
     @Test("nothing fires early, even when the alarm goes off early")
-    func noEarlyFire() throws {
+    func noEarlyFire() async throws {
         let h = try Harness()
         _ = try h.core.start(watchClock: false)
         try h.add("a", at: 10)
         h.settle()
         h.clock.advance(to: Harness.t0.addingTimeInterval(9.999))
-        h.core.fireNow()
+        await h.core.fireNowAndSettle()
         #expect(h.channel.reminders.isEmpty)
         #expect(h.core.armedInstant() == Harness.t0.addingTimeInterval(10))
     }
@@ -130,7 +130,7 @@ struct TimerCoreTests {
     }
 
     @Test("removal drops an occurrence and re-arms for the next one")
-    func removal() throws {
+    func removal() async throws {
         let h = try Harness()
         _ = try h.core.start(watchClock: false)
         let a = try h.add("a", at: 10)
@@ -140,7 +140,7 @@ struct TimerCoreTests {
         #expect(h.core.snapshot().pending == 1)
         #expect(h.core.armedInstant() == Harness.t0.addingTimeInterval(20))
         h.clock.advance(to: Harness.t0.addingTimeInterval(60))
-        h.core.fireNow()
+        await h.core.fireNowAndSettle()
         #expect(h.channel.reminders.map(\.item.title) == ["b"])
         h.core.remove(occurrenceIDs: [a.id]) // removing twice is harmless
         h.settle()
@@ -148,7 +148,7 @@ struct TimerCoreTests {
     }
 
     @Test("start rebuilds the heap from the store and re-sends what a crash left firing")
-    func rebuildFromStore() throws {
+    func rebuildFromStore() async throws {
         let first = try Harness()
         let stuck = try first.add("interrupted", at: -5)
         try first.add("future", at: 100)
@@ -157,7 +157,7 @@ struct TimerCoreTests {
         let second = try Harness(dir: first.dir)
         let snapshot = try second.core.start(watchClock: false)
         #expect(snapshot.pending == 2)
-        second.core.fireNow()
+        await second.core.fireNowAndSettle()
         #expect(second.channel.reminders.map(\.item.title) == ["interrupted"])
         #expect(second.channel.reminders[0].idempotencyKey(channel: "record") == "deadlined-\(stuck.id)-record")
         #expect(try second.store.occurrences(ofItem: stuck.itemID).map(\.attempts) == [2])
@@ -165,13 +165,13 @@ struct TimerCoreTests {
     }
 
     @Test("a burst larger than one batch is delivered completely, in order")
-    func burst() throws {
+    func burst() async throws {
         let h = try Harness()
         _ = try h.core.start(watchClock: false)
         for i in 0..<600 { try h.add("r\(String(format: "%04d", i))", at: Double(i) / 1000) }
         h.settle()
         h.clock.advance(to: Harness.t0.addingTimeInterval(10))
-        h.core.fireNow()   // one batch, the rest queued on the core
+        await h.core.fireNowAndSettle()   // one batch, the rest queued on the core
         h.settle()
         h.settle()
         let titles = h.channel.reminders.map(\.item.title)
@@ -203,7 +203,7 @@ struct TimerCoreTests {
 
         try await Task.sleep(for: .milliseconds(300))
         #expect(pings.withLock { $0 }.contains { $0 > returned }, "pings resume once the core is free")
-        h.core.stop()
+        h.core.stopTimers()
     }
 
     @Test("a real wall-clock timer fires on time")
@@ -217,9 +217,9 @@ struct TimerCoreTests {
         struct Stamping: Channel {
             let name = "stamp"
             let record: @Sendable () -> Void
-            func deliver(_ reminder: Reminder) throws { record() }
+            func deliver(_ reminder: Reminder) async throws -> String? { record(); return nil }
         }
-        let core = TimerCore(store: store, channels: [channel, Stamping(record: { stamps.withLock { $0.append(Date()) } })],
+        let core = TimerCore(store: store, channels: ChannelSet([channel, Stamping(record: { stamps.withLock { $0.append(Date()) } })]),
                              logger: Logger(label: "test"))
         _ = try core.start()
         let due = Date().addingTimeInterval(0.3)
@@ -230,6 +230,6 @@ struct TimerCoreTests {
         let fired = try #require(stamps.withLock { $0.first })
         #expect(fired >= due)
         #expect(fired.timeIntervalSince(due) < 0.1)
-        core.stop()
+        core.stopTimers()
     }
 }

@@ -1,0 +1,54 @@
+import Foundation
+
+/// Where a secret (a token, a password, a webhook URL with its key in it) is read from: a
+/// file, or a systemd credential (`LoadCredential=NAME:PATH` in the unit, read from
+/// `$CREDENTIALS_DIRECTORY/NAME`). Secrets are never taken inline from the config, which is
+/// world-readable more often than not.
+public enum SecretSource: Sendable, Equatable, CustomStringConvertible {
+    case file(String)
+    case credential(String)
+
+    /// Reads the secret; one trailing newline (as `echo` writes) is dropped.
+    public func load(environment: [String: String]) throws -> String {
+        let path: String
+        switch self {
+        case .file(let p):
+            path = p
+        case .credential(let name):
+            guard let dir = environment["CREDENTIALS_DIRECTORY"], !dir.isEmpty else {
+                throw ChannelError("credential '\(name)': $CREDENTIALS_DIRECTORY is not set (give it with LoadCredential= in the unit)")
+            }
+            guard !name.contains("/") else { throw ChannelError("credential '\(name)': a credential name has no '/'") }
+            path = dir + "/" + name
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ChannelError("\(self): cannot read \(path)")
+        }
+        guard var text = String(data: data, encoding: .utf8) else { throw ChannelError("\(self): not UTF-8 text") }
+        if text.hasSuffix("\n") { text.removeLast() }
+        guard !text.isEmpty else { throw ChannelError("\(self): the secret is empty") }
+        return text
+    }
+
+    public var description: String {
+        switch self {
+        case .file(let p): "secret file \(p)"
+        case .credential(let n): "credential '\(n)'"
+        }
+    }
+}
+
+/// Takes every known secret out of a text before it is logged, stored or shown: an HTTP
+/// error that echoes a header, an MTA that repeats its password, a URL in a resolver error.
+public struct Redactor: Sendable, Equatable {
+    private let secrets: [String]
+
+    public init(_ secrets: [String]) {
+        // Longest first, so a secret that contains another is replaced whole.
+        self.secrets = secrets.filter { $0.count >= 4 }.sorted { $0.count > $1.count }
+    }
+
+    public func callAsFunction(_ text: String) -> String {
+        secrets.reduce(text) { $0.replacingOccurrences(of: $1, with: "[secret]") }
+    }
+}
