@@ -2,6 +2,7 @@ import DeadlineCore
 import DeadlineStore
 import Delivery
 import Dispatch
+import DequeModule
 import Foundation
 import Logging
 
@@ -70,7 +71,7 @@ public final class TimerCore: @unchecked Sendable {
     /// Occurrences handed to channels and not yet settled.
     private var inFlight: [Int64: InFlight] = [:]
     /// Per channel: sends running and sends waiting for a free slot.
-    private var lanes: [String: Lane] = [:]
+    private var lanes: ChannelLanes!
     /// Finished attempts and settled occurrences not yet written.
     private var unwritten = DeliveryOutcome()
     private var flushScheduled = false
@@ -89,20 +90,6 @@ public final class TimerCore: @unchecked Sendable {
         let reminder: Reminder
         let attempt: Int
         var channels: [(name: String, status: ChannelStatus)]
-    }
-
-    private struct Job {
-        let id: Int
-        let occurrenceID: Int64
-        let channel: any Channel
-        let reminder: Reminder
-        /// This channel's attempt number for this occurrence.
-        let attempt: Int
-    }
-
-    private struct Lane {
-        var running: Set<Int> = []
-        var waiting: [Job] = []
     }
 
     /// - Parameters:
@@ -129,6 +116,7 @@ public final class TimerCore: @unchecked Sendable {
         let fire: @Sendable () -> Void = { [weak self] in self?.fireDueOnQueue() }
         queue.sync {
             alarm = makeAlarm?(queue, fire) ?? DispatchWallAlarm(queue: queue, handler: fire)
+            lanes = ChannelLanes(queue: queue, executor: executor) { [unowned self] job, outcome in self.finish(job, outcome) }
         }
     }
 
@@ -204,12 +192,30 @@ public final class TimerCore: @unchecked Sendable {
     /// channel's task needs.
     @discardableResult
     public func settled(limit: Duration) async -> Bool {
-        let deadline = ContinuousClock.now + limit
-        while ContinuousClock.now < deadline {
-            if queue.sync(execute: { inFlight.isEmpty && !flushScheduled && unwritten.attempts.isEmpty }) { return true }
-            try? await Task.sleep(for: .milliseconds(5))
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            queue.async { [self] in
+                if isSettled { return done.resume() }
+                nextWaiter += 1
+                let id = nextWaiter
+                settleWaiters[id] = done
+                // A wall-clock deadline: Dispatch's uptime timers were seen not to fire under libfaketime.
+                let seconds = Double(limit.components.seconds) + Double(limit.components.attoseconds) / 1e18
+                queue.asyncAfter(wallDeadline: .now() + seconds) { [self] in settleWaiters.removeValue(forKey: id)?.resume() }
+            }
         }
-        return false
+        return queue.sync { isSettled }
+    }
+
+    private var isSettled: Bool { inFlight.isEmpty && lanes.isIdle && !flushScheduled && unwritten.attempts.isEmpty }
+    private var settleWaiters: [Int: CheckedContinuation<Void, Never>] = [:]
+    private var nextWaiter = 0
+
+    /// Wakes `settled` callers once nothing is left in flight.
+    private func wakeIfSettled() {
+        guard !settleWaiters.isEmpty, isSettled else { return }
+        let waiters = settleWaiters.values
+        settleWaiters.removeAll()
+        for w in waiters { w.resume() }
     }
 
     /// Sends from now on go through `channels`; the old ones are returned, for the caller to
@@ -366,7 +372,7 @@ public final class TimerCore: @unchecked Sendable {
         for (item, occurrence) in sendable {
             let reminder = Reminder(item: item, occurrence: occurrence)
             var entry = InFlight(reminder: reminder, attempt: occurrence.attempts + 1, channels: [])
-            var jobs: [Job] = []
+            var jobs: [ChannelLanes.Job] = []
             let names = channelSet.names(for: item)
             if names.isEmpty { entry.channels.append(("(none)", .gaveUp("no channel is configured for this item"))) }
             for name in names {
@@ -384,56 +390,21 @@ public final class TimerCore: @unchecked Sendable {
                 } else {
                     entry.channels.append((name, .sending))
                     nextJob += 1
-                    jobs.append(Job(id: nextJob, occurrenceID: occurrence.id, channel: channel, reminder: reminder,
+                    jobs.append(ChannelLanes.Job(id: nextJob, occurrenceID: occurrence.id, channel: channel, reminder: reminder,
                                     attempt: state.failures + 1))
                 }
             }
             inFlight[occurrence.id] = entry
             if jobs.isEmpty { settle(occurrence.id) }
-            for job in jobs { enqueue(job) }
+            for job in jobs { lanes.enqueue(job) }
         }
     }
 
-    private func enqueue(_ job: Job) {
-        var lane = lanes[job.channel.name, default: Lane()]
-        if lane.running.count < job.channel.policy.concurrency {
-            lane.running.insert(job.id)
-            lanes[job.channel.name] = lane
-            start(job)
-        } else {
-            lane.waiting.append(job)
-            lanes[job.channel.name] = lane
-        }
-    }
-
-    /// Runs one send as a task; its result comes back to the queue. A channel that overruns
-    /// its own timeout by 5 s is counted as failed here, so that its slot is freed.
-    private func start(_ job: Job) {
-        let channel = job.channel
-        let reminder = job.reminder
-        let queue = self.queue
-        Task(executorPreference: executor) { [weak self] in
-            let result: Result<String?, any Error>
-            do { result = .success(try await channel.deliver(reminder)) } catch { result = .failure(error) }
-            queue.async { [weak self] in self?.finish(job, result) }
-        }
-        let backstop = channel.policy.timeout + .seconds(5)
-        queue.asyncAfter(deadline: .now() + .milliseconds(Int(backstop.components.seconds * 1000))) { [weak self] in
-            self?.finish(job, .failure(ChannelError("no answer within \(backstop); the channel overran its timeout")))
-        }
-    }
-
-    private func finish(_ job: Job, _ result: Result<String?, any Error>) {
+    /// One send's outcome, from the lanes: log it, and settle its occurrence once every
+    /// channel has answered.
+    private func finish(_ job: ChannelLanes.Job, _ result: Result<String?, any Error>) {
         dispatchPrecondition(condition: .onQueue(queue))
         let name = job.channel.name
-        // Only the first of the result and the backstop counts.
-        guard lanes[name]?.running.remove(job.id) != nil else { return }
-        if var lane = lanes[name], !lane.waiting.isEmpty, lane.running.count < job.channel.policy.concurrency {
-            let next = lane.waiting.removeFirst()
-            lane.running.insert(next.id)
-            lanes[name] = lane
-            start(next)
-        }
         let now = clock.now()
         let key = job.reminder.idempotencyKey(channel: name)
         let status: ChannelStatus
@@ -499,7 +470,9 @@ public final class TimerCore: @unchecked Sendable {
         scheduleFlush()
     }
 
-    /// Writes what finished in one transaction, once per turn of the queue.
+    /// Writes what finished in one transaction, in the next turn of the queue: results come
+    /// from the lanes in batches, so one transaction carries many (group commit without a
+    /// timer). A crash before it sends those reminders again, with their keys (at-least-once).
     private func scheduleFlush() {
         guard !flushScheduled else { return }
         flushScheduled = true
@@ -510,6 +483,7 @@ public final class TimerCore: @unchecked Sendable {
         flushScheduled = false
         let outcome = unwritten
         unwritten = DeliveryOutcome()
+        defer { wakeIfSettled() }
         guard !outcome.attempts.isEmpty || !outcome.delivered.isEmpty || !outcome.retrying.isEmpty
             || !outcome.failed.isEmpty || !outcome.missed.isEmpty else { return }
         do {

@@ -30,8 +30,15 @@ struct DowntimeTests {
         daemon = try RunningProcess(Binaries.deadlined, [], environment: env)
         _ = try #require(daemon.waitForLine(containing: "ready;"))
         let summary = try #require(daemon.waitForLine(containing: "reminder(s) came due", timeout: 5), "\(daemon.stderrLines.map(\.1))")
-        let status = try JSONDecoder().decode(ControlAPI.StatusReply.self,
-                                              from: Data(try deadlinectl(["status", "--json", "--socket", box.socket]).out.utf8))
+        // What to send and what to let go is decided before READY; the sending itself runs on.
+        func currentStatus() throws -> ControlAPI.StatusReply {
+            try JSONDecoder().decode(ControlAPI.StatusReply.self, from: Data(try deadlinectl(["status", "--json", "--socket", box.socket]).out.utf8))
+        }
+        var status = try currentStatus()
+        for _ in 0..<100 where status.firing > 0 || status.pending > 0 {
+            usleep(50_000)
+            status = try currentStatus()
+        }
         let sent = (try? String(contentsOfFile: delivered, encoding: .utf8))?.split(separator: "\n").count ?? 0
         if policy == "skip" {
             #expect(summary.1.contains("1 reminder(s) came due; 0 sent late, 1 missed"))
