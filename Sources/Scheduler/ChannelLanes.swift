@@ -110,19 +110,28 @@ final class ChannelLanes: @unchecked Sendable {
 
     private func run(_ batch: Batch, channel: any Channel) {
         Task(executorPreference: executor) { [weak self] in
+            // Results go to the queue together when sends are quick (one hand-off and one
+            // transaction for many), and at least every millisecond when they are not.
+            var pending: [(index: Int, outcome: Outcome)] = []
+            var lastPost = ContinuousClock.now
             for (index, job) in batch.jobs.enumerated() {
                 if batch.abandoned.load(ordering: .relaxed) { return }
                 let outcome: Outcome
                 do { outcome = .success(try await channel.deliver(job.reminder)) } catch { outcome = .failure(error) }
-                self?.post(batch: batch.id, channel: channel.name, index: index, outcome: outcome)
+                pending.append((index, outcome))
+                if index == batch.jobs.count - 1 || ContinuousClock.now - lastPost > .milliseconds(1) {
+                    self?.post(batch: batch.id, channel: channel.name, results: pending)
+                    pending.removeAll(keepingCapacity: true)
+                    lastPost = ContinuousClock.now
+                }
             }
         }
     }
 
-    /// From a task: leaves a result and wakes the queue once for however many arrive.
-    private func post(batch: Int, channel: String, index: Int, outcome: Outcome) {
+    /// From a task: leaves results and wakes the queue once for however many arrive.
+    private func post(batch: Int, channel: String, results: [(index: Int, outcome: Outcome)]) {
         let wake = mailbox.withLock { m in
-            m.results.append((batch, channel, index, outcome))
+            for r in results { m.results.append((batch, channel, r.index, r.outcome)) }
             defer { m.scheduled = true }
             return !m.scheduled
         }
