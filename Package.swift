@@ -82,6 +82,7 @@ let package = Package(
         .target(
             name: "Control",
             dependencies: [
+                "CLinux",
                 "DeadlineCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -325,6 +325,36 @@ public enum ControlAPI {
         }
     }
 
+    public struct AuditParameters: Codable, Sendable, Equatable {
+        public var limit: Int?
+        public init(limit: Int? = nil) { self.limit = limit }
+    }
+
+    public struct AuditReply: Codable, Sendable, Equatable {
+        public struct Entry: Codable, Sendable, Equatable {
+            public var at: String
+            public var uid: Int
+            public var pid: Int
+            public var command: String
+            public var method: String
+            public var target: String
+            public var before: String?
+            public var after: String?
+            public init(at: String, uid: Int, pid: Int, command: String, method: String, target: String, before: String?, after: String?) {
+                self.at = at
+                self.uid = uid
+                self.pid = pid
+                self.command = command
+                self.method = method
+                self.target = target
+                self.before = before
+                self.after = after
+            }
+        }
+        public var entries: [Entry]
+        public init(entries: [Entry]) { self.entries = entries }
+    }
+
     public struct NoParameters: Codable, Sendable, Equatable {
         public init() {}
     }
@@ -367,6 +397,7 @@ public protocol ControlHandler: Sendable {
     func listHolidays(_ parameters: ControlAPI.YearParameters) async throws -> ControlAPI.HolidaysReply
     func testChannel(_ parameters: ControlAPI.TestChannelParameters) async throws -> ControlAPI.TestChannelReply
     func importHolidays(_ parameters: ControlAPI.FileParameters) async throws -> ControlAPI.ImportHolidaysReply
+    func audit(_ parameters: ControlAPI.AuditParameters) async throws -> ControlAPI.AuditReply
 }
 
 extension ControlAPI {
@@ -374,24 +405,28 @@ extension ControlAPI {
     public static func interface(_ handler: any ControlHandler) -> VarlinkInterface {
         var i = VarlinkInterface(name: interfaceName, description: InterfaceDefinition.ioDeadlined)
         i.method("Status", NoParameters.self) { _ in try await handler.status() }
-        i.method("AddItem", AddItemParameters.self) { try await handler.addItem($0) }
+        i.method("AddItem", AddItemParameters.self, access: .change) { try await handler.addItem($0) }
         i.method("ListItems", NoParameters.self) { _ in try await handler.listItems() }
-        i.method("Acknowledge", AcknowledgeParameters.self) { try await handler.acknowledge($0) }
-        i.method("Import", FileParameters.self) { try await handler.importAgenda($0) }
+        i.method("Acknowledge", AcknowledgeParameters.self, access: .change) { try await handler.acknowledge($0) }
+        i.method("Import", FileParameters.self, access: .change) { try await handler.importAgenda($0) }
         i.method("Simulate", SimulateParameters.self) { try await handler.simulate($0) }
         i.method("ListHolidays", YearParameters.self) { try await handler.listHolidays($0) }
-        i.method("TestChannel", TestChannelParameters.self) { try await handler.testChannel($0) }
-        i.method("ImportHolidays", FileParameters.self) { try await handler.importHolidays($0) }
+        i.method("TestChannel", TestChannelParameters.self, access: .change) { try await handler.testChannel($0) }
+        i.method("ImportHolidays", FileParameters.self, access: .change) { try await handler.importHolidays($0) }
+        // Who changed what is for those who may change things.
+        i.method("Audit", AuditParameters.self, access: .change) { try await handler.audit($0) }
         return i
     }
 
     /// The whole service: `org.varlink.service` plus `io.deadlined`.
-    public static func service(_ handler: any ControlHandler, version: String) -> VarlinkService {
+    public static func service(_ handler: any ControlHandler, version: String,
+                               onRefusal: @escaping @Sendable (Caller, String) -> Void = { _, _ in }) -> VarlinkService {
         VarlinkService(
             vendor: "deadlined", product: "deadlined", version: version,
             url: "https://github.com/deadlined/deadlined",
             interfaces: [interface(handler)],
-            mapError: { internalError(String(describing: $0)) }
+            mapError: { internalError(String(describing: $0)) },
+            onRefusal: onRefusal
         )
     }
 }

@@ -1,4 +1,6 @@
 import Foundation
+import CLinux
+import Glibc
 import Logging
 import NIOCore
 import NIOPosix
@@ -27,13 +29,16 @@ public struct ControlServer: Service {
     let maxMessageBytes: Int
     let logger: Logger
     let group: any EventLoopGroup
+    /// Members of this group (and root) may call methods that change things.
+    let changeGroup: gid_t?
     let onListening: @Sendable () -> Void
 
     /// - Parameter onListening: called once the socket accepts connections; the daemon
     ///   sends READY=1 from there.
     public init(listener: Listener, service: VarlinkService, maxMessageBytes: Int = 1 << 20,
                 logger: Logger, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
-                onListening: @escaping @Sendable () -> Void = {}) {
+                changeGroup: gid_t? = nil, onListening: @escaping @Sendable () -> Void = {}) {
+        self.changeGroup = changeGroup
         self.listener = listener
         self.service = service
         self.maxMessageBytes = maxMessageBytes
@@ -44,7 +49,7 @@ public struct ControlServer: Service {
 
     public func run() async throws {
         let connections = OpenConnections()
-        let (service, logger, max) = (self.service, self.logger, self.maxMessageBytes)
+        let (service, logger, max, changeGroup) = (self.service, self.logger, self.maxMessageBytes, self.changeGroup)
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .childChannelInitializer { channel in
@@ -52,7 +57,8 @@ public struct ControlServer: Service {
                 channel.closeFuture.whenComplete { _ in connections.remove(channel) }
                 return channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(VarlinkFrameDecoder(maxMessageBytes: max)))
-                    try channel.pipeline.syncOperations.addHandler(VarlinkConnectionHandler(service: service, logger: logger))
+                    try channel.pipeline.syncOperations.addHandler(VarlinkConnectionHandler(service: service, logger: logger,
+                                                                                              changeGroup: changeGroup))
                 }
             }
         let server: any Channel
@@ -110,10 +116,25 @@ final class VarlinkConnectionHandler: ChannelInboundHandler, RemovableChannelHan
     private var queued: [ByteBuffer] = []
     private var busy = false
     private var closing = false
+    let changeGroup: gid_t?
+    /// From SO_PEERCRED when the connection opens; until then (and if unreadable) no changes.
+    private var caller = Caller(uid: uid_t.max, gid: gid_t.max, pid: 0, command: "?", mayChange: false)
 
-    init(service: VarlinkService, logger: Logger) {
+    init(service: VarlinkService, logger: Logger, changeGroup: gid_t?) {
         self.service = service
         self.logger = logger
+        self.changeGroup = changeGroup
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        if let provider = context.channel as? any SocketOptionProvider {
+            let future: EventLoopFuture<deadlined_peer_credentials> = provider.unsafeGetSocketOption(level: .init(rawValue: SOL_SOCKET),
+                                                                                name: .init(rawValue: SO_PEERCRED))
+            // Answered on the event loop before any read is handled: the option is read at once.
+            let changeGroup = self.changeGroup
+            future.assumeIsolated().whenSuccess { self.caller = Caller.peer(of: $0, changeGroup: changeGroup) }
+        }
+        context.fireChannelActive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -140,8 +161,8 @@ final class VarlinkConnectionHandler: ChannelInboundHandler, RemovableChannelHan
         busy = true
         let message = Data(queued.removeFirst().readableBytesView)
         let promise = context.eventLoop.makePromise(of: VarlinkService.Outcome.self)
-        let service = self.service
-        promise.completeWithTask { await service.handle(message: message) }
+        let (service, caller) = (self.service, self.caller)
+        promise.completeWithTask { await service.handle(message: message, caller: caller) }
         promise.futureResult.assumeIsolated().whenSuccess { outcome in
             self.busy = false
             switch outcome {

@@ -8,6 +8,11 @@ enum InterfaceDefinition {
 # Instants are ISO 8601 strings with an offset, e.g. 2017-05-16T14:00:00+07:00; a whole day
 # is YYYY-MM-DD. Inputs named `at`, `due`, `from` and `to` also take Thai dates as letters
 # write them (วันอังคารที่ 16 พฤษภาคม พ.ศ. 2560 เวลา 14.00 น.), English dates and relative forms.
+#
+# Methods that change something (AddItem, Acknowledge, Import, ImportHolidays, TestChannel,
+# Audit) answer org.varlink.service.PermissionDenied unless the caller is root or in the
+# configured group (control.group, default `deadline`); reading is open to anyone who can
+# open the socket.
 interface io.deadlined
 
 # One reminder of an item.
@@ -77,6 +82,18 @@ type Problem (
   state: (retrying, failed),
   attempts: int,
   error: string
+)
+
+# One change made over the control socket.
+type AuditEntry (
+  at: string,
+  uid: int,
+  pid: int,
+  command: string,
+  method: string,
+  target: string,
+  before: ?string,
+  after: ?string
 )
 
 type Holiday (
@@ -168,6 +185,11 @@ method TestChannel(channel: string, kind: ?(meeting, deadline)) -> (
   error: ?string,
   milliseconds: int
 )
+
+# The latest changes made over this socket, newest first: who (uid, pid and program, from the
+# kernel), when, which method, on what, and the state before and after as JSON. Only root and
+# the configured group may call it, as for every method that changes something.
+method Audit(limit: ?int) -> (entries: []AuditEntry)
 
 # `input` could not be read as a date and time; `accepted` shows forms that can.
 error InvalidDate (input: string, reason: string, accepted: []string)

@@ -72,6 +72,7 @@ public struct VarlinkError: Error, Sendable, Equatable, CustomStringConvertible 
     public static func invalidParameter(_ parameter: String) -> VarlinkError {
         VarlinkError("org.varlink.service.InvalidParameter", ["parameter": .string(parameter)])
     }
+    public static let permissionDenied = VarlinkError("org.varlink.service.PermissionDenied")
     public static func methodNotImplemented(_ method: String) -> VarlinkError {
         VarlinkError("org.varlink.service.MethodNotImplemented", ["method": .string(method)])
     }

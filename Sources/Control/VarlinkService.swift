@@ -7,9 +7,15 @@ public struct VarlinkInterface: Sendable {
     /// parameters, encoded.
     public typealias Handler = @Sendable (Data) async throws -> Data
 
+    /// Whether a method only reads, or changes something (and so needs `Caller.mayChange`).
+    public enum Access: Sendable {
+        case read
+        case change
+    }
+
     public let name: String
     public let description: String
-    var methods: [String: Handler] = [:]
+    var methods: [String: (access: Access, handler: Handler)] = [:]
 
     public init(name: String, description: String) {
         self.name = name
@@ -19,9 +25,9 @@ public struct VarlinkInterface: Sendable {
     /// Adds a method whose parameters decode as `P` and whose reply encodes from `R`.
     /// Parameters that do not decode give `InvalidParameter` naming the field.
     public mutating func method<P: Decodable & Sendable, R: Encodable & Sendable>(
-        _ name: String, _: P.Type = P.self, _ body: @escaping @Sendable (P) async throws -> R
+        _ name: String, _: P.Type = P.self, access: Access = .read, _ body: @escaping @Sendable (P) async throws -> R
     ) {
-        methods[name] = { message in
+        methods[name] = (access, { message in
             let parameters: P
             do {
                 parameters = try VarlinkJSON.decoder.decode(ParametersEnvelope<P>.self, from: message).parameters
@@ -30,7 +36,7 @@ public struct VarlinkInterface: Sendable {
                 throw VarlinkError.invalidParameter(error.fieldPath)
             }
             return try VarlinkJSON.encoder.encode(try await body(parameters))
-        }
+        })
     }
 }
 
@@ -60,9 +66,13 @@ public struct VarlinkService: Sendable {
     /// Turns an error a method threw that is not a `VarlinkError` into one, so a caller
     /// never sees a bare failure.
     let mapError: @Sendable (any Error) -> VarlinkError
+    /// Told of every call refused for lack of permission (the daemon logs it).
+    let onRefusal: @Sendable (Caller, String) -> Void
 
     public init(vendor: String, product: String, version: String, url: String,
-                interfaces: [VarlinkInterface], mapError: @escaping @Sendable (any Error) -> VarlinkError) {
+                interfaces: [VarlinkInterface], mapError: @escaping @Sendable (any Error) -> VarlinkError,
+                onRefusal: @escaping @Sendable (Caller, String) -> Void = { _, _ in }) {
+        self.onRefusal = onRefusal
         var all = Dictionary(uniqueKeysWithValues: interfaces.map { ($0.name, $0) })
         all[Self.serviceInterfaceName] = VarlinkInterface(name: Self.serviceInterfaceName, description: Self.serviceIDL)
         self.interfaces = all
@@ -71,7 +81,8 @@ public struct VarlinkService: Sendable {
         self.mapError = mapError
     }
 
-    public func handle(message: Data) async -> Outcome {
+    /// Answers one message from `caller` (nil: a trusted in-process caller, as in tests).
+    public func handle(message: Data, caller: Caller? = nil) async -> Outcome {
         let call: VarlinkCall
         do {
             call = try VarlinkJSON.decoder.decode(VarlinkCall.self, from: message)
@@ -80,7 +91,7 @@ public struct VarlinkService: Sendable {
         }
         let reply: Data
         do {
-            reply = try await dispatch(call, message: message)
+            reply = try await Caller.$current.withValue(caller) { try await dispatch(call, message: message, caller: caller) }
         } catch let error as VarlinkError {
             return call.oneway ? .none : .reply(Self.encodeError(error))
         } catch {
@@ -90,7 +101,7 @@ public struct VarlinkService: Sendable {
         return .reply(Self.wrap(parameters: reply))
     }
 
-    private func dispatch(_ call: VarlinkCall, message: Data) async throws -> Data {
+    private func dispatch(_ call: VarlinkCall, message: Data, caller: Caller?) async throws -> Data {
         guard let dot = call.method.lastIndex(of: "."), dot != call.method.startIndex else {
             throw VarlinkError.methodNotFound(call.method)
         }
@@ -100,8 +111,12 @@ public struct VarlinkService: Sendable {
         if interfaceName == Self.serviceInterfaceName {
             return try serviceMethod(methodName, call: call, message: message)
         }
-        guard let handler = interface.methods[methodName] else { throw VarlinkError.methodNotFound(call.method) }
-        return try await handler(message)
+        guard let method = interface.methods[methodName] else { throw VarlinkError.methodNotFound(call.method) }
+        if method.access == .change, let caller, !caller.mayChange {
+            onRefusal(caller, call.method)
+            throw VarlinkError.permissionDenied
+        }
+        return try await method.handler(message)
     }
 
     private func serviceMethod(_ name: String, call: VarlinkCall, message: Data) throws -> Data {

@@ -57,6 +57,7 @@ enum ConfigSchema {
         Key(path: "store.durability", kind: .oneOf(Store.Durability.allCases.map(\.rawValue))),
         Key(path: "control.socket", kind: .text),
         Key(path: "control.max_message_bytes", kind: .positiveInt(max: 64 << 20)),
+        Key(path: "control.group", kind: .text),
     ]
 
     /// A section whose keys the admin names: `rule_sets: { urgent: "3wd@09:00, 0" }`.

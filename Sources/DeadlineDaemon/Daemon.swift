@@ -62,12 +62,22 @@ public enum Daemon {
 
         let listener = try controlListener(config: config, directories: directories, logger: logger)
         let handler = DaemonControl(store: store, core: core, config: config, calendar: calendar, startedAt: startedAt,
-                                    watchdogUsec: watchdogUsec, clock: clock)
+                                    watchdogUsec: watchdogUsec, clock: clock, logger: logger)
+        let changeGroup = Caller.groupID(named: config.controlGroup)
+        if let changeGroup {
+            logger.info("control: anyone who can open the socket may read; root and group \(config.controlGroup) (gid \(changeGroup)) may change")
+        } else {
+            logger.notice("control: group '\(config.controlGroup)' does not exist; only root may change things over the control socket")
+        }
         let server = ControlServer(
             listener: listener,
-            service: ControlAPI.service(handler, version: version),
+            service: ControlAPI.service(handler, version: version, onRefusal: { caller, method in
+                logger.warning("refused \(method) from \(caller): not root and not in group \(config.controlGroup)",
+                               metadata: ["caller_uid": "\(caller.uid)", "caller_pid": "\(caller.pid)", "caller_command": "\(caller.command)"])
+            }),
             maxMessageBytes: config.maxMessageBytes,
             logger: logger,
+            changeGroup: changeGroup,
             onListening: {
                 notifier.notify(.ready, .status(statusLine(initial, zone: zone)))
                 logger.info("deadlined \(version) ready; store \(config.storePath)")

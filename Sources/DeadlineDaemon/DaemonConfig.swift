@@ -19,6 +19,8 @@ public struct DaemonConfig: Sendable, Equatable {
     /// nil: `$RUNTIME_DIRECTORY/control.sock`, unless systemd passes a socket.
     public var controlSocket: String?
     public var maxMessageBytes: Int
+    /// Members of this group (and root) may call the control methods that change things.
+    public var controlGroup: String
     /// The time of day at which a date-only item counts (a due date "24 พ.ค. 60").
     public var dayTime: TimeOfDay
     /// The language of dates and reminders, unless a client asks for another.
@@ -105,6 +107,7 @@ public struct DaemonConfig: Sendable, Equatable {
             storeDurability: string("store.durability").flatMap(Store.Durability.init(rawValue:)) ?? .normal,
             controlSocket: string("control.socket"),
             maxMessageBytes: string("control.max_message_bytes").flatMap(Int.init) ?? defaultMaxMessageBytes,
+            controlGroup: string("control.group") ?? "deadline",
             dayTime: string("day_time").flatMap { TimeOfDay($0) } ?? TimeOfDay(hour: 9, minute: 0)!,
             language: string("language").flatMap(Language.init(rawValue:)) ?? .thai,
             organisation: string("organisation") ?? "",

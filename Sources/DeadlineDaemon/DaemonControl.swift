@@ -4,6 +4,7 @@ import DeadlineCore
 import DeadlineStore
 import Delivery
 import Foundation
+import Logging
 import NIOPosix
 import Scheduler
 import Synchronization
@@ -16,12 +17,14 @@ final class DaemonControl: ControlHandler {
     let startedAt: Date
     let watchdogUsec: UInt64?
     let clock: any WallClock
+    let logger: Logger
     /// Replaced by ImportHolidays; read by every call that plans or counts working days, and
     /// by the message templates.
     private let calendar: SharedCalendar
 
     init(store: Store, core: TimerCore, config: DaemonConfig, calendar: SharedCalendar, startedAt: Date,
-         watchdogUsec: UInt64?, clock: any WallClock) {
+         watchdogUsec: UInt64?, clock: any WallClock, logger: Logger = Logger(label: "deadlined")) {
+        self.logger = logger
         self.store = store
         self.core = core
         self.config = config
@@ -107,7 +110,9 @@ final class DaemonControl: ControlHandler {
             return try store.add(item, reminders: reminders, dayTime: config.dayTime, now: now)
         }
         core.schedule(occurrences)
-        return ControlAPI.ItemReply(item: wire(stored, occurrences))
+        let reply = ControlAPI.ItemReply(item: wire(stored, occurrences))
+        await audit("AddItem", target: stored.key, before: nil as ControlAPI.Item?, after: reply.item)
+        return reply
     }
 
     func listItems() async throws -> ControlAPI.ListItemsReply {
@@ -120,12 +125,17 @@ final class DaemonControl: ControlHandler {
     func acknowledge(_ p: ControlAPI.AcknowledgeParameters) async throws -> ControlAPI.ItemReply {
         guard p.state != .open else { throw VarlinkError.invalidParameter("state") }
         let now = clock.now()
-        let (item, occurrences) = try await offload { [store] in
-            let (item, cancelled) = try store.setState(key: p.key, to: p.state, by: p.by ?? "unknown", now: now)
+        // Who said so: what the caller gave, else who the kernel says it is.
+        let by = p.by ?? Caller.current.map { "uid \($0.uid) (\($0.command))" } ?? "unknown"
+        let (before, item, occurrences) = try await offload { [store] in
+            let before = try store.item(key: p.key)
+            let (item, cancelled) = try store.setState(key: p.key, to: p.state, by: by, now: now)
             self.core.remove(occurrenceIDs: cancelled)
-            return (item, try store.occurrences(ofItem: item.id))
+            return (before, item, try store.occurrences(ofItem: item.id))
         }
-        return ControlAPI.ItemReply(item: wire(item, occurrences))
+        let reply = ControlAPI.ItemReply(item: wire(item, occurrences))
+        await audit("Acknowledge", target: item.key, before: before.map { ["state": $0.state.rawValue] }, after: ["state": item.state.rawValue])
+        return reply
     }
 
     func importAgenda(_ p: ControlAPI.FileParameters) async throws -> ControlAPI.ImportReply {
@@ -152,7 +162,9 @@ final class DaemonControl: ControlHandler {
         }
         core.remove(occurrenceIDs: outcome.cancelledOccurrences)
         core.schedule(outcome.newOccurrences)
-        return ControlAPI.ImportReply(added: outcome.added, updated: outcome.updated, unchanged: outcome.unchanged, plans: outcome.plans)
+        let reply = ControlAPI.ImportReply(added: outcome.added, updated: outcome.updated, unchanged: outcome.unchanged, plans: outcome.plans)
+        await audit("Import", target: p.name, before: nil as ControlAPI.ImportReply?, after: reply)
+        return reply
     }
 
     func simulate(_ p: ControlAPI.SimulateParameters) async throws -> ControlAPI.SimulateReply {
@@ -209,10 +221,34 @@ final class DaemonControl: ControlHandler {
         }
         core.remove(occurrenceIDs: cancelled)
         core.schedule(added)
-        return ControlAPI.ImportHolidaysReply(year: year.year, holidays: year.holidays.count)
+        let reply = ControlAPI.ImportHolidaysReply(year: year.year, holidays: year.holidays.count)
+        await audit("ImportHolidays", target: String(year.year), before: nil as ControlAPI.ImportHolidaysReply?, after: reply)
+        return reply
+    }
+
+    func audit(_ p: ControlAPI.AuditParameters) async throws -> ControlAPI.AuditReply {
+        let limit = min(max(p.limit ?? 50, 1), 10_000)
+        let entries = try await offload { [store] in try store.auditLog(limit: limit) }
+        return ControlAPI.AuditReply(entries: entries.map {
+            ControlAPI.AuditReply.Entry(at: DateOutput.iso8601($0.at, timeZone: self.zone), uid: Int($0.uid), pid: Int($0.pid),
+                                        command: $0.command, method: $0.method, target: $0.target, before: $0.before, after: $0.after)
+        })
     }
 
     // MARK: -
+
+    /// Keeps who changed what. A change is made before its audit entry is written; a failure
+    /// to write the entry is logged, not turned into a failed call for a change already made.
+    private func audit(_ method: String, target: String, before: (some Encodable & Sendable)?, after: (some Encodable & Sendable)?) async {
+        let caller = Caller.current ?? Caller(uid: getuid(), gid: getgid(), pid: getpid(), command: "deadlined", mayChange: true)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let entry = AuditEntry(at: clock.now(), uid: Int64(caller.uid), pid: Int64(caller.pid), command: caller.command, method: method,
+                               target: target, before: before.flatMap { try? String(decoding: encoder.encode($0), as: UTF8.self) },
+                               after: after.flatMap { try? String(decoding: encoder.encode($0), as: UTF8.self) })
+        do { try await offload { [store] in try store.recordAudit(entry) } }
+        catch { logger.error("cannot record the audit entry for \(method) \(target) by \(caller): \(error)") }
+    }
 
     private func wire(_ item: Item, _ occurrences: [Occurrence]) -> ControlAPI.Item {
         ControlAPI.Item(item, occurrences: occurrences, today: LocalDate(clock.now(), in: zone), calendar: calendar.withLock { $0 })
@@ -248,12 +284,12 @@ final class DaemonControl: ControlHandler {
         }
         let ms = Int((ContinuousClock.now - started).components.seconds * 1000
             + (ContinuousClock.now - started).components.attoseconds / 1_000_000_000_000_000)
-        switch outcome {
-        case .success(let detail):
-            return .init(channel: p.channel, delivered: true, detail: detail, error: nil, milliseconds: ms)
-        case .failure(let error):
-            return .init(channel: p.channel, delivered: false, detail: nil, error: "\(error)", milliseconds: ms)
+        let reply: ControlAPI.TestChannelReply = switch outcome {
+        case .success(let detail): .init(channel: p.channel, delivered: true, detail: detail, error: nil, milliseconds: ms)
+        case .failure(let error): .init(channel: p.channel, delivered: false, detail: nil, error: "\(error)", milliseconds: ms)
         }
+        await audit("TestChannel", target: p.channel, before: nil as ControlAPI.TestChannelReply?, after: reply)
+        return reply
     }
 
     /// A made-up item due a few working days ahead, marked as a test in its title and key.

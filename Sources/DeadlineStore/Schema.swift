@@ -127,6 +127,19 @@ enum Schema {
             // Status lists the latest problems; a partial index keeps that cheap with a million rows.
             try db.execute(sql: "CREATE INDEX occurrence_problems ON occurrence(updated_ms) WHERE state IN ('retrying', 'failed')")
         }
+        m.registerMigration("v6: audit trail") { db in
+            try db.create(table: "audit") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("at_ms", .integer).notNull()
+                t.column("uid", .integer).notNull()
+                t.column("pid", .integer).notNull()
+                t.column("command", .text).notNull()
+                t.column("method", .text).notNull()
+                t.column("target", .text).notNull()
+                t.column("before", .text)
+                t.column("after", .text)
+            }
+        }
         return m
     }
 }

@@ -25,6 +25,7 @@ struct CannedHandler: ControlHandler {
     }
     func simulate(_ p: ControlAPI.SimulateParameters) async throws -> ControlAPI.SimulateReply { ControlAPI.SimulateReply(reminders: []) }
     func listHolidays(_ p: ControlAPI.YearParameters) async throws -> ControlAPI.HolidaysReply { throw ControlAPI.noHolidayData(p.year) }
+    func audit(_ p: ControlAPI.AuditParameters) async throws -> ControlAPI.AuditReply { ControlAPI.AuditReply(entries: []) }
     func testChannel(_ p: ControlAPI.TestChannelParameters) async throws -> ControlAPI.TestChannelReply {
         throw ControlAPI.noSuchChannel(p.channel, known: [])
     }

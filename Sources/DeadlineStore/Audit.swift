@@ -1,0 +1,50 @@
+import Foundation
+import GRDB
+
+/// One change made over the control socket: who (from SO_PEERCRED), when, which method, on
+/// what, and the state before and after (JSON, as the control interface shows it).
+public struct AuditEntry: Sendable, Equatable {
+    public var id: Int64
+    public var at: Date
+    public var uid: Int64
+    public var pid: Int64
+    public var command: String
+    public var method: String
+    /// The item key, holiday year or channel the call was about.
+    public var target: String
+    public var before: String?
+    public var after: String?
+
+    public init(id: Int64 = 0, at: Date, uid: Int64, pid: Int64, command: String, method: String, target: String,
+                before: String?, after: String?) {
+        self.id = id
+        self.at = at
+        self.uid = uid
+        self.pid = pid
+        self.command = command
+        self.method = method
+        self.target = target
+        self.before = before
+        self.after = after
+    }
+}
+
+extension Store {
+    public func recordAudit(_ e: AuditEntry) throws {
+        try pool.write { db in
+            try db.execute(sql: """
+                INSERT INTO audit (at_ms, uid, pid, command, method, target, before, after) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [Millis.from(e.at), e.uid, e.pid, e.command, e.method, e.target, e.before, e.after])
+        }
+    }
+
+    /// The latest changes, newest first.
+    public func auditLog(limit: Int) throws -> [AuditEntry] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM audit ORDER BY id DESC LIMIT ?", arguments: [limit]).map { r in
+                AuditEntry(id: r["id"], at: Millis.date(r["at_ms"]), uid: r["uid"], pid: r["pid"], command: r["command"],
+                           method: r["method"], target: r["target"], before: r["before"], after: r["after"])
+            }
+        }
+    }
+}
