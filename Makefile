@@ -27,7 +27,7 @@ test-deps: deps
 	@command -v systemd-socket-activate >/dev/null && command -v faketime >/dev/null && command -v msmtp >/dev/null || { \
 	  echo "installing systemd (systemd-socket-activate), faketime and msmtp"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq systemd faketime msmtp; }
-	@python3 -c 'import aiosmtpd' 2>/dev/null || python3 -m pip install -q aiosmtpd
+	@python3 -c "import aiosmtpd, varlink" 2>/dev/null || python3 -m pip install -q aiosmtpd varlink
 
 build: deps
 	$(SWIFT) build

@@ -325,6 +325,38 @@ public enum ControlAPI {
         }
     }
 
+    public struct Event: Codable, Sendable, Equatable {
+        public enum Kind: String, Codable, Sendable {
+            case reminderSent = "reminder_sent"
+            case deliveryFailed = "delivery_failed"
+            case itemChanged = "item_changed"
+        }
+        public var kind: Kind
+        public var at: String
+        public var item: String
+        public var reminder: Int64?
+        public var channel: String?
+        public var state: String?
+        public var detail: String?
+        public var final: Bool?
+        public init(kind: Kind, at: String, item: String, reminder: Int64? = nil, channel: String? = nil, state: String? = nil,
+                    detail: String? = nil, final: Bool? = nil) {
+            self.kind = kind
+            self.at = at
+            self.item = item
+            self.reminder = reminder
+            self.channel = channel
+            self.state = state
+            self.detail = detail
+            self.final = final
+        }
+    }
+
+    public struct WatchReply: Codable, Sendable, Equatable {
+        public var event: Event
+        public init(event: Event) { self.event = event }
+    }
+
     public struct AuditParameters: Codable, Sendable, Equatable {
         public var limit: Int?
         public init(limit: Int? = nil) { self.limit = limit }
@@ -398,6 +430,7 @@ public protocol ControlHandler: Sendable {
     func testChannel(_ parameters: ControlAPI.TestChannelParameters) async throws -> ControlAPI.TestChannelReply
     func importHolidays(_ parameters: ControlAPI.FileParameters) async throws -> ControlAPI.ImportHolidaysReply
     func audit(_ parameters: ControlAPI.AuditParameters) async throws -> ControlAPI.AuditReply
+    func watch() async throws -> AsyncStream<ControlAPI.WatchReply>
 }
 
 extension ControlAPI {
@@ -413,6 +446,7 @@ extension ControlAPI {
         i.method("ListHolidays", YearParameters.self) { try await handler.listHolidays($0) }
         i.method("TestChannel", TestChannelParameters.self, access: .change) { try await handler.testChannel($0) }
         i.method("ImportHolidays", FileParameters.self, access: .change) { try await handler.importHolidays($0) }
+        i.streamingMethod("Watch", NoParameters.self) { _ in try await handler.watch() }
         // Who changed what is for those who may change things.
         i.method("Audit", AuditParameters.self, access: .change) { try await handler.audit($0) }
         return i

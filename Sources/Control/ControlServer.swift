@@ -176,9 +176,36 @@ final class VarlinkConnectionHandler: ChannelInboundHandler, RemovableChannelHan
             case .close(let reason):
                 self.close(context, reason: reason)
                 return
+            case .stream(let replies):
+                // The call stays in flight (later calls wait) until the client goes away.
+                self.follow(replies, context: context)
+                return
             }
             self.next(context)
         }
+    }
+
+    private var streaming: Task<Void, Never>?
+
+    private func follow(_ replies: AsyncThrowingStream<Data, any Error>, context: ChannelHandlerContext) {
+        let channel = context.channel
+        streaming = Task {
+            do {
+                for try await bytes in replies {
+                    var buffer = channel.allocator.buffer(capacity: bytes.count + 1)
+                    buffer.writeBytes(bytes)
+                    buffer.writeInteger(UInt8(0))
+                    try await channel.writeAndFlush(buffer)
+                }
+            } catch {}
+            channel.close(promise: nil)
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        streaming?.cancel()
+        streaming = nil
+        context.fireChannelInactive()
     }
 
     private func close(_ context: ChannelHandlerContext, reason: String) {

@@ -84,6 +84,19 @@ type Problem (
   error: string
 )
 
+# Something that happened, as `Watch` reports it: a reminder sent (every channel took it), a
+# channel that refused one (`final` when it will not be tried again), an item added or changed.
+type Event (
+  kind: (reminder_sent, delivery_failed, item_changed),
+  at: string,
+  item: string,
+  reminder: ?int,
+  channel: ?string,
+  state: ?string,
+  detail: ?string,
+  final: ?bool
+)
+
 # One change made over the control socket.
 type AuditEntry (
   at: string,
@@ -185,6 +198,11 @@ method TestChannel(channel: string, kind: ?(meeting, deadline)) -> (
   error: ?string,
   milliseconds: int
 )
+
+# Reports events as they happen, one per reply; call it with `more: true` (else ExpectedMore).
+# The call lasts until the client closes the connection; a client too slow to read loses the
+# oldest events beyond a thousand.
+method Watch() -> (event: Event)
 
 # The latest changes made over this socket, newest first: who (uid, pid and program, from the
 # kernel), when, which method, on what, and the state before and after as JSON. Only root and

@@ -67,6 +67,27 @@ public final class VarlinkClient {
         return value
     }
 
+    /// Calls with `more: true` and hands each reply's parameters to `body` as it arrives, until
+    /// the server ends the stream, `body` returns false, or the connection closes. Waits as
+    /// long as it takes (no receive timeout).
+    public func stream<P: Encodable, R: Decodable>(_ method: String, _ parameters: P, as: R.Type,
+                                                    _ body: (R) throws -> Bool) throws {
+        var tv = timeval(tv_sec: 0, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        try send(try VarlinkJSON.encoder.encode(OutgoingCall(method: method, parameters: parameters, oneway: nil, more: true)))
+        while true {
+            let data = try receive()
+            if let error = try VarlinkJSON.decoder.decode(ErrorProbe.self, from: data).error {
+                var params: [String: JSONValue] = [:]
+                if case .object(let o)? = try VarlinkJSON.decoder.decode(IncomingReply.self, from: data).parameters { params = o }
+                throw VarlinkError(error, params)
+            }
+            let reply = try VarlinkJSON.decoder.decode(StreamedReply<R>.self, from: data)
+            if let value = reply.parameters, try !body(value) { return }
+            if reply.continues != true { return }
+        }
+    }
+
     private func send(_ message: Data) throws(VarlinkClientError) {
         var bytes = [UInt8](message)
         bytes.append(0)
@@ -103,6 +124,11 @@ public final class VarlinkClient {
 
 /// Just the `error` of a reply, read before deciding how to decode the rest.
 struct ErrorProbe: Decodable { let error: String? }
+
+struct StreamedReply<R: Decodable>: Decodable {
+    let parameters: R?
+    let continues: Bool?
+}
 
 public enum VarlinkClientError: Error, CustomStringConvertible {
     case pathTooLong(String)

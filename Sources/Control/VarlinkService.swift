@@ -7,6 +7,9 @@ public struct VarlinkInterface: Sendable {
     /// parameters, encoded.
     public typealias Handler = @Sendable (Data) async throws -> Data
 
+    /// A method that answers with a stream of replies (`more: true`), each encoded.
+    public typealias StreamHandler = @Sendable (Data) async throws -> AsyncThrowingStream<Data, any Error>
+
     /// Whether a method only reads, or changes something (and so needs `Caller.mayChange`).
     public enum Access: Sendable {
         case read
@@ -16,6 +19,7 @@ public struct VarlinkInterface: Sendable {
     public let name: String
     public let description: String
     var methods: [String: (access: Access, handler: Handler)] = [:]
+    var streams: [String: (access: Access, handler: StreamHandler)] = [:]
 
     public init(name: String, description: String) {
         self.name = name
@@ -40,6 +44,36 @@ public struct VarlinkInterface: Sendable {
     }
 }
 
+extension VarlinkInterface {
+    /// Adds a method that must be called with `more: true` and answers with replies as the
+    /// stream yields them, each with `continues: true`, until the client goes away.
+    public mutating func streamingMethod<P: Decodable & Sendable, R: Encodable & Sendable>(
+        _ name: String, _: P.Type = P.self, access: Access = .read,
+        _ body: @escaping @Sendable (P) async throws -> AsyncStream<R>
+    ) {
+        streams[name] = (access, { message in
+            let parameters: P
+            do {
+                parameters = try VarlinkJSON.decoder.decode(ParametersEnvelope<P>.self, from: message).parameters
+                    ?? VarlinkJSON.decoder.decode(P.self, from: Data("{}".utf8))
+            } catch let error as DecodingError {
+                throw VarlinkError.invalidParameter(error.fieldPath)
+            }
+            let source = try await body(parameters)
+            return AsyncThrowingStream { continuation in
+                let task = Task {
+                    for await element in source {
+                        let data = try VarlinkJSON.encoder.encode(ReplyEnvelope(parameters: element, error: nil, continues: true))
+                        continuation.yield(data)
+                    }
+                    continuation.finish()
+                }
+                continuation.onTermination = { _ in task.cancel() }
+            }
+        })
+    }
+}
+
 /// Answers Varlink calls: finds the interface and method, runs it, shapes the reply.
 /// Serves `org.varlink.service` (GetInfo, GetInterfaceDescription) itself.
 public struct VarlinkService: Sendable {
@@ -59,6 +93,17 @@ public struct VarlinkService: Sendable {
         case none
         /// The message was not a Varlink call; the protocol says to close the connection.
         case close(reason: String)
+        /// Replies to send as they come (a `more` call); each is a whole reply without its NUL.
+        case stream(AsyncThrowingStream<Data, any Error>)
+
+        public static func == (a: Outcome, b: Outcome) -> Bool {
+            switch (a, b) {
+            case (.reply(let x), .reply(let y)): x == y
+            case (.none, .none): true
+            case (.close(let x), .close(let y)): x == y
+            default: false
+            }
+        }
     }
 
     let info: Info
@@ -89,6 +134,20 @@ public struct VarlinkService: Sendable {
         } catch {
             return .close(reason: "not a Varlink call: \(error.shortDescription)")
         }
+        if let stream = streamHandler(for: call) {
+            do {
+                if stream.access == .change, let caller, !caller.mayChange {
+                    onRefusal(caller, call.method)
+                    throw VarlinkError.permissionDenied
+                }
+                guard call.more else { throw VarlinkError.expectedMore }
+                return .stream(try await Caller.$current.withValue(caller) { try await stream.handler(message) })
+            } catch let error as VarlinkError {
+                return call.oneway ? .none : .reply(Self.encodeError(error))
+            } catch {
+                return call.oneway ? .none : .reply(Self.encodeError(mapError(error)))
+            }
+        }
         let reply: Data
         do {
             reply = try await Caller.$current.withValue(caller) { try await dispatch(call, message: message, caller: caller) }
@@ -99,6 +158,11 @@ public struct VarlinkService: Sendable {
         }
         if call.oneway { return .none }
         return .reply(Self.wrap(parameters: reply))
+    }
+
+    private func streamHandler(for call: VarlinkCall) -> (access: VarlinkInterface.Access, handler: VarlinkInterface.StreamHandler)? {
+        guard let dot = call.method.lastIndex(of: "."), dot != call.method.startIndex else { return nil }
+        return interfaces[String(call.method[..<dot])]?.streams[String(call.method[call.method.index(after: dot)...])]
     }
 
     private func dispatch(_ call: VarlinkCall, message: Data, caller: Caller?) async throws -> Data {

@@ -18,6 +18,8 @@ final class DaemonControl: ControlHandler {
     let watchdogUsec: UInt64?
     let clock: any WallClock
     let logger: Logger
+    /// Every `Watch` call's events.
+    let events = EventHub<ControlAPI.WatchReply>()
     /// Replaced by ImportHolidays; read by every call that plans or counts working days, and
     /// by the message templates.
     private let calendar: SharedCalendar
@@ -25,6 +27,18 @@ final class DaemonControl: ControlHandler {
     init(store: Store, core: TimerCore, config: DaemonConfig, calendar: SharedCalendar, startedAt: Date,
          watchdogUsec: UInt64?, clock: any WallClock, logger: Logger = Logger(label: "deadlined")) {
         self.logger = logger
+        let zone = TimeZone(identifier: config.timeZone)!
+        core.setEventSink { [events] event in
+            switch event {
+            case .sent(let occurrence, let key, let at):
+                events.publish(.init(event: .init(kind: .reminderSent, at: DateOutput.iso8601(at, timeZone: zone), item: key,
+                                                  reminder: occurrence, state: "delivered")))
+            case .failed(let occurrence, let key, let channel, let error, let final, let at):
+                events.publish(.init(event: .init(kind: .deliveryFailed, at: DateOutput.iso8601(at, timeZone: zone), item: key,
+                                                  reminder: occurrence, channel: channel, state: final ? "failed" : "retrying",
+                                                  detail: error, final: final)))
+            }
+        }
         self.store = store
         self.core = core
         self.config = config
@@ -112,6 +126,7 @@ final class DaemonControl: ControlHandler {
         core.schedule(occurrences)
         let reply = ControlAPI.ItemReply(item: wire(stored, occurrences))
         await audit("AddItem", target: stored.key, before: nil as ControlAPI.Item?, after: reply.item)
+        changed(stored.key, state: stored.state.rawValue, detail: "added")
         return reply
     }
 
@@ -134,6 +149,7 @@ final class DaemonControl: ControlHandler {
             return (before, item, try store.occurrences(ofItem: item.id))
         }
         let reply = ControlAPI.ItemReply(item: wire(item, occurrences))
+        changed(item.key, state: item.state.rawValue, detail: "acknowledged")
         await audit("Acknowledge", target: item.key, before: before.map { ["state": $0.state.rawValue] }, after: ["state": item.state.rawValue])
         return reply
     }
@@ -164,6 +180,8 @@ final class DaemonControl: ControlHandler {
         core.schedule(outcome.newOccurrences)
         let reply = ControlAPI.ImportReply(added: outcome.added, updated: outcome.updated, unchanged: outcome.unchanged, plans: outcome.plans)
         await audit("Import", target: p.name, before: nil as ControlAPI.ImportReply?, after: reply)
+        for key in outcome.added { changed(key, state: "open", detail: "imported") }
+        for key in outcome.updated { changed(key, state: "open", detail: "updated by import") }
         return reply
     }
 
@@ -239,6 +257,16 @@ final class DaemonControl: ControlHandler {
 
     /// Keeps who changed what. A change is made before its audit entry is written; a failure
     /// to write the entry is logged, not turned into a failed call for a change already made.
+    func watch() async throws -> AsyncStream<ControlAPI.WatchReply> {
+        events.subscribe()
+    }
+
+    /// An item was added or changed: watchers hear of it.
+    private func changed(_ key: String, state: String, detail: String) {
+        events.publish(.init(event: .init(kind: .itemChanged, at: DateOutput.iso8601(clock.now(), timeZone: zone), item: key,
+                                          state: state, detail: detail)))
+    }
+
     private func audit(_ method: String, target: String, before: (some Encodable & Sendable)?, after: (some Encodable & Sendable)?) async {
         let caller = Caller.current ?? Caller(uid: getuid(), gid: getgid(), pid: getpid(), command: "deadlined", mayChange: true)
         let encoder = JSONEncoder()

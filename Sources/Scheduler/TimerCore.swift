@@ -37,6 +37,14 @@ public final class TimerCore: @unchecked Sendable {
         public var failedSinceStart: Int
     }
 
+    /// What `Watch` hears from the core.
+    public enum Event: Sendable, Equatable {
+        /// Every channel of the reminder accepted it.
+        case sent(occurrence: Int64, itemKey: String, at: Date)
+        /// A channel refused it; `final` when that channel will not try again.
+        case failed(occurrence: Int64, itemKey: String, channel: String, error: String, final: Bool, at: Date)
+    }
+
     public struct Options: Sendable {
         /// Most occurrences handled in one turn of the queue; the rest follow in the next
         /// turn, so a burst never keeps the watchdog or new schedules waiting for long.
@@ -66,6 +74,12 @@ public final class TimerCore: @unchecked Sendable {
     private var lastHeartbeat = Date.distantPast
     private var clockMonitor: ClockStepMonitor?
     private var onChange: (@Sendable (Snapshot) -> Void)?
+    private var onEvent: (@Sendable (Event) -> Void)?
+
+    /// Sets who hears of sends and failures (the control socket's `Watch`).
+    public func setEventSink(_ sink: @escaping @Sendable (Event) -> Void) {
+        queue.sync { onEvent = sink }
+    }
     private var random = SystemRandomNumberGenerator()
     private var channelSet: ChannelSet
     /// Occurrences handed to channels and not yet settled.
@@ -426,6 +440,7 @@ public final class TimerCore: @unchecked Sendable {
             unwritten.attempts.append(DeliveryAttempt(occurrenceID: job.occurrenceID, channel: name, idempotencyKey: key,
                                                       attempt: job.attempt, at: now, error: text, retryAt: retryAt))
             let item = job.reminder.item
+            onEvent?(.failed(occurrence: job.occurrenceID, itemKey: item.key, channel: name, error: text, final: retryAt == nil, at: now))
             if let retryAt {
                 logger.warning("reminder \(job.occurrenceID) of \(item.key) failed on \(name) (attempt \(job.attempt)), retrying at \(DateOutput.iso8601(retryAt, timeZone: item.zone)): \(text)",
                                metadata: ["message_id": "\(JournalMessageID.deliveryRetry)", "channel": "\(name)",
@@ -461,6 +476,7 @@ public final class TimerCore: @unchecked Sendable {
         if errors.isEmpty {
             unwritten.delivered.append(id)
             counters.firedSinceStart += 1
+            onEvent?(.sent(occurrence: id, itemKey: entry.reminder.item.key, at: clock.now()))
         } else if let retryAt {
             unwritten.retrying.append((id, retryAt, errors.joined(separator: "; ")))
         } else {

@@ -29,6 +29,34 @@ struct Status: ParsableCommand {
     }
 }
 
+struct Watch: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Follow what happens, as it happens: reminders sent, deliveries refused, items changed.",
+        discussion: "Like journalctl -f: runs until interrupted. --json prints one JSON object per line."
+    )
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        try connection.stream("Watch", as: ControlAPI.WatchReply.self) { reply in
+            let e = reply.event
+            if connection.json {
+                print(String(decoding: try encoder.encode(e), as: UTF8.self))
+            } else {
+                var line = "\(e.at)  \(e.kind.rawValue)  \(e.item)"
+                if let r = e.reminder { line += "  reminder \(r)" }
+                if let c = e.channel { line += "  channel \(c)" }
+                if let s = e.state { line += "  \(s)" }
+                if let d = e.detail { line += "  \(d)" }
+                print(line)
+            }
+            fflush(nil)   // a line as it happens, also into a pipe
+            return true
+        }
+    }
+}
+
 struct Audit: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show who changed what over the control socket, newest first.",

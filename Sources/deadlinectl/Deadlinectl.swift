@@ -11,7 +11,7 @@ struct Deadlinectl: ParsableCommand {
         abstract: "Ask and tell deadlined, over its control socket.",
         version: "0.1.0",
         subcommands: [Status.self, Add.self, List.self, Submit.self, Held.self, Cancel.self, Import.self,
-                      Simulate.self, CalendarCommand.self, Holidays.self, TestChannel.self, Audit.self]
+                      Simulate.self, CalendarCommand.self, Holidays.self, TestChannel.self, Watch.self, Audit.self]
     )
 }
 
@@ -35,6 +35,11 @@ struct ConnectionOptions: ParsableArguments {
     }
 
     /// Runs one exchange with the daemon; its errors become messages a person can read.
+    /// A `more` call: each reply to `body` until it returns false or the daemon ends it.
+    func stream<R: Decodable>(_ method: String, as: R.Type, _ body: (R) throws -> Bool) throws {
+        try exchange { try $0.stream(ControlAPI.interfaceName + "." + method, ControlAPI.NoParameters(), as: R.self, body) }
+    }
+
     private func exchange<T>(_ body: (VarlinkClient) throws -> T) throws -> T {
         do {
             return try body(try VarlinkClient(path: socketPath()))

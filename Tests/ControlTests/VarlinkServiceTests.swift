@@ -26,6 +26,7 @@ struct CannedHandler: ControlHandler {
     func simulate(_ p: ControlAPI.SimulateParameters) async throws -> ControlAPI.SimulateReply { ControlAPI.SimulateReply(reminders: []) }
     func listHolidays(_ p: ControlAPI.YearParameters) async throws -> ControlAPI.HolidaysReply { throw ControlAPI.noHolidayData(p.year) }
     func audit(_ p: ControlAPI.AuditParameters) async throws -> ControlAPI.AuditReply { ControlAPI.AuditReply(entries: []) }
+    func watch() async throws -> AsyncStream<ControlAPI.WatchReply> { AsyncStream { $0.finish() } }
     func testChannel(_ p: ControlAPI.TestChannelParameters) async throws -> ControlAPI.TestChannelReply {
         throw ControlAPI.noSuchChannel(p.channel, known: [])
     }
