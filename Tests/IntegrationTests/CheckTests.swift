@@ -1,0 +1,46 @@
+import DeadlineCore
+import Foundation
+import Glibc
+import Testing
+
+/// `deadlinectl check` as Nagios/Icinga run it: the exit status and the first line.
+@Suite("Monitoring check", .serialized)
+struct CheckTests {
+    @Test("OK, WARNING for a deadline within --warn, CRITICAL when overdue or when the daemon is down")
+    func nagios() throws {
+        try Binaries.require()
+        let box = try Sandbox()
+        var daemon = try RunningProcess(Binaries.deadlined, [], environment: box.environment(notifySocket: nil))
+        defer { daemon.ensureStopped() }
+        _ = try #require(daemon.waitForLine(containing: "ready;"))
+        let zone = TimeZone(identifier: "Asia/Bangkok")!
+        let today = LocalDate(Date(), in: zone)
+
+        _ = try deadlinectl(["add", "deadline", "far", "--due", today.adding(days: 30).description, "--key", "far", "--socket", box.socket])
+        let ok = try deadlinectl(["check", "--socket", box.socket])
+        #expect(ok.status == 0, "\(ok.out)")
+        #expect(ok.out.hasPrefix("DEADLINED OK - 1 open deadline(s)") && ok.out.contains("| overdue=0"), "\(ok.out)")
+
+        _ = try deadlinectl(["add", "deadline", "soon", "--due", today.adding(days: 2).description, "--key", "soon", "--socket", box.socket])
+        let warn = try deadlinectl(["check", "--warn", "5d", "--crit", "1d", "--socket", box.socket])
+        #expect(warn.status == 1, "\(warn.out)")
+        #expect(warn.out.hasPrefix("DEADLINED WARNING - 1 due within 5d: soon"), "\(warn.out)")
+
+        _ = try deadlinectl(["add", "deadline", "late", "--due", today.adding(days: -3).description, "--key", "late", "--socket", box.socket])
+        let crit = try deadlinectl(["check", "--socket", box.socket])
+        #expect(crit.status == 2, "\(crit.out)")
+        #expect(crit.out.contains("1 overdue: late (overdue"), "\(crit.out)")
+
+        _ = try deadlinectl(["submit", "late", "--socket", box.socket])
+        #expect(try deadlinectl(["check", "--warn", "1d", "--socket", box.socket]).status == 0, "submitted deadlines do not count")
+
+        let bad = try deadlinectl(["check", "--warn", "soon", "--socket", box.socket])
+        #expect(bad.status == 3 && bad.out.hasPrefix("DEADLINED UNKNOWN"), "\(bad.out)")
+
+        daemon.signal(SIGTERM)
+        #expect(daemon.waitForExit() == 0)
+        let down = try deadlinectl(["check", "--socket", box.socket])
+        #expect(down.status == 2 && down.out.hasPrefix("DEADLINED CRITICAL - deadlined is not reachable"), "\(down.out)")
+        daemon = try RunningProcess("/bin/true", [], environment: [:])
+    }
+}
