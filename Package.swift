@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "deadlined", targets: ["deadlined"]),
         .executable(name: "deadlinectl", targets: ["deadlinectl"]),
         .executable(name: "deadlined-bench", targets: ["DeadlineBench"]),
+        .executable(name: "deadlined-fuzz", targets: ["ControlFuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
@@ -125,6 +126,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/DeadlineBench"
+        ),
+        // libFuzzer over the control socket's input; built only with --sanitize fuzzer (see .ci/fuzz).
+        .executableTarget(
+            name: "ControlFuzz",
+            dependencies: [
+                "Control", "DeadlineCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
+            path: "Fuzz/ControlFuzz",
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]
         ),
         .testTarget(
             name: "DeadlineCoreTests",
