@@ -56,12 +56,7 @@ final class DaemonControl: ControlHandler {
     }
 
     func status() async throws -> ControlAPI.StatusReply {
-        let (counts, items, downtime, problems) = try await offload { [store] in
-            let counts = try store.countsByState()
-            let troubled = (counts[.retrying] ?? 0) + (counts[.failed] ?? 0) > 0
-            return (counts, try store.itemCount(), try store.daemonState("last_downtime"),
-                    troubled ? try store.problems(limit: 10) : [])
-        }
+        let (counts, items, downtime, problems) = try await offload { [store] in try store.statusFigures(problemLimit: 10) }
         let channels = core.channels.channels.values.sorted { $0.name < $1.name }.map { c in
             ControlAPI.ChannelInfo(name: c.name, type: config.channels.first { $0.name == c.name }?.type ?? "custom",
                                    concurrency: c.policy.concurrency, maxAttempts: c.policy.retry.maxAttempts,

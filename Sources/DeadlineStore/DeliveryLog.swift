@@ -147,18 +147,30 @@ extension Store {
         }
     }
 
-    /// The latest reminders in `retrying` or `failed`, newest change first, with their item's key.
-    public func problems(limit: Int) throws -> [(occurrence: Occurrence, itemKey: String)] {
+    /// What `Status` needs from the store, in one read transaction: counts by state, items,
+    /// the last downtime, and (only when there are any) the latest problems.
+    public func statusFigures(problemLimit: Int) throws
+        -> (counts: [OccurrenceState: Int], items: Int, downtime: String?, problems: [(occurrence: Occurrence, itemKey: String)]) {
         try pool.read { db in
-            try Row.fetchAll(db, sql: """
+            var counts: [OccurrenceState: Int] = [:]
+            var items = 0
+            for row in try Row.fetchAll(db, sql: "SELECT name, n FROM counter WHERE n > 0") {
+                let name: String = row["name"]
+                if name == "item" { items = row["n"] }
+                else if name.hasPrefix("occurrence:"), let s = OccurrenceState(rawValue: String(name.dropFirst("occurrence:".count))) { counts[s] = row["n"] }
+            }
+            let downtime = try String.fetchOne(db, sql: "SELECT value FROM daemon_state WHERE key = 'last_downtime'")
+            let troubled = (counts[.retrying] ?? 0) + (counts[.failed] ?? 0) > 0
+            let problems = troubled ? try Row.fetchAll(db, sql: """
                 SELECT o.id, o.item_id, o.fire_at_ms, o.state, o.attempts, o.label, o.last_error, i.key
                 FROM occurrence o INDEXED BY occurrence_problems JOIN item i ON i.id = o.item_id
                 WHERE o.state IN ('retrying', 'failed') ORDER BY o.updated_ms DESC LIMIT ?
-                """, arguments: [limit]).map { row in
+                """, arguments: [problemLimit]).map { row in
                 (Occurrence(id: row["id"], itemID: row["item_id"], fireAt: Millis.date(row["fire_at_ms"]),
                             state: OccurrenceState(rawValue: row["state"]) ?? .failed, attempts: row["attempts"],
-                            label: row["label"], lastError: row["last_error"]), row["key"])
-            }
+                            label: row["label"], lastError: row["last_error"]), row["key"] as String)
+            } : []
+            return (counts, items, downtime, problems)
         }
     }
 
