@@ -1,5 +1,6 @@
-import Foundation
 import CLinux
+import Dispatch
+import Foundation
 import Glibc
 import Logging
 import NIOCore
@@ -27,6 +28,7 @@ public struct ControlServer: Service {
     let listener: Listener
     let service: VarlinkService
     let maxMessageBytes: Int
+    let limits: Limits
     let logger: Logger
     let group: any EventLoopGroup
     /// Members of this group (and root) may call methods that change things.
@@ -35,13 +37,25 @@ public struct ControlServer: Service {
 
     /// - Parameter onListening: called once the socket accepts connections; the daemon
     ///   sends READY=1 from there.
-    public init(listener: Listener, service: VarlinkService, maxMessageBytes: Int = 1 << 20,
+    /// How many connections, and how long one may sit idle.
+    public struct Limits: Sendable {
+        public var maxConnections: Int
+        /// Seconds a connection may stay open with no call in flight; 0: no limit.
+        public var idleTimeout: Int
+        public init(maxConnections: Int = 1024, idleTimeout: Int = 300) {
+            self.maxConnections = maxConnections
+            self.idleTimeout = idleTimeout
+        }
+    }
+
+    public init(listener: Listener, service: VarlinkService, maxMessageBytes: Int = 1 << 20, limits: Limits = Limits(),
                 logger: Logger, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
                 changeGroup: gid_t? = nil, onListening: @escaping @Sendable () -> Void = {}) {
         self.changeGroup = changeGroup
         self.listener = listener
         self.service = service
         self.maxMessageBytes = maxMessageBytes
+        self.limits = limits
         self.logger = logger
         self.group = group
         self.onListening = onListening
@@ -49,16 +63,24 @@ public struct ControlServer: Service {
 
     public func run() async throws {
         let connections = OpenConnections()
-        let (service, logger, max, changeGroup) = (self.service, self.logger, self.maxMessageBytes, self.changeGroup)
+        let (service, logger, max, changeGroup, limits) = (self.service, self.logger, self.maxMessageBytes, self.changeGroup, self.limits)
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .childChannelInitializer { channel in
-                connections.insert(channel)
+                if let evicted = connections.admit(channel, limit: limits.maxConnections) {
+                    logger.notice(evicted === channel
+                        ? "control connection refused: \(limits.maxConnections) connections open, each with a call in flight"
+                        : "control connections at the limit (\(limits.maxConnections)): closing the one idle longest")
+                    evicted.close(promise: nil)
+                }
                 channel.closeFuture.whenComplete { _ in connections.remove(channel) }
                 return channel.eventLoop.makeCompletedFuture {
+                    if limits.idleTimeout > 0 {
+                        try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: .seconds(Int64(limits.idleTimeout))))
+                    }
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(VarlinkFrameDecoder(maxMessageBytes: max)))
                     try channel.pipeline.syncOperations.addHandler(VarlinkConnectionHandler(service: service, logger: logger,
-                                                                                              changeGroup: changeGroup))
+                                                                                              changeGroup: changeGroup, connections: connections))
                 }
             }
         let server: any Channel
@@ -87,15 +109,46 @@ public struct ControlServer: Service {
     }
 }
 
-/// The open connections, so that a stop can close them.
+/// The open connections: so that a stop can close them, and so that a new connection beyond
+/// the limit takes the place of the one idle longest (many idle clients never lock others out).
 final class OpenConnections: Sendable {
-    private let channels = Mutex<[ObjectIdentifier: any Channel]>([:])
+    struct Entry {
+        let channel: any Channel
+        var lastActive: UInt64
+        var busy: Bool
+    }
 
-    func insert(_ channel: any Channel) { channels.withLock { $0[ObjectIdentifier(channel)] = channel } }
-    func remove(_ channel: any Channel) { _ = channels.withLock { $0.removeValue(forKey: ObjectIdentifier(channel)) } }
+    private let entries = Mutex<[ObjectIdentifier: Entry]>([:])
+
+    /// Adds a connection; returns the one to close to stay within `limit` (nil: none), or the
+    /// new one itself when every other has a call in flight.
+    func admit(_ channel: any Channel, limit: Int) -> (any Channel)? {
+        entries.withLock { e in
+            let now = DispatchTime.now().uptimeNanoseconds
+            e[ObjectIdentifier(channel)] = Entry(channel: channel, lastActive: now, busy: false)
+            guard e.count > limit else { return nil }
+            let victim = e.filter { !$0.value.busy && $0.key != ObjectIdentifier(channel) }.min { $0.value.lastActive < $1.value.lastActive }
+            guard let victim else { return channel }
+            e.removeValue(forKey: victim.key)
+            return victim.value.channel
+        }
+    }
+
+    func remove(_ channel: any Channel) { _ = entries.withLock { $0.removeValue(forKey: ObjectIdentifier(channel)) } }
+
+    /// A call started (busy) or its answer went out (idle again).
+    func mark(_ channel: any Channel, busy: Bool) {
+        entries.withLock { e in
+            let id = ObjectIdentifier(channel)
+            e[id]?.busy = busy
+            e[id]?.lastActive = DispatchTime.now().uptimeNanoseconds
+        }
+    }
+
+    var count: Int { entries.withLock { $0.count } }
 
     func closeAll() async {
-        let open = channels.withLock { Array($0.values) }
+        let open = entries.withLock { $0.values.map(\.channel) }
         for channel in open {
             try? await channel.close()
         }
@@ -120,10 +173,23 @@ final class VarlinkConnectionHandler: ChannelInboundHandler, RemovableChannelHan
     /// From SO_PEERCRED when the connection opens; until then (and if unreadable) no changes.
     private var caller = Caller(uid: uid_t.max, gid: gid_t.max, pid: 0, command: "?", mayChange: false)
 
-    init(service: VarlinkService, logger: Logger, changeGroup: gid_t?) {
+    let connections: OpenConnections
+
+    init(service: VarlinkService, logger: Logger, changeGroup: gid_t?, connections: OpenConnections) {
         self.service = service
         self.logger = logger
         self.changeGroup = changeGroup
+        self.connections = connections
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        // Idle means no call in flight and nothing read: a Watch (in flight) is never idle.
+        if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read, !busy, queued.isEmpty {
+            logger.debug("closing idle control connection")
+            context.close(promise: nil)
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -159,12 +225,14 @@ final class VarlinkConnectionHandler: ChannelInboundHandler, RemovableChannelHan
     private func next(_ context: ChannelHandlerContext) {
         guard !busy, !closing, !queued.isEmpty else { return }
         busy = true
+        connections.mark(context.channel, busy: true)
         let message = Data(queued.removeFirst().readableBytesView)
         let promise = context.eventLoop.makePromise(of: VarlinkService.Outcome.self)
         let (service, caller) = (self.service, self.caller)
         promise.completeWithTask { await service.handle(message: message, caller: caller) }
         promise.futureResult.assumeIsolated().whenSuccess { outcome in
             self.busy = false
+            if case .stream = outcome {} else { self.connections.mark(context.channel, busy: false) }
             switch outcome {
             case .reply(let bytes):
                 var buffer = context.channel.allocator.buffer(capacity: bytes.count + 1)

@@ -76,6 +76,7 @@ public enum Daemon {
                                metadata: ["caller_uid": "\(caller.uid)", "caller_pid": "\(caller.pid)", "caller_command": "\(caller.command)"])
             }),
             maxMessageBytes: config.maxMessageBytes,
+            limits: .init(maxConnections: config.maxConnections, idleTimeout: config.idleTimeout),
             logger: logger,
             changeGroup: changeGroup,
             onListening: {

@@ -21,6 +21,9 @@ public struct DaemonConfig: Sendable, Equatable {
     public var maxMessageBytes: Int
     /// Members of this group (and root) may call the control methods that change things.
     public var controlGroup: String
+    /// Connections at once (the one idle longest gives way), and seconds one may idle.
+    public var maxConnections: Int
+    public var idleTimeout: Int
     /// The time of day at which a date-only item counts (a due date "24 พ.ค. 60").
     public var dayTime: TimeOfDay
     /// The language of dates and reminders, unless a client asks for another.
@@ -108,6 +111,8 @@ public struct DaemonConfig: Sendable, Equatable {
             controlSocket: string("control.socket"),
             maxMessageBytes: string("control.max_message_bytes").flatMap(Int.init) ?? defaultMaxMessageBytes,
             controlGroup: string("control.group") ?? "deadline",
+            maxConnections: string("control.max_connections").flatMap(Int.init) ?? 1024,
+            idleTimeout: string("control.idle_timeout").flatMap(Int.init) ?? 300,
             dayTime: string("day_time").flatMap { TimeOfDay($0) } ?? TimeOfDay(hour: 9, minute: 0)!,
             language: string("language").flatMap(Language.init(rawValue:)) ?? .thai,
             organisation: string("organisation") ?? "",
