@@ -77,6 +77,9 @@ struct ParsingHandler: ControlHandler {
     }
     func audit(_ p: ControlAPI.AuditParameters) async throws -> ControlAPI.AuditReply { ControlAPI.AuditReply(entries: []) }
     func watch() async throws -> AsyncStream<ControlAPI.WatchReply> { AsyncStream { $0.finish() } }
+    func get(_ p: ControlAPI.KeyParameters) async throws -> ControlAPI.ItemReply { throw ControlAPI.noSuchItem(p.key) }
+    func remove(_ p: ControlAPI.KeyParameters) async throws -> ControlAPI.ItemReply { throw ControlAPI.noSuchItem(p.key) }
+    func backup(_ p: ControlAPI.BackupParameters) async throws -> ControlAPI.BackupReply { throw VarlinkError.invalidParameter("path") }
 }
 
 #if !FUZZING

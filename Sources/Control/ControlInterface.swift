@@ -357,6 +357,25 @@ public enum ControlAPI {
         public init(event: Event) { self.event = event }
     }
 
+    public struct KeyParameters: Codable, Sendable, Equatable {
+        public var key: String
+        public init(key: String) { self.key = key }
+    }
+
+    public struct BackupParameters: Codable, Sendable, Equatable {
+        public var path: String
+        public init(path: String) { self.path = path }
+    }
+
+    public struct BackupReply: Codable, Sendable, Equatable {
+        public var path: String
+        public var bytes: Int
+        public init(path: String, bytes: Int) {
+            self.path = path
+            self.bytes = bytes
+        }
+    }
+
     public struct AuditParameters: Codable, Sendable, Equatable {
         public var limit: Int?
         public init(limit: Int? = nil) { self.limit = limit }
@@ -431,6 +450,9 @@ public protocol ControlHandler: Sendable {
     func importHolidays(_ parameters: ControlAPI.FileParameters) async throws -> ControlAPI.ImportHolidaysReply
     func audit(_ parameters: ControlAPI.AuditParameters) async throws -> ControlAPI.AuditReply
     func watch() async throws -> AsyncStream<ControlAPI.WatchReply>
+    func get(_ parameters: ControlAPI.KeyParameters) async throws -> ControlAPI.ItemReply
+    func remove(_ parameters: ControlAPI.KeyParameters) async throws -> ControlAPI.ItemReply
+    func backup(_ parameters: ControlAPI.BackupParameters) async throws -> ControlAPI.BackupReply
 }
 
 extension ControlAPI {
@@ -447,6 +469,9 @@ extension ControlAPI {
         i.method("TestChannel", TestChannelParameters.self, access: .change) { try await handler.testChannel($0) }
         i.method("ImportHolidays", FileParameters.self, access: .change) { try await handler.importHolidays($0) }
         i.streamingMethod("Watch", NoParameters.self) { _ in try await handler.watch() }
+        i.method("Get", KeyParameters.self) { try await handler.get($0) }
+        i.method("Remove", KeyParameters.self, access: .change) { try await handler.remove($0) }
+        i.method("Backup", BackupParameters.self, access: .change) { try await handler.backup($0) }
         // Who changed what is for those who may change things.
         i.method("Audit", AuditParameters.self, access: .change) { try await handler.audit($0) }
         return i

@@ -9,8 +9,8 @@ enum InterfaceDefinition {
 # is YYYY-MM-DD. Inputs named `at`, `due`, `from` and `to` also take Thai dates as letters
 # write them (วันอังคารที่ 16 พฤษภาคม พ.ศ. 2560 เวลา 14.00 น.), English dates and relative forms.
 #
-# Methods that change something (AddItem, Acknowledge, Import, ImportHolidays, TestChannel,
-# Audit) answer org.varlink.service.PermissionDenied unless the caller is root or in the
+# Methods that change something (AddItem, Remove, Acknowledge, Import, ImportHolidays,
+# TestChannel, Backup, Audit) answer org.varlink.service.PermissionDenied unless the caller is root or in the
 # configured group (control.group, default `deadline`); reading is open to anyone who can
 # open the socket.
 interface io.deadlined
@@ -165,6 +165,18 @@ method AddItem(
 
 # Every item, soonest first.
 method ListItems() -> (items: []Item)
+
+# One item, with its reminders.
+method Get(key: string) -> (item: Item)
+
+# Deletes an item with its reminders and their delivery log, and answers it as it was. To close
+# an item and keep its history, use Acknowledge (cancelled) instead.
+method Remove(key: string) -> (item: Item)
+
+# Writes a consistent copy of the store to `path` while the daemon runs (SQLite's online
+# backup), through a temporary file renamed into place. `path` is absolute, in a directory the
+# daemon may write (its state directory, under systemd).
+method Backup(path: string) -> (path: string, bytes: int)
 
 # Marks an item submitted (a deadline), held (a meeting) or cancelled; its future reminders
 # are dropped.

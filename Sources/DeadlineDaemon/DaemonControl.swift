@@ -252,6 +252,42 @@ final class DaemonControl: ControlHandler {
 
     /// Keeps who changed what. A change is made before its audit entry is written; a failure
     /// to write the entry is logged, not turned into a failed call for a change already made.
+    func get(_ p: ControlAPI.KeyParameters) async throws -> ControlAPI.ItemReply {
+        let (item, occurrences) = try await offload { [store] in
+            guard let item = try store.item(key: p.key) else { throw StoreError.noSuchItem(p.key) }
+            return (item, try store.occurrences(ofItem: item.id))
+        }
+        return ControlAPI.ItemReply(item: wire(item, occurrences))
+    }
+
+    func remove(_ p: ControlAPI.KeyParameters) async throws -> ControlAPI.ItemReply {
+        let (before, occurrences) = try await offload { [store] in
+            guard let item = try store.item(key: p.key) else { throw StoreError.noSuchItem(p.key) }
+            return (item, try store.occurrences(ofItem: item.id))
+        }
+        let (_, unfinished) = try await offload { [store] in try store.remove(key: p.key) }
+        core.remove(occurrenceIDs: unfinished)
+        let reply = ControlAPI.ItemReply(item: wire(before, occurrences))
+        changed(p.key, state: "removed", detail: "removed")
+        await audit("Remove", target: p.key, before: reply.item, after: nil as ControlAPI.Item?)
+        return reply
+    }
+
+    func backup(_ p: ControlAPI.BackupParameters) async throws -> ControlAPI.BackupReply {
+        guard p.path.hasPrefix("/"), !p.path.hasSuffix("/") else { throw VarlinkError.invalidParameter("path") }
+        do {
+            try await offload { [store] in try store.backup(to: p.path) }
+        } catch let error as VarlinkError {
+            throw error
+        } catch {
+            throw ControlAPI.storeFailure("backup to \(p.path): \(error)")
+        }
+        let bytes = (try? FileManager.default.attributesOfItem(atPath: p.path)[.size] as? Int) ?? 0
+        let reply = ControlAPI.BackupReply(path: p.path, bytes: bytes)
+        await audit("Backup", target: p.path, before: nil as ControlAPI.BackupReply?, after: reply)
+        return reply
+    }
+
     func watch() async throws -> AsyncStream<ControlAPI.WatchReply> {
         events.subscribe()
     }

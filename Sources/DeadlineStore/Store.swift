@@ -341,3 +341,39 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         }
     }
 }
+
+extension Store {
+    /// Deletes an item and its reminders and delivery log; returns the item as it was and the
+    /// ids of its reminders that were still owed (for the timer core to drop).
+    public func remove(key: String) throws -> (item: Item, unfinished: [Int64]) {
+        try pool.write { db in
+            guard let item = try self.record(key: key, db)?.domain() else { throw StoreError.noSuchItem(key) }
+            let unfinished = try Int64.fetchAll(db, sql: """
+                SELECT id FROM occurrence WHERE item_id = ? AND state IN ('pending', 'firing', 'retrying')
+                """, arguments: [item.id])
+            // Follow-ups keep their own reminders; they only lose the link.
+            try db.execute(sql: "UPDATE item SET follow_up_of = NULL WHERE follow_up_of = ?", arguments: [key])
+            try db.execute(sql: "DELETE FROM occurrence WHERE item_id = ?", arguments: [item.id])
+            try db.execute(sql: "DELETE FROM item WHERE id = ?", arguments: [item.id])
+            return (item, unfinished)
+        }
+    }
+
+    /// A consistent copy of the whole store, taken online (SQLite's backup API), written to a
+    /// temporary file beside `path` and renamed into place, so `path` is never half-written.
+    public func backup(to path: String) throws {
+        let temporary = path + ".partial"
+        try? FileManager.default.removeItem(atPath: temporary)
+        do {
+            let copy = try DatabaseQueue(path: temporary)
+            try pool.backup(to: copy)
+            try copy.close()
+            guard rename(temporary, path) == 0 else {
+                throw StoreError.cannotOpen(path: path, reason: String(cString: strerror(errno)))
+            }
+        } catch {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw error
+        }
+    }
+}

@@ -29,6 +29,53 @@ struct Status: ParsableCommand {
     }
 }
 
+struct Get: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show one item with its reminders.")
+    @Argument(help: "The item's key.")
+    var key: String
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() throws {
+        let item = try connection.fetch("Get", ControlAPI.KeyParameters(key: key), as: ControlAPI.ItemReply.self).item
+        if connection.json { return try connection.printJSON(ControlAPI.ItemReply(item: item)) }
+        print("\(item.key): \(item.kind.rawValue) '\(item.title)' at \(item.at), \(item.state.rawValue)")
+        if let p = item.plan { print("  plan: \(p)") }
+        if !item.remind.isEmpty { print("  remind: \(item.remind.joined(separator: ", "))") }
+        for r in item.reminders {
+            print("  reminder \(r.id) \(r.fireAt) \(r.label) \(r.state)" + (r.lastError.map { ": \($0)" } ?? ""))
+        }
+    }
+}
+
+struct Remove: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Delete an item with its reminders and their history.",
+        discussion: "To close an item and keep its history, use cancel instead."
+    )
+    @Argument(help: "The item's key.")
+    var key: String
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() throws {
+        let item = try connection.fetch("Remove", ControlAPI.KeyParameters(key: key), as: ControlAPI.ItemReply.self).item
+        if connection.json { return try connection.printJSON(ControlAPI.ItemReply(item: item)) }
+        print("removed \(item.kind.rawValue) \(item.key): \(item.title)")
+    }
+}
+
+struct Backup: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Write a consistent copy of the store while the daemon runs.")
+    @Argument(help: "Where, as an absolute path the daemon may write (under systemd: in /var/lib/deadlined/).")
+    var path: String
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() throws {
+        let r = try connection.fetch("Backup", ControlAPI.BackupParameters(path: path), as: ControlAPI.BackupReply.self)
+        if connection.json { return try connection.printJSON(r) }
+        print("backed up to \(r.path) (\(r.bytes) bytes)")
+    }
+}
+
 struct Watch: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Follow what happens, as it happens: reminders sent, deliveries refused, items changed.",

@@ -27,6 +27,9 @@ struct CannedHandler: ControlHandler {
     func listHolidays(_ p: ControlAPI.YearParameters) async throws -> ControlAPI.HolidaysReply { throw ControlAPI.noHolidayData(p.year) }
     func audit(_ p: ControlAPI.AuditParameters) async throws -> ControlAPI.AuditReply { ControlAPI.AuditReply(entries: []) }
     func watch() async throws -> AsyncStream<ControlAPI.WatchReply> { AsyncStream { $0.finish() } }
+    func get(_ p: ControlAPI.KeyParameters) async throws -> ControlAPI.ItemReply { throw ControlAPI.noSuchItem(p.key) }
+    func remove(_ p: ControlAPI.KeyParameters) async throws -> ControlAPI.ItemReply { throw ControlAPI.noSuchItem(p.key) }
+    func backup(_ p: ControlAPI.BackupParameters) async throws -> ControlAPI.BackupReply { throw VarlinkError.invalidParameter("path") }
     func testChannel(_ p: ControlAPI.TestChannelParameters) async throws -> ControlAPI.TestChannelReply {
         throw ControlAPI.noSuchChannel(p.channel, known: [])
     }

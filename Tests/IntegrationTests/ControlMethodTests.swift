@@ -1,0 +1,46 @@
+import Control
+import DeadlineCore
+import Foundation
+import Glibc
+import Testing
+
+/// Get, Remove and Backup through deadlinectl against the real daemon.
+@Suite("Control methods: get, remove, backup")
+struct ControlMethodTests {
+    @Test("get shows an item; backup copies the store while running; remove deletes it and its reminders")
+    func getRemoveBackup() throws {
+        try Binaries.require()
+        let box = try Sandbox()
+        let daemon = try RunningProcess(Binaries.deadlined, [], environment: box.environment(notifySocket: nil))
+        defer { daemon.ensureStopped() }
+        _ = try #require(daemon.waitForLine(containing: "ready;"))
+        #expect(try deadlinectl(["add", "deadline", "ส่งแผน ป.ป.ช.", "--due", "+30d", "--key", "nacc", "--socket", box.socket]).status == 0)
+
+        let get = try deadlinectl(["get", "nacc", "--json", "--socket", box.socket])
+        let item = try JSONDecoder().decode(ControlAPI.ItemReply.self, from: Data(get.out.utf8)).item
+        #expect(item.key == "nacc" && item.title == "ส่งแผน ป.ป.ช." && !item.reminders.isEmpty)
+
+        let copy = box.path + "/backup.sqlite"
+        let backup = try deadlinectl(["backup", copy, "--socket", box.socket])
+        #expect(backup.status == 0, "\(backup.err)")
+        #expect(!FileManager.default.fileExists(atPath: copy + ".partial"))
+        let relative = try deadlinectl(["backup", "backup.sqlite", "--socket", box.socket])
+        #expect(relative.status != 0 && relative.err.contains("path"), "\(relative.err)")
+
+        let removed = try deadlinectl(["remove", "nacc", "--socket", box.socket])
+        #expect(removed.status == 0 && removed.out.contains("removed deadline nacc"), "\(removed.out)")
+        let gone = try deadlinectl(["get", "nacc", "--socket", box.socket])
+        #expect(gone.status != 0 && gone.err.contains("nacc"), "\(gone.err)")
+        let status = try JSONDecoder().decode(ControlAPI.StatusReply.self,
+                                              from: Data(try deadlinectl(["status", "--json", "--socket", box.socket]).out.utf8))
+        #expect(status.items == 0 && status.pending == 0, "its reminders went with it")
+
+        // The backup is a store another daemon opens, with the item in it.
+        let other = try Sandbox()
+        let restored = try RunningProcess(Binaries.deadlined, [], environment: other.environment(notifySocket: nil, extra: ["DEADLINED_STORE_PATH": copy]))
+        defer { restored.ensureStopped() }
+        _ = try #require(restored.waitForLine(containing: "ready;"), "\(restored.stderrLines.map(\.1))")
+        let list = try deadlinectl(["get", "nacc", "--socket", other.socket])
+        #expect(list.status == 0 && list.out.contains("nacc: deadline 'ส่งแผน ป.ป.ช.'"), "\(list.out) \(list.err)")
+    }
+}
