@@ -290,12 +290,12 @@ struct List: ParsableCommand {
                     left, item.state.rawValue, item.title]
         }
         printTable(header: th ? ["รหัส", "ประเภท", "วันเวลา", "เหลือ", "สถานะ", "เรื่อง"] : ["KEY", "KIND", "WHEN", "LEFT", "STATE", "TITLE"],
-                   rows: rows)
+                   rows: rows, alert: { shown[$0].state == .open && shown[$0].daysLeft < 0 })
         // A reminder that could not be delivered must not pass silently.
         for item in shown {
             for r in item.reminders where r.state == "failed" || r.state == "retrying" {
-                print((th ? "! \(item.key): การแจ้งเตือน \(r.label) " : "! \(item.key): reminder \(r.label) ")
-                      + "\(r.state) (\(r.attempts)): \(r.lastError ?? "")")
+                print(Style.red((th ? "! \(item.key): การแจ้งเตือน \(r.label) " : "! \(item.key): reminder \(r.label) ")
+                      + "\(r.state) (\(r.attempts)): \(r.lastError ?? "")"))
             }
         }
     }

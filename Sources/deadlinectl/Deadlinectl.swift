@@ -133,15 +133,27 @@ func readable(_ wire: String, zone: String, language: Language, thaiDigits: Bool
 
 /// Columns padded to their widest cell, counting grapheme clusters: a Thai consonant with its
 /// vowel and tone marks is one cluster and one column on the terminal.
-func printTable(header: [String], rows: [[String]]) {
+/// The header is bold, and rows `alert` says are urgent are red, on a terminal that wants colour.
+func printTable(header: [String], rows: [[String]], alert: (Int) -> Bool = { _ in false }) {
     let all = [header] + rows
     let widths = header.indices.map { i in all.map { $0[i].count }.max() ?? 0 }
-    for row in all {
+    for (n, row) in all.enumerated() {
         let cells = row.enumerated().map { i, cell in
             i == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[i] - cell.count)
         }
-        print(cells.joined(separator: "  "))
+        let line = cells.joined(separator: "  ")
+        print(n == 0 ? Style.bold(line) : alert(n - 1) ? Style.red(line) : line)
     }
+}
+
+/// Terminal colour, only on a terminal, and never with NO_COLOR set (no-color.org) or TERM=dumb.
+enum Style {
+    static let enabled: Bool = {
+        let env = ProcessInfo.processInfo.environment
+        return isatty(STDOUT_FILENO) == 1 && env["NO_COLOR"].map(\.isEmpty) != false && env["TERM"] != "dumb"
+    }()
+    static func bold(_ s: String) -> String { enabled ? "\u{1B}[1m\(s)\u{1B}[0m" : s }
+    static func red(_ s: String) -> String { enabled ? "\u{1B}[31m\(s)\u{1B}[0m" : s }
 }
 
 func readFile(_ path: String) throws -> String {

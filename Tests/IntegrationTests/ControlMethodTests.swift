@@ -43,4 +43,16 @@ struct ControlMethodTests {
         let list = try deadlinectl(["get", "nacc", "--socket", other.socket])
         #expect(list.status == 0 && list.out.contains("nacc: deadline 'ส่งแผน ป.ป.ช.'"), "\(list.out) \(list.err)")
     }
+
+    @Test("shell completions come from the command definitions, every command included")
+    func completions() throws {
+        try Binaries.require()
+        for shell in ["bash", "zsh", "fish"] {
+            let r = try deadlinectl(["--generate-completion-script", shell])
+            #expect(r.status == 0)
+            for command in ["status", "test-channel", "watch", "check", "backup", "audit"] {
+                #expect(r.out.contains(command), "\(shell) completion lacks \(command)")
+            }
+        }
+    }
 }
