@@ -58,7 +58,11 @@ struct ParsingHandler: ControlHandler {
         for lead in p.leads ?? [] where Lead(lead) == nil { throw ControlAPI.invalidLead(lead) }
         throw ControlAPI.noSuchItem(p.key ?? "")
     }
-    func listItems() async throws -> ControlAPI.ListItemsReply { ControlAPI.ListItemsReply(items: []) }
+    func listItems(_ p: ControlAPI.ListParameters) async throws -> ControlAPI.ListItemsReply {
+        if let from = p.from { _ = try date(from) }
+        if let to = p.to { _ = try date(to) }
+        return ControlAPI.ListItemsReply(items: [])
+    }
     func acknowledge(_ p: ControlAPI.AcknowledgeParameters) async throws -> ControlAPI.ItemReply { throw ControlAPI.noSuchItem(p.key) }
     func importAgenda(_ p: ControlAPI.FileParameters) async throws -> ControlAPI.ImportReply {
         ControlAPI.ImportReply(added: [], updated: [], unchanged: [], plans: 0)

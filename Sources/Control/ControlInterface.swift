@@ -169,6 +169,24 @@ public enum ControlAPI {
         public init(item: Item) { self.item = item }
     }
 
+    public struct ListParameters: Codable, Sendable, Equatable {
+        public var kind: ItemKind?
+        public var state: ItemState?
+        public var from: String?
+        public var to: String?
+        public var tag: String?
+        public var overdue: Bool?
+        public init(kind: ItemKind? = nil, state: ItemState? = nil, from: String? = nil, to: String? = nil, tag: String? = nil,
+                    overdue: Bool? = nil) {
+            self.kind = kind
+            self.state = state
+            self.from = from
+            self.to = to
+            self.tag = tag
+            self.overdue = overdue
+        }
+    }
+
     public struct ListItemsReply: Codable, Sendable, Equatable {
         public var items: [Item]
         public init(items: [Item]) { self.items = items }
@@ -441,7 +459,7 @@ public enum ControlAPI {
 public protocol ControlHandler: Sendable {
     func status() async throws -> ControlAPI.StatusReply
     func addItem(_ parameters: ControlAPI.AddItemParameters) async throws -> ControlAPI.ItemReply
-    func listItems() async throws -> ControlAPI.ListItemsReply
+    func listItems(_ parameters: ControlAPI.ListParameters) async throws -> ControlAPI.ListItemsReply
     func acknowledge(_ parameters: ControlAPI.AcknowledgeParameters) async throws -> ControlAPI.ItemReply
     func importAgenda(_ parameters: ControlAPI.FileParameters) async throws -> ControlAPI.ImportReply
     func simulate(_ parameters: ControlAPI.SimulateParameters) async throws -> ControlAPI.SimulateReply
@@ -461,7 +479,7 @@ extension ControlAPI {
         var i = VarlinkInterface(name: interfaceName, description: InterfaceDefinition.ioDeadlined)
         i.method("Status", NoParameters.self) { _ in try await handler.status() }
         i.method("AddItem", AddItemParameters.self, access: .change) { try await handler.addItem($0) }
-        i.method("ListItems", NoParameters.self) { _ in try await handler.listItems() }
+        i.method("ListItems", ListParameters.self) { try await handler.listItems($0) }
         i.method("Acknowledge", AcknowledgeParameters.self, access: .change) { try await handler.acknowledge($0) }
         i.method("Import", FileParameters.self, access: .change) { try await handler.importAgenda($0) }
         i.method("Simulate", SimulateParameters.self) { try await handler.simulate($0) }

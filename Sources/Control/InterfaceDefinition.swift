@@ -163,8 +163,16 @@ method AddItem(
   rule: ?string
 ) -> (item: Item)
 
-# Every item, soonest first.
-method ListItems() -> (items: []Item)
+# Items, soonest first; every filter given must hold. `from` and `to` bound the item's own
+# date (a whole day as `to` counts to its end); `overdue` keeps open items past their date.
+method ListItems(
+  kind: ?(meeting, deadline),
+  state: ?(open, submitted, held, cancelled),
+  from: ?string,
+  to: ?string,
+  tag: ?string,
+  overdue: ?bool
+) -> (items: []Item)
 
 # One item, with its reminders.
 method Get(key: string) -> (item: Item)

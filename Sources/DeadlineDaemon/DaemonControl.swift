@@ -125,11 +125,30 @@ final class DaemonControl: ControlHandler {
         return reply
     }
 
-    func listItems() async throws -> ControlAPI.ListItemsReply {
+    func listItems(_ p: ControlAPI.ListParameters) async throws -> ControlAPI.ListItemsReply {
+        let now = clock.now()
+        // The window bounds the item's own instant; a whole day as `to` counts to its end.
+        let from = try p.from.map { try parseDate($0, zone: zone, now: now).instant(zone: zone, dayTime: TimeOfDay(hour: 0, minute: 0)!) }
+        let to: Date? = try p.to.map {
+            switch try parseDate($0, zone: zone, now: now) {
+            case .instant(let d): d
+            case .day(let d): d.adding(days: 1).at(hour: 0, minute: 0, in: zone)
+            }
+        }
         let rows = try await offload { [store] in try store.listItems() }
         // Today and the calendar once per reply, not once per item.
-        let (today, cal) = (LocalDate(clock.now(), in: zone), calendar.withLock { $0 })
-        return ControlAPI.ListItemsReply(items: rows.map { ControlAPI.Item($0.0, occurrences: $0.1, today: today, calendar: cal) })
+        let (today, cal) = (LocalDate(now, in: zone), calendar.withLock { $0 })
+        let dayTime = config.dayTime
+        let kept = rows.filter { item, _ in
+            let at = item.fields.instant(dayTime: dayTime)
+            return (p.kind.map { item.kind == $0 } ?? true)
+                && (p.state.map { item.state == $0 } ?? true)
+                && (p.tag.map { item.fields.tags.contains($0) } ?? true)
+                && (from.map { at >= $0 } ?? true)
+                && (to.map { at < $0 } ?? true)
+                && (p.overdue.map { $0 == (item.state == .open && item.fields.when.localDate(in: item.zone) < LocalDate(now, in: item.zone)) } ?? true)
+        }
+        return ControlAPI.ListItemsReply(items: kept.map { ControlAPI.Item($0.0, occurrences: $0.1, today: today, calendar: cal) })
     }
 
     func acknowledge(_ p: ControlAPI.AcknowledgeParameters) async throws -> ControlAPI.ItemReply {

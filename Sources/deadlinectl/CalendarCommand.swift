@@ -22,7 +22,7 @@ struct CalendarCommand: ParsableCommand {
         let y = year.map { $0 >= 2400 ? $0 - 543 : $0 } ?? today.year
         let m = month ?? today.month
         let lang = language.resolve(status)
-        let items = try connection.fetch("ListItems", ControlAPI.NoParameters(), as: ControlAPI.ListItemsReply.self).items
+        let items = try connection.fetch("ListItems", ControlAPI.ListParameters(), as: ControlAPI.ListItemsReply.self).items
         var holidays: [LocalDate: String] = [:]
         // A year without holiday data still gets its grid, with weekends only.
         if let h = try? connection.fetch("ListHolidays", ControlAPI.YearParameters(year: y + 543), as: ControlAPI.HolidaysReply.self) {

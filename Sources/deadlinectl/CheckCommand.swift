@@ -43,7 +43,7 @@ struct Check: ParsableCommand {
         let items: [ControlAPI.Item]
         do {
             status = try connection.fetch("Status", ControlAPI.NoParameters(), as: ControlAPI.StatusReply.self)
-            items = try connection.fetch("ListItems", ControlAPI.NoParameters(), as: ControlAPI.ListItemsReply.self).items
+            items = try connection.fetch("ListItems", ControlAPI.ListParameters(), as: ControlAPI.ListItemsReply.self).items
         } catch let error as CLIError where error.message.contains("cannot connect") || error.message.contains("No such file") {
             finish(.critical, "deadlined is not reachable: \(error.message)", perf: "")
         } catch {

@@ -263,9 +263,22 @@ struct List: ParsableCommand {
     var all = false
     @Option(name: .long, help: "Only items in this fiscal year (Buddhist Era: 2561 is 1 Oct 2560 – 30 Sep 2561).")
     var fiscalYear: Int?
+    @Option(name: .long, help: "Only meetings or only deadlines.")
+    var kind: ItemKind?
+    @Option(name: .long, help: "Only items in this state: open, submitted, held, cancelled (implies --all).")
+    var state: ItemState?
+    @Option(name: .long, help: "Only items from this date on (any date form).")
+    var from: String?
+    @Option(name: .long, help: "Only items up to this date (a whole day counts to its end).")
+    var to: String?
+    @Option(name: .long, help: "Only items with this tag.")
+    var tag: String?
+    @Flag(name: .long, help: "Only open items past their date.")
+    var overdue = false
 
     func run() throws {
-        var items = try connection.fetch("ListItems", ControlAPI.NoParameters(), as: ControlAPI.ListItemsReply.self).items
+        let filters = ControlAPI.ListParameters(kind: kind, state: state, from: from, to: to, tag: tag, overdue: overdue ? true : nil)
+        var items = try connection.fetch("ListItems", filters, as: ControlAPI.ListItemsReply.self).items
         if let fiscalYear {
             let fy = FiscalYear(buddhistYear: fiscalYear)
             items = items.filter { item in
@@ -273,7 +286,7 @@ struct List: ParsableCommand {
                 return (try? DateInput.parse(item.at, timeZone: zone)).map { fy.contains($0.localDate(in: zone)) } ?? false
             }
         }
-        let shown = all ? items : items.filter { $0.state == .open }
+        let shown = all || state != nil ? items : items.filter { $0.state == .open }
         if connection.json {
             // The same filters as the table, in the reply's own shape.
             return try connection.printJSON(ControlAPI.ListItemsReply(items: shown))

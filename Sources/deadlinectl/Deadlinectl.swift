@@ -118,6 +118,7 @@ struct LanguageOptions: ParsableArguments {
 
 extension Language: ExpressibleByArgument {}
 extension ItemKind: ExpressibleByArgument {}
+extension ItemState: ExpressibleByArgument {}
 
 struct CLIError: Error, CustomStringConvertible {
     let message: String

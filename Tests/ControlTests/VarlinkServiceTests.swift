@@ -18,7 +18,7 @@ struct CannedHandler: ControlHandler {
         return ControlAPI.ItemReply(item: ControlAPI.Item(item, occurrences: [], today: LocalDate(year: 1970, month: 1, day: 1)!,
                                                           calendar: WorkingCalendar()))
     }
-    func listItems() async throws -> ControlAPI.ListItemsReply { ControlAPI.ListItemsReply(items: []) }
+    func listItems(_ p: ControlAPI.ListParameters) async throws -> ControlAPI.ListItemsReply { ControlAPI.ListItemsReply(items: []) }
     func acknowledge(_ p: ControlAPI.AcknowledgeParameters) async throws -> ControlAPI.ItemReply { throw ControlAPI.noSuchItem(p.key) }
     func importAgenda(_ p: ControlAPI.FileParameters) async throws -> ControlAPI.ImportReply {
         ControlAPI.ImportReply(added: [], updated: [], unchanged: [], plans: 0)

@@ -55,4 +55,32 @@ struct ControlMethodTests {
             }
         }
     }
+
+    @Test("list filters: kind, state, tag, window and overdue, applied by the daemon")
+    func listFilters() throws {
+        try Binaries.require()
+        let box = try Sandbox()
+        let daemon = try RunningProcess(Binaries.deadlined, [], environment: box.environment(notifySocket: nil))
+        defer { daemon.ensureStopped() }
+        _ = try #require(daemon.waitForLine(containing: "ready;"))
+        let today = LocalDate(Date(), in: TimeZone(identifier: "Asia/Bangkok")!)
+        func add(_ args: [String]) throws { #expect(try deadlinectl(["add"] + args + ["--socket", box.socket]).status == 0) }
+        try add(["meeting", "ประชุม", "--at", "\(today.adding(days: 10)) 14:00", "--key", "m", "--tag", "nacc"])
+        try add(["deadline", "soon", "--due", today.adding(days: 3).description, "--key", "soon"])
+        try add(["deadline", "late", "--due", today.adding(days: -3).description, "--key", "late"])
+        try add(["deadline", "done", "--due", today.adding(days: 5).description, "--key", "done"])
+        _ = try deadlinectl(["submit", "done", "--socket", box.socket])
+        func keys(_ args: [String]) throws -> [String] {
+            let r = try deadlinectl(["list", "--json"] + args + ["--socket", box.socket])
+            return try JSONDecoder().decode(ControlAPI.ListItemsReply.self, from: Data(r.out.utf8)).items.map(\.key)
+        }
+        #expect(try keys([]) == ["late", "soon", "m"])
+        #expect(try keys(["--kind", "deadline"]) == ["late", "soon"])
+        #expect(try keys(["--state", "submitted"]) == ["done"])
+        #expect(try keys(["--tag", "nacc"]) == ["m"])
+        #expect(try keys(["--overdue"]) == ["late"])
+        #expect(try keys(["--all", "--from", today.adding(days: 2).description, "--to", today.adding(days: 5).description]) == ["soon", "done"])
+        let bad = try deadlinectl(["list", "--from", "someday", "--socket", box.socket])
+        #expect(bad.status != 0 && bad.err.contains("someday"), "\(bad.err)")
+    }
 }
