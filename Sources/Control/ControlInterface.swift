@@ -375,6 +375,22 @@ public enum ControlAPI {
         public init(event: Event) { self.event = event }
     }
 
+    public struct UpdateParameters: Codable, Sendable, Equatable {
+        public var key: String
+        public var title: String?
+        public var at: String?
+        public var end: String?
+        public var location: String?
+        public var notes: String?
+        public var recipient: String?
+        public var tags: [String]?
+        public var remind: [String]?
+        public var escalation: [String]?
+        public var leads: [String]?
+        public var rule: String?
+        public init(key: String) { self.key = key }
+    }
+
     public struct KeyParameters: Codable, Sendable, Equatable {
         public var key: String
         public init(key: String) { self.key = key }
@@ -468,6 +484,7 @@ public protocol ControlHandler: Sendable {
     func importHolidays(_ parameters: ControlAPI.FileParameters) async throws -> ControlAPI.ImportHolidaysReply
     func audit(_ parameters: ControlAPI.AuditParameters) async throws -> ControlAPI.AuditReply
     func watch() async throws -> AsyncStream<ControlAPI.WatchReply>
+    func update(_ parameters: ControlAPI.UpdateParameters) async throws -> ControlAPI.ItemReply
     func get(_ parameters: ControlAPI.KeyParameters) async throws -> ControlAPI.ItemReply
     func remove(_ parameters: ControlAPI.KeyParameters) async throws -> ControlAPI.ItemReply
     func backup(_ parameters: ControlAPI.BackupParameters) async throws -> ControlAPI.BackupReply
@@ -488,6 +505,7 @@ extension ControlAPI {
         i.method("ImportHolidays", FileParameters.self, access: .change) { try await handler.importHolidays($0) }
         i.streamingMethod("Watch", NoParameters.self) { _ in try await handler.watch() }
         i.method("Get", KeyParameters.self) { try await handler.get($0) }
+        i.method("Update", UpdateParameters.self, access: .change) { try await handler.update($0) }
         i.method("Remove", KeyParameters.self, access: .change) { try await handler.remove($0) }
         i.method("Backup", BackupParameters.self, access: .change) { try await handler.backup($0) }
         // Who changed what is for those who may change things.

@@ -9,7 +9,7 @@ enum InterfaceDefinition {
 # is YYYY-MM-DD. Inputs named `at`, `due`, `from` and `to` also take Thai dates as letters
 # write them (วันอังคารที่ 16 พฤษภาคม พ.ศ. 2560 เวลา 14.00 น.), English dates and relative forms.
 #
-# Methods that change something (AddItem, Remove, Acknowledge, Import, ImportHolidays,
+# Methods that change something (AddItem, Update, Remove, Acknowledge, Import, ImportHolidays,
 # TestChannel, Backup, Audit) answer org.varlink.service.PermissionDenied unless the caller is root or in the
 # configured group (control.group, default `deadline`); reading is open to anyone who can
 # open the socket.
@@ -173,6 +173,23 @@ method ListItems(
   tag: ?string,
   overdue: ?bool
 ) -> (items: []Item)
+
+# Changes an item's fields: only those given change (an empty list clears one). A new date,
+# rule or lead times replans the reminders still ahead of an open item.
+method Update(
+  key: string,
+  title: ?string,
+  at: ?string,
+  end: ?string,
+  location: ?string,
+  notes: ?string,
+  recipient: ?string,
+  tags: ?[]string,
+  remind: ?[]string,
+  escalation: ?[]string,
+  leads: ?[]string,
+  rule: ?string
+) -> (item: Item)
 
 # One item, with its reminders.
 method Get(key: string) -> (item: Item)

@@ -271,6 +271,51 @@ final class DaemonControl: ControlHandler {
 
     /// Keeps who changed what. A change is made before its audit entry is written; a failure
     /// to write the entry is logged, not turned into a failed call for a change already made.
+    func update(_ p: ControlAPI.UpdateParameters) async throws -> ControlAPI.ItemReply {
+        let now = clock.now()
+        guard let before = try await offload({ [store] in try store.item(key: p.key) }) else { throw ControlAPI.noSuchItem(p.key) }
+        var fields = before.fields
+        let itemZone = before.zone
+        if let title = p.title { fields.title = title }
+        if let at = p.at { fields.when = try parseDate(at, zone: itemZone, now: now) }
+        if let e = p.end {
+            guard case .instant(let d) = try parseDate(e, zone: itemZone, now: now) else { throw VarlinkError.invalidParameter("end") }
+            fields.end = d
+        }
+        if let v = p.location { fields.location = v.isEmpty ? nil : v }
+        if let v = p.notes { fields.notes = v.isEmpty ? nil : v }
+        if let v = p.recipient { fields.recipient = v.isEmpty ? nil : v }
+        if let v = p.tags { fields.tags = v }
+        if let v = p.remind { fields.remind = v }
+        if let v = p.escalation { fields.escalation = v }
+        if let v = p.rule { fields.rule = v.isEmpty ? nil : v }
+        if let list = p.leads {
+            fields.leads = list.isEmpty ? nil : try list.map { text in
+                guard let lead = Lead(text) else { throw ControlAPI.invalidLead(text) }
+                return lead
+            }
+        }
+        do { try fields.validate() } catch { throw VarlinkError.invalidParameter(error.parameter) }
+        if config.rules.unknownRule(fields) != nil { throw VarlinkError.invalidParameter("rule") }
+        let updated = fields
+        let outcome = try await offload { [store, config] in
+            try store.importAgenda(plans: [], items: [updated], references: [], dayTime: config.dayTime, now: now,
+                                   plan: { self.plan($0, now: now) })
+        }
+        core.remove(occurrenceIDs: outcome.cancelledOccurrences)
+        core.schedule(outcome.newOccurrences)
+        let (item, occurrences) = try await offload { [store] in
+            guard let item = try store.item(key: p.key) else { throw StoreError.noSuchItem(p.key) }
+            return (item, try store.occurrences(ofItem: item.id))
+        }
+        let reply = ControlAPI.ItemReply(item: wire(item, occurrences))
+        if !outcome.updated.isEmpty {
+            changed(item.key, state: item.state.rawValue, detail: "updated")
+            await audit("Update", target: item.key, before: wire(before, []), after: reply.item)
+        }
+        return reply
+    }
+
     func get(_ p: ControlAPI.KeyParameters) async throws -> ControlAPI.ItemReply {
         let (item, occurrences) = try await offload { [store] in
             guard let item = try store.item(key: p.key) else { throw StoreError.noSuchItem(p.key) }

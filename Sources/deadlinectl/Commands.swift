@@ -29,6 +29,44 @@ struct Status: ParsableCommand {
     }
 }
 
+struct Update: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Change an item: only the fields given change.",
+        discussion: "A new date, rule or lead times replans the reminders still ahead. Give an empty value to clear a text field."
+    )
+    @Argument(help: "The item's key.")
+    var key: String
+    @Option(name: .long, help: "A new title.") var title: String?
+    @Option(name: .long, help: "A new date and time (a meeting's start, a deadline's due date), in any date form.") var at: String?
+    @Option(name: .long, help: "A new end (meetings).") var end: String?
+    @Option(name: .long, help: "Where it happens.") var location: String?
+    @Option(name: .long, help: "Notes.") var notes: String?
+    @Option(name: .long, help: "The agency a deadline goes to.") var to: String?
+    @Option(name: .long, help: "Lead times replacing the current ones, e.g. 1wd@09:00,2h (empty: the rule's).") var remind: String?
+    @Option(name: .long, help: "A rule set of the config (empty: the kind's rule).") var rule: String?
+    @Option(name: .long, help: "Tags, replacing the current ones; repeat for more.") var tag: [String] = []
+    @Option(name: .long, help: "People or channels to remind, replacing the current ones; repeat for more.") var notify: [String] = []
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() throws {
+        var p = ControlAPI.UpdateParameters(key: key)
+        p.title = title
+        p.at = at
+        p.end = end
+        p.location = location
+        p.notes = notes
+        p.recipient = to
+        p.rule = rule
+        p.leads = remind.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+        p.tags = tag.isEmpty ? nil : tag
+        p.remind = notify.isEmpty ? nil : notify
+        let item = try connection.fetch("Update", p, as: ControlAPI.ItemReply.self).item
+        if connection.json { return try connection.printJSON(ControlAPI.ItemReply(item: item)) }
+        print("updated \(item.kind.rawValue) \(item.key): \(item.title) at \(item.at)")
+        for r in item.reminders where r.state == "pending" { print("  reminder \(r.fireAt)  \(r.label)") }
+    }
+}
+
 struct Get: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Show one item with its reminders.")
     @Argument(help: "The item's key.")

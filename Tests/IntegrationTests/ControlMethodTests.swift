@@ -83,4 +83,31 @@ struct ControlMethodTests {
         let bad = try deadlinectl(["list", "--from", "someday", "--socket", box.socket])
         #expect(bad.status != 0 && bad.err.contains("someday"), "\(bad.err)")
     }
+
+    @Test("update changes only the fields given, replans a moved date, and is audited")
+    func update() throws {
+        try Binaries.require()
+        let box = try Sandbox()
+        // Reminders stay where they fall (no weekend shift), so the expected instants are exact.
+        let daemon = try RunningProcess(Binaries.deadlined, [], environment: box.environment(notifySocket: nil, extra: ["DEADLINED_RULES_SHIFT": "keep"]))
+        defer { daemon.ensureStopped() }
+        _ = try #require(daemon.waitForLine(containing: "ready;"))
+        let today = LocalDate(Date(), in: TimeZone(identifier: "Asia/Bangkok")!)
+        #expect(try deadlinectl(["add", "meeting", "ประชุม", "--at", "\(today.adding(days: 30)) 14:00", "--remind", "2h",
+                                 "--key", "wg", "--tag", "nacc", "--socket", box.socket]).status == 0)
+        let moved = try deadlinectl(["update", "wg", "--at", "\(today.adding(days: 40)) 14:00", "--title", "ประชุม (เลื่อน)",
+                                     "--json", "--socket", box.socket])
+        #expect(moved.status == 0, "\(moved.err)")
+        let item = try JSONDecoder().decode(ControlAPI.ItemReply.self, from: Data(moved.out.utf8)).item
+        #expect(item.title == "ประชุม (เลื่อน)" && item.at == "\(today.adding(days: 40))T14:00:00+07:00" && item.tags == ["nacc"])
+        #expect(item.reminders.filter { $0.state == "pending" }.map(\.fireAt) == ["\(today.adding(days: 40))T12:00:00+07:00"])
+        #expect(item.reminders.filter { $0.state == "cancelled" }.map(\.fireAt) == ["\(today.adding(days: 30))T12:00:00+07:00"])
+        let bad = try deadlinectl(["update", "wg", "--at", "never", "--socket", box.socket])
+        #expect(bad.status != 0 && bad.err.contains("never"))
+        let missing = try deadlinectl(["update", "nope", "--title", "x", "--socket", box.socket])
+        #expect(missing.status != 0 && missing.err.contains("nope"))
+        let audit = try deadlinectl(["audit", "--json", "--socket", box.socket])
+        let entries = try JSONDecoder().decode(ControlAPI.AuditReply.self, from: Data(audit.out.utf8)).entries
+        #expect(entries.first?.method == "Update" && entries.first?.before?.contains("\"title\":\"ประชุม\"") == true, "\(entries.first.debugDescription)")
+    }
 }
