@@ -82,6 +82,7 @@ struct ParsingHandler: ControlHandler {
     func audit(_ p: ControlAPI.AuditParameters) async throws -> ControlAPI.AuditReply { ControlAPI.AuditReply(entries: []) }
     func watch() async throws -> AsyncStream<ControlAPI.WatchReply> { AsyncStream { $0.finish() } }
     func get(_ p: ControlAPI.KeyParameters) async throws -> ControlAPI.ItemReply { throw ControlAPI.noSuchItem(p.key) }
+    func reload() async throws -> ControlAPI.ReloadReply { throw ControlAPI.invalidConfig(location: "x", message: "y") }
     func update(_ p: ControlAPI.UpdateParameters) async throws -> ControlAPI.ItemReply {
         if let at = p.at { _ = try DateInput.parse(at, timeZone: TimeZone(identifier: "UTC")!) }
         throw ControlAPI.noSuchItem(p.key)

@@ -391,6 +391,17 @@ public enum ControlAPI {
         public init(key: String) { self.key = key }
     }
 
+    public struct ReloadReply: Codable, Sendable, Equatable {
+        public var source: String
+        public var channels: [String]
+        public var holidayYears: Int
+        public init(source: String, channels: [String], holidayYears: Int) {
+            self.source = source
+            self.channels = channels
+            self.holidayYears = holidayYears
+        }
+    }
+
     public struct KeyParameters: Codable, Sendable, Equatable {
         public var key: String
         public init(key: String) { self.key = key }
@@ -466,6 +477,9 @@ public enum ControlAPI {
     public static func noSuchChannel(_ name: String, known: [String]) -> VarlinkError {
         error("NoSuchChannel", ["channel": .string(name), "known": .array(known.map { .string($0) })])
     }
+    public static func invalidConfig(location: String, message: String) -> VarlinkError {
+        error("InvalidConfig", ["location": .string(location), "message": .string(message)])
+    }
     public static func storeFailure(_ reason: String) -> VarlinkError { error("StoreFailure", ["reason": .string(reason)]) }
     public static func internalError(_ reason: String) -> VarlinkError { error("InternalError", ["reason": .string(reason)]) }
 }
@@ -485,6 +499,7 @@ public protocol ControlHandler: Sendable {
     func audit(_ parameters: ControlAPI.AuditParameters) async throws -> ControlAPI.AuditReply
     func watch() async throws -> AsyncStream<ControlAPI.WatchReply>
     func update(_ parameters: ControlAPI.UpdateParameters) async throws -> ControlAPI.ItemReply
+    func reload() async throws -> ControlAPI.ReloadReply
     func get(_ parameters: ControlAPI.KeyParameters) async throws -> ControlAPI.ItemReply
     func remove(_ parameters: ControlAPI.KeyParameters) async throws -> ControlAPI.ItemReply
     func backup(_ parameters: ControlAPI.BackupParameters) async throws -> ControlAPI.BackupReply
@@ -506,6 +521,7 @@ extension ControlAPI {
         i.streamingMethod("Watch", NoParameters.self) { _ in try await handler.watch() }
         i.method("Get", KeyParameters.self) { try await handler.get($0) }
         i.method("Update", UpdateParameters.self, access: .change) { try await handler.update($0) }
+        i.method("Reload", NoParameters.self, access: .change) { _ in try await handler.reload() }
         i.method("Remove", KeyParameters.self, access: .change) { try await handler.remove($0) }
         i.method("Backup", BackupParameters.self, access: .change) { try await handler.backup($0) }
         // Who changed what is for those who may change things.

@@ -10,7 +10,7 @@ enum InterfaceDefinition {
 # write them (วันอังคารที่ 16 พฤษภาคม พ.ศ. 2560 เวลา 14.00 น.), English dates and relative forms.
 #
 # Methods that change something (AddItem, Update, Remove, Acknowledge, Import, ImportHolidays,
-# TestChannel, Backup, Audit) answer org.varlink.service.PermissionDenied unless the caller is root or in the
+# TestChannel, Backup, Reload, Audit) answer org.varlink.service.PermissionDenied unless the caller is root or in the
 # configured group (control.group, default `deadline`); reading is open to anyone who can
 # open the socket.
 interface io.deadlined
@@ -191,6 +191,10 @@ method Update(
   rule: ?string
 ) -> (item: Item)
 
+# Re-reads the config, holidays and templates as one unit, as SIGHUP does. A config that cannot
+# be used is refused with InvalidConfig and the old one stays in force.
+method Reload() -> (source: string, channels: []string, holidayYears: int)
+
 # One item, with its reminders.
 method Get(key: string) -> (item: Item)
 
@@ -266,6 +270,9 @@ error InvalidFile (location: string, message: string)
 
 # No holiday data for this year.
 error NoHolidayData (year: int)
+
+# The config cannot be used: where (file:line:column) and what is wrong.
+error InvalidConfig (location: string, message: string)
 
 # No channel has this name; `known` lists those configured.
 error NoSuchChannel (channel: string, known: []string)

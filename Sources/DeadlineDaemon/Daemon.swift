@@ -7,6 +7,7 @@ import Logging
 import Scheduler
 import ServiceLifecycle
 import Systemd
+import UnixSignals
 
 /// Wires the layers together and runs until SIGTERM or SIGINT.
 ///
@@ -16,7 +17,10 @@ import Systemd
 public enum Daemon {
     public static let version = "0.1.0"
 
-    public static func run(config: DaemonConfig, directories: ServiceDirectories, logger: Logger) async throws {
+    /// - Parameter reloadConfig: reads the config again (same file, same environment) for a
+    ///   reload; nil: reloads keep the config they started with and re-read holidays only.
+    public static func run(config: DaemonConfig, directories: ServiceDirectories, logger: Logger,
+                           reloadConfig: (@Sendable () async throws -> DaemonConfig)? = nil) async throws {
         let notifier = Notifier()
         let clock = SystemClock()
         let startedAt = clock.now()
@@ -35,9 +39,9 @@ public enum Daemon {
         logger.info("channels: \(described.joined(separator: ", ")); every reminder goes to: \(everyReminder)")
         var options = TimerCore.Options()
         options.lateAfter = TimeInterval(config.lateAfter)
-        let rules = config.rules
+        let current = CurrentConfig(config)
         let core = TimerCore(store: store, channels: channels, clock: clock, logger: logger, options: options,
-                             misfirePolicy: { rules.rule(for: $0.fields).misfire })
+                             misfirePolicy: { current.config.rules.rule(for: $0.fields).misfire })
         let zone = TimeZone(identifier: config.timeZone)!
         let lastAlive = try store.daemonState("last_alive_ms").flatMap(Int64.init).map { Date(timeIntervalSince1970: Double($0) / 1000) }
         let lateAtStart = try store.pendingCount(before: startedAt.addingTimeInterval(-options.lateAfter))
@@ -61,7 +65,7 @@ public enum Daemon {
         }
 
         let listener = try controlListener(config: config, directories: directories, logger: logger)
-        let handler = DaemonControl(store: store, core: core, config: config, calendar: calendar, startedAt: startedAt,
+        let handler = DaemonControl(store: store, core: core, config: current, calendar: calendar, startedAt: startedAt,
                                     watchdogUsec: watchdogUsec, clock: clock, logger: logger)
         let changeGroup = Caller.groupID(named: config.controlGroup)
         if let changeGroup {
@@ -84,9 +88,13 @@ public enum Daemon {
                 logger.info("deadlined \(version) ready; store \(config.storePath)")
             }
         )
+        let reloader = Reloader(load: reloadConfig ?? { config }, current: current, calendar: calendar, core: core, store: store,
+                                directories: directories, notifier: notifier, logger: logger)
+        handler.reloader.withLock { $0 = reloader }
         let group = ServiceGroup(configuration: .init(
             services: [
                 .init(service: server),
+                .init(service: ReloadOnHangup(reloader: reloader)),
                 .init(service: StoppingNotice(notifier: notifier, logger: logger), successTerminationBehavior: .gracefullyShutdownGroup),
             ],
             gracefulShutdownSignals: [.sigterm, .sigint],
@@ -122,6 +130,17 @@ public enum Daemon {
         guard !dir.isEmpty else { return }
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o750])
+    }
+}
+
+/// Reloads on SIGHUP (`systemctl reload`, `kill -HUP`), one at a time.
+struct ReloadOnHangup: Service {
+    let reloader: Reloader
+
+    func run() async throws {
+        for await _ in await UnixSignalsSequence(trapping: .sighup).cancelOnGracefulShutdown() {
+            _ = try? await reloader.reload()
+        }
     }
 }
 

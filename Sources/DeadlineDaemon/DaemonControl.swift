@@ -13,7 +13,11 @@ import Synchronization
 final class DaemonControl: ControlHandler {
     let store: Store
     let core: TimerCore
-    let config: DaemonConfig
+    /// The config in force; read once per call (`config` is a snapshot).
+    let current: CurrentConfig
+    var config: DaemonConfig { current.config }
+    /// Set once the daemon is wired: the `Reload` method runs it.
+    let reloader = Mutex<Reloader?>(nil)
     let startedAt: Date
     let watchdogUsec: UInt64?
     let clock: any WallClock
@@ -24,10 +28,10 @@ final class DaemonControl: ControlHandler {
     /// by the message templates.
     private let calendar: SharedCalendar
 
-    init(store: Store, core: TimerCore, config: DaemonConfig, calendar: SharedCalendar, startedAt: Date,
+    init(store: Store, core: TimerCore, config: CurrentConfig, calendar: SharedCalendar, startedAt: Date,
          watchdogUsec: UInt64?, clock: any WallClock, logger: Logger = Logger(label: "deadlined")) {
         self.logger = logger
-        let zone = TimeZone(identifier: config.timeZone)!
+        let zone = TimeZone(identifier: config.config.timeZone)!
         core.setEventSink { [events] event in
             switch event {
             case .sent(let occurrence, let key, let at):
@@ -41,7 +45,7 @@ final class DaemonControl: ControlHandler {
         }
         self.store = store
         self.core = core
-        self.config = config
+        self.current = config
         self.calendar = calendar
         self.startedAt = startedAt
         self.watchdogUsec = watchdogUsec
@@ -314,6 +318,20 @@ final class DaemonControl: ControlHandler {
             await audit("Update", target: item.key, before: wire(before, []), after: reply.item)
         }
         return reply
+    }
+
+    func reload() async throws -> ControlAPI.ReloadReply {
+        guard let reloader = reloader.withLock({ $0 }) else { throw ControlAPI.internalError("reload is not wired") }
+        do {
+            let s = try await reloader.reload()
+            let reply = ControlAPI.ReloadReply(source: s.source, channels: s.channels, holidayYears: s.holidayYears)
+            await audit("Reload", target: s.source, before: nil as ControlAPI.ReloadReply?, after: reply)
+            return reply
+        } catch let error as ConfigError {
+            throw ControlAPI.invalidConfig(location: error.location, message: error.message)
+        } catch {
+            throw ControlAPI.invalidConfig(location: config.sourceFile ?? "config", message: "\(error)")
+        }
     }
 
     func get(_ p: ControlAPI.KeyParameters) async throws -> ControlAPI.ItemReply {

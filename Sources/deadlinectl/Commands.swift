@@ -67,6 +67,20 @@ struct Update: ParsableCommand {
     }
 }
 
+struct Reload: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Re-read the config, holidays and templates (as systemctl reload does).",
+        discussion: "A config that cannot be used is refused, naming file:line:column; the old one stays in force."
+    )
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() throws {
+        let r = try connection.fetch("Reload", ControlAPI.NoParameters(), as: ControlAPI.ReloadReply.self)
+        if connection.json { return try connection.printJSON(r) }
+        print("reloaded \(r.source): channels \(r.channels.joined(separator: ", ")); \(r.holidayYears) holiday year(s)")
+    }
+}
+
 struct Get: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Show one item with its reminders.")
     @Argument(help: "The item's key.")

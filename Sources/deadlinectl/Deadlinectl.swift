@@ -11,7 +11,7 @@ struct Deadlinectl: ParsableCommand {
         abstract: "Ask and tell deadlined, over its control socket.",
         version: "0.1.0",
         subcommands: [Status.self, Add.self, List.self, Submit.self, Held.self, Cancel.self, Import.self,
-                      Simulate.self, CalendarCommand.self, Holidays.self, TestChannel.self, Watch.self, Check.self, Get.self, Update.self, Remove.self, Backup.self, Audit.self]
+                      Simulate.self, CalendarCommand.self, Holidays.self, TestChannel.self, Watch.self, Check.self, Get.self, Update.self, Remove.self, Reload.self, Backup.self, Audit.self]
     )
 }
 

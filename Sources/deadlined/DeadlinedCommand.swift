@@ -52,7 +52,10 @@ struct DeadlinedCommand: AsyncParsableCommand {
         LoggingSystem.bootstrap { _ in JournalLogHandler(identifier: "deadlined", level: level, sink: sink) }
         let logger = Logger(label: "deadlined")
         do {
-            try await Daemon.run(config: settings, directories: directories, logger: logger)
+            let file = config
+            try await Daemon.run(config: settings, directories: directories, logger: logger, reloadConfig: {
+                try await DaemonConfig.load(file: file, environment: ProcessInfo.processInfo.environment, directories: directories)
+            })
         } catch {
             logger.critical("deadlined failed: \(error)")
             Notifier().notify(.status("failed: \(error)"))
