@@ -89,6 +89,10 @@ public enum ControlAPI {
         public var version: String
         public var uptimeSeconds: Int
         public var store: String
+        /// `ok`, or why the store cannot be read.
+        public var storeHealth: String
+        /// The store file and its write-ahead log, in bytes.
+        public var storeBytes: Int
         public var language: String
         public var timeZone: String
         public var items: Int
@@ -105,12 +109,15 @@ public enum ControlAPI {
         public var channels: [ChannelInfo]
         public var problems: [Problem]
 
-        public init(version: String, uptimeSeconds: Int, store: String, language: String, timeZone: String, items: Int,
+        public init(version: String, uptimeSeconds: Int, store: String, storeHealth: String = "ok", storeBytes: Int = 0,
+                    language: String, timeZone: String, items: Int,
                     pending: Int, firing: Int, delivered: Int, retrying: Int = 0, failed: Int = 0, missed: Int = 0, cancelled: Int,
                     nextReminder: String?, watchdogUsec: Int, lastDowntime: String? = nil, channels: [ChannelInfo] = [],
                     problems: [Problem] = []) {
             self.channels = channels
             self.problems = problems
+            self.storeHealth = storeHealth
+            self.storeBytes = storeBytes
             self.retrying = retrying
             self.failed = failed
             self.missed = missed

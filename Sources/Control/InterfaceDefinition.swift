@@ -120,6 +120,8 @@ method Status() -> (
   version: string,
   uptimeSeconds: int,
   store: string,
+  storeHealth: string,
+  storeBytes: int,
   language: string,
   timeZone: string,
   items: int,

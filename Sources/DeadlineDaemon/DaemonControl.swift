@@ -60,7 +60,19 @@ final class DaemonControl: ControlHandler {
     }
 
     func status() async throws -> ControlAPI.StatusReply {
-        let (counts, items, downtime, problems) = try await offload { [store] in try store.statusFigures(problemLimit: 10) }
+        // A store that cannot be read still gets an answer: the daemon is up, and says what is wrong.
+        var storeHealth = "ok"
+        var figures: (counts: [OccurrenceState: Int], items: Int, downtime: String?, problems: [(occurrence: Occurrence, itemKey: String)])
+        do {
+            figures = try await offload { [store] in try store.statusFigures(problemLimit: 10) }
+        } catch {
+            storeHealth = "\(error)"
+            figures = ([:], 0, nil, [])
+        }
+        let (counts, items, downtime, problems) = figures
+        let storeBytes = ["", "-wal"].reduce(0) { sum, suffix in
+            sum + ((try? FileManager.default.attributesOfItem(atPath: store.path + suffix)[.size] as? Int) ?? 0)
+        }
         let channels = core.channels.channels.values.sorted { $0.name < $1.name }.map { c in
             ControlAPI.ChannelInfo(name: c.name, type: config.channels.first { $0.name == c.name }?.type ?? "custom",
                                    concurrency: c.policy.concurrency, maxAttempts: c.policy.retry.maxAttempts,
@@ -70,6 +82,8 @@ final class DaemonControl: ControlHandler {
             version: Daemon.version,
             uptimeSeconds: Int(clock.now().timeIntervalSince(startedAt)),
             store: store.path,
+            storeHealth: storeHealth,
+            storeBytes: storeBytes,
             language: config.language.rawValue,
             timeZone: config.timeZone,
             items: items,

@@ -66,12 +66,13 @@ struct Check: ParsableCommand {
             else if left <= critAfter { critical.append("\(item.key) (due in \(hours)h)") }
             else if left <= warnAfter { warning.append("\(item.key) (due in \(hours >= 48 ? "\(hours / 24)d" : "\(hours)h"))") }
         }
-        if !overdue.isEmpty || !critical.isEmpty || status.failed > 0 { state = max(state, .critical) }
+        if !overdue.isEmpty || !critical.isEmpty || status.failed > 0 || status.storeHealth != "ok" { state = max(state, .critical) }
         if !warning.isEmpty || status.retrying > 0 { state = max(state, .warning) }
         var parts: [String] = []
         if !overdue.isEmpty { parts.append("\(overdue.count) overdue: " + overdue.joined(separator: ", ")) }
         if !critical.isEmpty { parts.append("\(critical.count) due within \(crit): " + critical.joined(separator: ", ")) }
         if !warning.isEmpty { parts.append("\(warning.count) due within \(warn): " + warning.joined(separator: ", ")) }
+        if status.storeHealth != "ok" { parts.append("store: \(status.storeHealth)") }
         if status.failed > 0 { parts.append("\(status.failed) reminder(s) failed") }
         if status.retrying > 0 { parts.append("\(status.retrying) reminder(s) being retried") }
         if parts.isEmpty { parts.append("\(items.filter { $0.kind == .deadline && $0.state == .open }.count) open deadline(s), none due within \(warn)") }

@@ -10,7 +10,7 @@ struct Status: ParsableCommand {
     func run() throws {
         guard let s = try connection.call("Status", ControlAPI.NoParameters(), as: ControlAPI.StatusReply.self) else { return }
         print("deadlined \(s.version), up \(s.uptimeSeconds) s")
-        print("store:     \(s.store)")
+        print("store:     \(s.store) (\(s.storeBytes / 1024) KiB, \(s.storeHealth))")
         print("items:     \(s.items)")
         print("reminders: \(s.pending) pending, \(s.firing) firing, \(s.delivered) delivered, \(s.retrying) retrying, "
               + "\(s.failed) failed, \(s.missed) missed, \(s.cancelled) cancelled")
