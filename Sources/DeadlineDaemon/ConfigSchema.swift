@@ -58,6 +58,7 @@ enum ConfigSchema {
         Key(path: "control.socket", kind: .text),
         Key(path: "control.max_message_bytes", kind: .positiveInt(max: 64 << 20)),
         Key(path: "control.group", kind: .text),
+        Key(path: "debug.stall_on_sigusr2", kind: .oneOf(["on", "off"])),
         Key(path: "control.max_connections", kind: .positiveInt(max: 100_000)),
         Key(path: "control.idle_timeout", kind: .count(max: 86400)),
     ]

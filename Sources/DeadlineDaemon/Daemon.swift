@@ -95,6 +95,8 @@ public enum Daemon {
             services: [
                 .init(service: server),
                 .init(service: ReloadOnHangup(reloader: reloader)),
+                .init(service: StallOnSignal(core: core, enabled: config.stallOnSIGUSR2, seconds: Double(watchdogUsec ?? 10_000_000) * 3 / 1e6,
+                                             logger: logger)),
                 .init(service: StoppingNotice(notifier: notifier, logger: logger), successTerminationBehavior: .gracefullyShutdownGroup),
             ],
             gracefulShutdownSignals: [.sigterm, .sigint],
@@ -140,6 +142,23 @@ struct ReloadOnHangup: Service {
     func run() async throws {
         for await _ in await UnixSignalsSequence(trapping: .sighup).cancelOnGracefulShutdown() {
             _ = try? await reloader.reload()
+        }
+    }
+}
+
+/// With `debug.stall_on_sigusr2: on`, SIGUSR2 wedges the timer core, so that a test (or an
+/// admin trying a new unit) sees the watchdog kill and restart the daemon.
+struct StallOnSignal: Service {
+    let core: TimerCore
+    let enabled: Bool
+    let seconds: Double
+    let logger: Logger
+
+    func run() async throws {
+        guard enabled else { return try await gracefulShutdown() }
+        logger.warning("debug.stall_on_sigusr2 is on: SIGUSR2 will stall the timer core for \(seconds) s")
+        for await _ in await UnixSignalsSequence(trapping: .sigusr2).cancelOnGracefulShutdown() {
+            core.stall(seconds: seconds)
         }
     }
 }

@@ -21,6 +21,9 @@ public struct DaemonConfig: Sendable, Equatable {
     public var maxMessageBytes: Int
     /// Members of this group (and root) may call the control methods that change things.
     public var controlGroup: String
+    /// SIGUSR2 blocks the timer core for three watchdog intervals: to prove that the watchdog
+    /// restarts a wedged daemon. Off unless asked for.
+    public var stallOnSIGUSR2: Bool
     /// Connections at once (the one idle longest gives way), and seconds one may idle.
     public var maxConnections: Int
     public var idleTimeout: Int
@@ -111,6 +114,7 @@ public struct DaemonConfig: Sendable, Equatable {
             controlSocket: string("control.socket"),
             maxMessageBytes: string("control.max_message_bytes").flatMap(Int.init) ?? defaultMaxMessageBytes,
             controlGroup: string("control.group") ?? "deadline",
+            stallOnSIGUSR2: string("debug.stall_on_sigusr2") == "on",
             maxConnections: string("control.max_connections").flatMap(Int.init) ?? 1024,
             idleTimeout: string("control.idle_timeout").flatMap(Int.init) ?? 300,
             dayTime: string("day_time").flatMap { TimeOfDay($0) } ?? TimeOfDay(hour: 9, minute: 0)!,

@@ -178,8 +178,9 @@ struct ChannelTests {
                 sleep 300 & echo $! > "\(box.path)/sleep.pid"
                 wait
             fi
-            printf '%s|%s|%s\\n' "$DEADLINED_ITEM_KEY" "$DEADLINED_EVENT" "$DEADLINED_IDEMPOTENCY_KEY" >> "\(box.path)/env.txt"
+            # stdin first: the test waits for env.txt, then reads both.
             cat >> "\(box.path)/stdin.jsonl"
+            printf '%s|%s|%s\\n' "$DEADLINED_ITEM_KEY" "$DEADLINED_EVENT" "$DEADLINED_IDEMPOTENCY_KEY" >> "\(box.path)/env.txt"
             echo "noted" >&2
             """.write(toFile: hook, atomically: true, encoding: .utf8)
         chmod(hook, 0o755)

@@ -14,6 +14,8 @@ struct PermissionTests {
     /// Creates the users and the group once; a test machine keeps them (they own nothing).
     /// Membership is read from the group database, as an admin grants it (`usermod -aG`).
     static func ensureAccounts() throws -> (outsider: (uid_t, gid_t), member: (uid_t, gid_t)) {
+        hostFilesLock.lock()
+        defer { hostFilesLock.unlock() }
         if Caller.groupID(named: group) == nil { _ = try run("/usr/sbin/groupadd", [group]) }
         if getpwnam(user) == nil { _ = try run("/usr/sbin/useradd", ["--no-create-home", "--shell", "/usr/sbin/nologin", user]) }
         if getpwnam(member) == nil {

@@ -276,3 +276,9 @@ func deadlinectl(_ arguments: [String], environment: [String: String] = ["PATH":
     let status = p.waitForExit(timeout: 30)
     return (status, p.stdout, p.stderrLines.map(\.1).joined(separator: "\n"))
 }
+
+/// Held while a test changes the host's user database (useradd) and while the real-systemd
+/// test runs: its sandbox is an overlay whose lower layer is the host's `/`, and a lower layer
+/// that changes underneath an overlay gives undefined results (a group written by
+/// systemd-sysusers inside was seen to vanish).
+let hostFilesLock = NSLock()

@@ -1,0 +1,144 @@
+import Control
+import DeadlineCore
+import Foundation
+import Glibc
+import Testing
+
+/// The units under the real service manager: systemd 252 as PID 1 of its own namespaces
+/// (`Tests/Systemd/harness.sh`), with deadlined installed as a package would install it.
+/// The harness's systemd is always powered off and killed, whatever happens to the test.
+@Suite("Under a real systemd", .serialized)
+struct SystemdTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let harness = root.appendingPathComponent("Tests/Systemd/harness.sh").path
+
+    /// A booted sandbox; `stop` ends it.
+    final class Machine {
+        let pid: String
+        init(share: String) throws {
+            let p = try RunningProcess("/bin/bash", [SystemdTests.harness, "start", share], environment: ["PATH": "/usr/sbin:/usr/bin:/sbin:/bin"])
+            let status = p.waitForExit(timeout: 90)
+            pid = p.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            try #require(status == 0 && Int(pid) != nil, "systemd did not boot: \(p.stderrLines.map(\.1))")
+        }
+        /// Runs a shell command inside; its exit status and output.
+        @discardableResult
+        func sh(_ command: String, timeout: TimeInterval = 60) throws -> (status: Int32?, out: String) {
+            let p = try RunningProcess("/bin/bash", [SystemdTests.harness, "run", pid, "/bin/sh", "-c", command + " 2>&1"],
+                                       environment: ["PATH": "/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"])
+            let status = p.waitForExit(timeout: timeout)
+            return (status, p.stdout)
+        }
+        func show(_ property: String) throws -> String {
+            try sh("systemctl show -p \(property) --value deadlined.service").out.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        /// Polls `command` inside until `until` holds for its output; false after `timeout`.
+        func wait(_ command: String, timeout: TimeInterval = 30, until: (String) -> Bool) throws -> Bool {
+            let end = Date().addingTimeInterval(timeout)
+            while Date() < end {
+                if until(try sh(command).out) { return true }
+                usleep(200_000)
+            }
+            return false
+        }
+        func stop() {
+            if let p = try? RunningProcess("/bin/bash", [SystemdTests.harness, "stop", pid], environment: ["PATH": "/usr/sbin:/usr/bin:/sbin:/bin"]) {
+                _ = p.waitForExit(timeout: 30)
+            }
+        }
+    }
+
+    @Test("socket activation, StatusText, journal fields, reload, watchdog restart with reminders kept, clean stop")
+    func lifecycle() throws {
+        try Binaries.require()
+        try #require(getuid() == 0, "needs root to run systemd in namespaces")
+        try #require(FileManager.default.isExecutableFile(atPath: "/lib/systemd/systemd"), "systemd is not installed")
+        let box = try Sandbox()
+        let share = box.path + "/share"
+        try FileManager.default.createDirectory(atPath: share + "/units", withIntermediateDirectories: true)
+        for binary in [Binaries.deadlined, Binaries.deadlinectl] {
+            try FileManager.default.copyItem(atPath: binary, toPath: share + "/" + (binary as NSString).lastPathComponent)
+        }
+        for unit in ["deadlined.service", "deadlined.socket", "deadlined.sysusers", "deadlined.catalog"] {
+            try FileManager.default.copyItem(atPath: Self.root.path + "/units/" + unit, toPath: share + "/units/" + unit)
+        }
+        chmod(box.path, 0o755)
+        chmod(share, 0o755)
+
+        hostFilesLock.lock()
+        defer { hostFilesLock.unlock() }
+        let machine = try Machine(share: share)
+        defer { machine.stop() }
+
+        // Install as a package would, plus a drop-in that makes the watchdog quick to trip.
+        let install = try machine.sh("""
+            set -e
+            install -m 0755 /srv/share/deadlined /srv/share/deadlinectl /usr/local/bin/
+            install -m 0644 /srv/share/units/deadlined.service /srv/share/units/deadlined.socket /etc/systemd/system/
+            install -D -m 0644 /srv/share/units/deadlined.sysusers /usr/lib/sysusers.d/deadlined.conf
+            systemd-sysusers
+            mkdir -p /etc/deadlined/credentials /etc/systemd/system/deadlined.service.d
+            printf 'debug:\\n  stall_on_sigusr2: "on"\\n' > /etc/deadlined/deadlined.yaml
+            printf '[Service]\\nWatchdogSec=2s\\n' > /etc/systemd/system/deadlined.service.d/test.conf
+            systemctl daemon-reload
+            systemd-analyze verify /etc/systemd/system/deadlined.service /etc/systemd/system/deadlined.socket
+            """)
+        try #require(install.status == 0, "install failed: \(install.out)")
+        let group = try machine.sh("getent group deadline")
+        #expect(group.status == 0, "sysusers made the group: \(group)")
+
+        // Socket activation: the first call starts the service.
+        #expect(try machine.sh("systemctl start deadlined.socket").status == 0)
+        #expect(try machine.sh("systemctl is-active deadlined.service").out.hasPrefix("inactive"))
+        #expect(try machine.sh("stat -c '%G %a' /run/deadlined/control.sock").out.hasPrefix("deadline 660"))
+        let status = try machine.sh("deadlinectl status")
+        #expect(status.status == 0 && status.out.contains("deadlined"), "\(status.out)")
+        #expect(try machine.show("ActiveState") == "active")
+
+        // A reminder fires; its structured fields are in the journal; StatusText counts pending.
+        let soon = DateOutput.iso8601(Date().addingTimeInterval(2), timeZone: TimeZone(identifier: "Asia/Bangkok")!)
+        #expect(try machine.sh("deadlinectl add meeting 'ประชุม systemd' --at '\(soon)' --remind 0 --key sd-1").status == 0)
+        let later = DateOutput.iso8601(Date().addingTimeInterval(20), timeZone: TimeZone(identifier: "Asia/Bangkok")!)
+        #expect(try machine.sh("deadlinectl add meeting 'หลังรีสตาร์ท' --at '\(later)' --remind 0 --key sd-2").status == 0)
+        #expect(try machine.wait("systemctl show -p StatusText --value deadlined.service") { $0.contains("2 pending") || $0.contains("1 pending") })
+        let fired = try machine.wait("journalctl -u deadlined -o json ITEM_KEY=sd-1") { $0.contains("\"EVENT\":\"meeting\"") }
+        let tail = try machine.sh("journalctl -u deadlined --no-pager | tail -20").out
+        #expect(fired, "\(tail)")
+        let entry = try machine.sh("journalctl -u deadlined -o json ITEM_KEY=sd-1 | head -1").out
+        let fields = try #require(try JSONSerialization.jsonObject(with: Data(entry.utf8)) as? [String: Any], "\(entry)")
+        #expect(fields["MESSAGE_ID"] as? String == "5d2f4c2a8e0b4d7f9a61c3e1b7a04f12")
+        #expect(fields["KIND"] as? String == "meeting" && fields["LEAD"] as? String == "0")
+        #expect((fields["MESSAGE"] as? String)?.contains("ประชุม systemd") == true)
+
+        // Reload applies a good config and refuses a broken one, keeping the old.
+        #expect(try machine.sh("""
+            printf 'channels:\\n  log-file:\\n    type: file\\n    path: /var/lib/deadlined/r.jsonl\\ndelivery:\\n  channels: journal, log-file\\ndebug:\\n  stall_on_sigusr2: "on"\\n' > /etc/deadlined/deadlined.yaml
+            systemctl reload deadlined
+            """).status == 0)
+        #expect(try machine.wait("deadlinectl status") { $0.contains("log-file (file)") })
+        #expect(try machine.sh("printf 'channels:\\n  x:\\n    type: pigeon\\n' > /etc/deadlined/deadlined.yaml && systemctl reload deadlined").status == 0)
+        #expect(try machine.wait("systemctl show -p StatusText --value deadlined.service") { $0.contains("reload refused") })
+        #expect(try machine.sh("journalctl -u deadlined --no-pager").out.contains("deadlined.yaml:3:11"))
+        #expect(try machine.sh("deadlinectl status").out.contains("log-file (file)"), "the old config stays in force")
+        try machine.sh("printf 'debug:\\n  stall_on_sigusr2: \"on\"\\n' > /etc/deadlined/deadlined.yaml")
+
+        // A wedged timer core stops the watchdog pings: systemd kills and restarts it; the
+        // reminder still ahead survives in the store and fires after the restart.
+        let restartsBefore = Int(try machine.show("NRestarts")) ?? -1
+        #expect(try machine.sh("systemctl kill -s SIGUSR2 --kill-who=main deadlined.service").status == 0)
+        let restarted = try machine.wait("systemctl show -p NRestarts --value deadlined.service", timeout: 30) {
+            (Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0) > restartsBefore
+        }
+        let log = try machine.sh("journalctl -u deadlined --no-pager | tail -15").out
+        #expect(restarted, "\(log)")
+        #expect(try machine.sh("journalctl -u deadlined --no-pager").out.contains("Watchdog timeout"))
+        #expect(try machine.wait("systemctl is-active deadlined.service") { $0.hasPrefix("active") })
+        #expect(try machine.wait("journalctl -u deadlined -o json ITEM_KEY=sd-2", timeout: 60) { $0.contains("\"EVENT\":\"meeting\"") },
+                "the reminder planned before the restart fired after it")
+
+        // A clean stop.
+        #expect(try machine.sh("systemctl stop deadlined.service").status == 0)
+        #expect(try machine.show("ActiveState") == "inactive")
+        #expect(try machine.show("Result") == "success")
+    }
+}
