@@ -62,6 +62,8 @@ struct SystemdTests {
         for unit in ["deadlined.service", "deadlined.socket", "deadlined.sysusers", "deadlined.catalog"] {
             try FileManager.default.copyItem(atPath: Self.root.path + "/units/" + unit, toPath: share + "/units/" + unit)
         }
+        try FileManager.default.copyItem(atPath: Self.root.path + "/Tests/IntegrationTests/Receivers/webhook_receiver.py",
+                                         toPath: share + "/webhook_receiver.py")
         chmod(box.path, 0o755)
         chmod(share, 0o755)
 
@@ -85,7 +87,8 @@ struct SystemdTests {
             """)
         try #require(install.status == 0, "install failed: \(install.out)")
         let group = try machine.sh("getent group deadline")
-        #expect(group.status == 0, "sysusers made the group: \(group)")
+        let diagnosis = group.status == 0 ? "" : try machine.sh("systemctl is-system-running; tail -2 /etc/group; ls -la /usr/lib/sysusers.d/deadlined.conf; readlink /proc/1/exe; cat /proc/1/cmdline | tr '\\0' ' '").out
+        #expect(group.status == 0, "sysusers made the group: \(group) \(diagnosis) install: \(install.out)")
 
         // Socket activation: the first call starts the service.
         #expect(try machine.sh("systemctl start deadlined.socket").status == 0)
@@ -135,6 +138,23 @@ struct SystemdTests {
         #expect(try machine.wait("systemctl is-active deadlined.service") { $0.hasPrefix("active") })
         #expect(try machine.wait("journalctl -u deadlined -o json ITEM_KEY=sd-2", timeout: 60) { $0.contains("\"EVENT\":\"meeting\"") },
                 "the reminder planned before the restart fired after it")
+
+        // Under the unit's hardening, a webhook channel whose token comes from LoadCredential=
+        // reaches a receiver (on the sandbox's loopback) and sends the token it was given.
+        let python = try #require((ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":")
+            .map { "\($0)/python3" }.first { FileManager.default.isExecutableFile(atPath: $0) })
+        let webhook = try machine.sh("""
+            set -e
+            printf 'secret-token-42\\n' > /etc/deadlined/credentials/chat-token
+            systemd-run --unit=receiver --property=Type=exec \(python) /srv/share/webhook_receiver.py /tmp/posts.jsonl 200 > /dev/null 2>&1
+            for i in $(seq 50); do port=$(journalctl -u receiver -o cat | grep -E '^[0-9]+$' | tail -1); [ -n "$port" ] && break; sleep 0.1; done
+            printf 'channels:\\n  chat:\\n    type: webhook\\n    url: http://127.0.0.1:%s/hook\\n    token_credential: chat-token\\ndelivery:\\n  channels: journal, chat\\n' "$port" > /etc/deadlined/deadlined.yaml
+            # Credentials are loaded when the service starts, so a new one needs a restart.
+            systemctl restart deadlined
+            deadlinectl test-channel chat
+            """)
+        #expect(webhook.status == 0 && webhook.out.contains("chat: delivered"), "\(webhook.out)")
+        #expect(try machine.sh("cat /tmp/posts.jsonl").out.contains("Bearer secret-token-42"))
 
         // A clean stop.
         #expect(try machine.sh("systemctl stop deadlined.service").status == 0)
