@@ -122,20 +122,6 @@ extension Store {
         }
     }
 
-    /// Channels that already accepted each occurrence.
-    public func deliveredChannels(for ids: [Int64]) throws -> [Int64: Set<String>] {
-        guard !ids.isEmpty else { return [:] }
-        return try pool.read { db in
-            var out: [Int64: Set<String>] = [:]
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT occurrence_id, channel FROM delivery_log
-                WHERE outcome = 'delivered' AND occurrence_id IN (\(ids.map { _ in "?" }.joined(separator: ",")))
-                """, arguments: StatementArguments(ids))
-            for row in rows { out[row["occurrence_id"], default: []].insert(row["channel"]) }
-            return out
-        }
-    }
-
     /// The delivery log of one occurrence, oldest first.
     public func deliveryLog(occurrence id: Int64) throws -> [DeliveryAttempt] {
         try pool.read { db in
