@@ -110,20 +110,13 @@ final class ChannelLanes: @unchecked Sendable {
 
     private func run(_ batch: Batch, channel: any Channel) {
         Task(executorPreference: executor) { [weak self] in
-            // Results go to the queue together when sends are quick (one hand-off and one
-            // transaction for many), and at least every millisecond when they are not.
-            var pending: [(index: Int, outcome: Outcome)] = []
-            var lastPost = ContinuousClock.now
+            // Each result goes to the mailbox as soon as it is known (a slow send must not hold
+            // back the one before it); the queue is woken once for however many wait there.
             for (index, job) in batch.jobs.enumerated() {
                 if batch.abandoned.load(ordering: .relaxed) { return }
                 let outcome: Outcome
                 do { outcome = .success(try await channel.deliver(job.reminder)) } catch { outcome = .failure(error) }
-                pending.append((index, outcome))
-                if index == batch.jobs.count - 1 || ContinuousClock.now - lastPost > .milliseconds(1) {
-                    self?.post(batch: batch.id, channel: channel.name, results: pending)
-                    pending.removeAll(keepingCapacity: true)
-                    lastPost = ContinuousClock.now
-                }
+                self?.post(batch: batch.id, channel: channel.name, results: [(index, outcome)])
             }
         }
     }

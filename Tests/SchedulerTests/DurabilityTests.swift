@@ -203,3 +203,41 @@ struct DurabilityTests {
         #expect(p.delay(afterAttempt: 1, random: 1) == 36)
     }
 }
+
+/// Accepts at once, except for reminders titled "busy" (0.3 s) and "slow" (`delay`).
+final class SometimesSlowChannel: Channel {
+    let name = "sometimes-slow"
+    let delay: Duration
+    init(delay: Duration) { self.delay = delay }
+    func deliver(_ reminder: Reminder) async throws -> String? {
+        if reminder.item.title == "busy" { try await Task.sleep(for: .milliseconds(300)) }
+        if reminder.item.title == "slow" { try await Task.sleep(for: delay) }
+        return nil
+    }
+}
+
+@Suite("Timer core: lanes")
+struct LaneTests {
+    @Test("a quick send is recorded at once even when the next one in its lane is slow")
+    func quickBeforeSlow() async throws {
+        let h = try Harness(channels: [SometimesSlowChannel(delay: .seconds(3))])
+        _ = try h.core.start(watchClock: false)
+        // "busy" holds the lane's one slot, so "quick" and "slow" wait and then go as one batch.
+        try h.add("busy", at: 0.5)
+        let quick = try h.add("quick", at: 1)
+        let slow = try h.add("slow", at: 2)
+        h.settle()
+        h.clock.advance(to: Harness.t0.addingTimeInterval(10))
+        h.core.fireNow()
+        // The quick one's outcome (after ~0.3 s) must not wait for the slow one behind it (3 s).
+        var state = OccurrenceState.firing
+        for _ in 0..<150 where state != .delivered {
+            try await Task.sleep(for: .milliseconds(10))
+            state = try h.store.occurrences(ofItem: quick.itemID).first?.state ?? .firing
+        }
+        #expect(state == .delivered, "the quick reminder's outcome waited for the slow one")
+        #expect(try h.store.occurrences(ofItem: slow.itemID).first?.state == .firing)
+        await h.core.settled(limit: .seconds(10))
+        #expect(try h.store.occurrences(ofItem: slow.itemID).first?.state == .delivered)
+    }
+}
