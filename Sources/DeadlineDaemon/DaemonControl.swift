@@ -110,17 +110,8 @@ final class DaemonControl: ControlHandler {
         guard let itemZone = TimeZone(identifier: zoneName) else { throw VarlinkError.invalidParameter("timeZone") }
         let now = clock.now()
         let when = try parseDate(p.at, zone: itemZone, now: now)
-        var end: Date?
-        if let e = p.end {
-            guard case .instant(let d) = try parseDate(e, zone: itemZone, now: now) else { throw VarlinkError.invalidParameter("end") }
-            end = d
-        }
-        let leads = try p.leads.map { list in
-            try list.map { text in
-                guard let lead = Lead(text) else { throw ControlAPI.invalidLead(text) }
-                return lead
-            }
-        }
+        let end = try p.end.map { try parseEnd($0, zone: itemZone, now: now) }
+        let leads = try p.leads.map(parseLeads)
         let item = NewItem(
             kind: p.kind, key: p.key ?? "", title: p.title, when: when, end: end, timeZone: zoneName,
             organisation: p.organisation ?? config.organisation, location: p.location, notes: p.notes, chair: p.chair,
@@ -147,12 +138,7 @@ final class DaemonControl: ControlHandler {
         let now = clock.now()
         // The window bounds the item's own instant; a whole day as `to` counts to its end.
         let from = try p.from.map { try parseDate($0, zone: zone, now: now).instant(zone: zone, dayTime: TimeOfDay(hour: 0, minute: 0)!) }
-        let to: Date? = try p.to.map {
-            switch try parseDate($0, zone: zone, now: now) {
-            case .instant(let d): d
-            case .day(let d): d.adding(days: 1).at(hour: 0, minute: 0, in: zone)
-            }
-        }
+        let to = try p.to.map { endOfRange(try parseDate($0, zone: zone, now: now)) }
         let rows = try await offload { [store] in try store.listItems() }
         // Today and the calendar once per reply, not once per item.
         let (today, cal) = (LocalDate(now, in: zone), calendar.withLock { $0 })
@@ -222,11 +208,7 @@ final class DaemonControl: ControlHandler {
         let from = try parseDate(p.from, zone: zone, now: now)
         let to = try parseDate(p.to, zone: zone, now: now)
         let start = from.instant(zone: zone, dayTime: TimeOfDay(hour: 0, minute: 0)!)
-        // A whole day as the end counts to the end of that day.
-        let end: Date = switch to {
-        case .instant(let d): d
-        case .day(let d): d.adding(days: 1).at(hour: 0, minute: 0, in: zone)
-        }
+        let end = endOfRange(to)
         guard start <= end else { throw VarlinkError.invalidParameter("to") }
         let rows = try await offload { [store] in try store.listItems() }
         var out: [(Date, ControlAPI.PlannedReminder)] = []
@@ -296,10 +278,7 @@ final class DaemonControl: ControlHandler {
         let itemZone = before.zone
         if let title = p.title { fields.title = title }
         if let at = p.at { fields.when = try parseDate(at, zone: itemZone, now: now) }
-        if let e = p.end {
-            guard case .instant(let d) = try parseDate(e, zone: itemZone, now: now) else { throw VarlinkError.invalidParameter("end") }
-            fields.end = d
-        }
+        if let e = p.end { fields.end = try parseEnd(e, zone: itemZone, now: now) }
         if let v = p.location { fields.location = v.isEmpty ? nil : v }
         if let v = p.notes { fields.notes = v.isEmpty ? nil : v }
         if let v = p.recipient { fields.recipient = v.isEmpty ? nil : v }
@@ -307,12 +286,7 @@ final class DaemonControl: ControlHandler {
         if let v = p.remind { fields.remind = v }
         if let v = p.escalation { fields.escalation = v }
         if let v = p.rule { fields.rule = v.isEmpty ? nil : v }
-        if let list = p.leads {
-            fields.leads = list.isEmpty ? nil : try list.map { text in
-                guard let lead = Lead(text) else { throw ControlAPI.invalidLead(text) }
-                return lead
-            }
-        }
+        if let list = p.leads { fields.leads = list.isEmpty ? nil : try parseLeads(list) }
         do { try fields.validate() } catch { throw VarlinkError.invalidParameter(error.parameter) }
         if config.rules.unknownRule(fields) != nil { throw VarlinkError.invalidParameter("rule") }
         let updated = fields
@@ -407,6 +381,27 @@ final class DaemonControl: ControlHandler {
 
     private func wire(_ item: Item, _ occurrences: [Occurrence]) -> ControlAPI.Item {
         ControlAPI.Item(item, occurrences: occurrences, today: LocalDate(clock.now(), in: zone), calendar: calendar.withLock { $0 })
+    }
+
+    /// A meeting's end: an instant, never a whole day.
+    private func parseEnd(_ text: String, zone: TimeZone, now: Date) throws -> Date {
+        guard case .instant(let d) = try parseDate(text, zone: zone, now: now) else { throw VarlinkError.invalidParameter("end") }
+        return d
+    }
+
+    private func parseLeads(_ list: [String]) throws -> [Lead] {
+        try list.map { text in
+            guard let lead = Lead(text) else { throw ControlAPI.invalidLead(text) }
+            return lead
+        }
+    }
+
+    /// The end of a range given as `to`: an instant as it is, a whole day to its end.
+    private func endOfRange(_ when: When) -> Date {
+        switch when {
+        case .instant(let d): d
+        case .day(let d): d.adding(days: 1).at(hour: 0, minute: 0, in: zone)
+        }
     }
 
     private func parseDate(_ text: String, zone: TimeZone, now: Date) throws -> When {

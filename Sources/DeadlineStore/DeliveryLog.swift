@@ -138,13 +138,7 @@ extension Store {
     public func statusFigures(problemLimit: Int) throws
         -> (counts: [OccurrenceState: Int], items: Int, downtime: String?, problems: [(occurrence: Occurrence, itemKey: String)]) {
         try pool.read { db in
-            var counts: [OccurrenceState: Int] = [:]
-            var items = 0
-            for row in try Row.fetchAll(db, sql: "SELECT name, n FROM counter WHERE n > 0") {
-                let name: String = row["name"]
-                if name == "item" { items = row["n"] }
-                else if name.hasPrefix("occurrence:"), let s = OccurrenceState(rawValue: String(name.dropFirst("occurrence:".count))) { counts[s] = row["n"] }
-            }
+            let (counts, items) = try Self.counters(db)
             let downtime = try String.fetchOne(db, sql: "SELECT value FROM daemon_state WHERE key = 'last_downtime'")
             let troubled = (counts[.retrying] ?? 0) + (counts[.failed] ?? 0) > 0
             let problems = troubled ? try Row.fetchAll(db, sql: """

@@ -265,14 +265,19 @@ public final class Store: Sendable {
     /// Number of occurrences in each state (states with none are absent). O(1): read from
     /// the counters the triggers keep.
     public func countsByState() throws -> [OccurrenceState: Int] {
-        try pool.read { db in
-            var out: [OccurrenceState: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT name, n FROM counter WHERE name LIKE 'occurrence:%' AND n > 0") {
-                let name: String = row["name"]
-                if let s = OccurrenceState(rawValue: String(name.dropFirst("occurrence:".count))) { out[s] = row["n"] }
-            }
-            return out
+        try pool.read { db in try Self.counters(db).occurrences }
+    }
+
+    /// The counters the triggers keep: occurrences by state (none absent) and items.
+    static func counters(_ db: Database) throws -> (occurrences: [OccurrenceState: Int], items: Int) {
+        var occurrences: [OccurrenceState: Int] = [:]
+        var items = 0
+        for row in try Row.fetchAll(db, sql: "SELECT name, n FROM counter WHERE n > 0") {
+            let name: String = row["name"]
+            if name == "item" { items = row["n"] }
+            else if name.hasPrefix("occurrence:"), let s = OccurrenceState(rawValue: String(name.dropFirst("occurrence:".count))) { occurrences[s] = row["n"] }
         }
+        return (occurrences, items)
     }
 
     public func itemCount() throws -> Int {

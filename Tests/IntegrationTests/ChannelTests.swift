@@ -12,9 +12,7 @@ struct ChannelTests {
 
     /// Starts a Python receiver and returns it with the port it printed.
     func receiver(_ script: String, _ arguments: [String]) throws -> (RunningProcess, Int) {
-        // The python3 on PATH: the one `pip install` put the test tools into.
-        let python = try #require((ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":")
-            .map { "\($0)/python3" }.first { FileManager.default.isExecutableFile(atPath: $0) }, "python3 is not installed")
+        let python = try python3()
         let process = try RunningProcess(python, [Self.receivers + "/" + script] + arguments,
                                          environment: ProcessInfo.processInfo.environment)
         let end = Date().addingTimeInterval(15)

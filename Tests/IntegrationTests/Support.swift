@@ -282,3 +282,9 @@ func deadlinectl(_ arguments: [String], environment: [String: String] = ["PATH":
 /// that changes underneath an overlay gives undefined results (a group written by
 /// systemd-sysusers inside was seen to vanish).
 let hostFilesLock = NSLock()
+
+/// The python3 on PATH: the one `pip install` (make test-deps) put the test tools into.
+func python3() throws -> String {
+    try #require((ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":")
+        .map { "\($0)/python3" }.first { FileManager.default.isExecutableFile(atPath: $0) }, "python3 is not installed")
+}

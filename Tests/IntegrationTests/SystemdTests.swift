@@ -141,8 +141,7 @@ struct SystemdTests {
 
         // Under the unit's hardening, a webhook channel whose token comes from LoadCredential=
         // reaches a receiver (on the sandbox's loopback) and sends the token it was given.
-        let python = try #require((ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":")
-            .map { "\($0)/python3" }.first { FileManager.default.isExecutableFile(atPath: $0) })
+        let python = try python3()
         let webhook = try machine.sh("""
             set -e
             printf 'secret-token-42\\n' > /etc/deadlined/credentials/chat-token

@@ -11,8 +11,7 @@ struct VarlinkPeerTests {
     @Test("python varlink parses the IDL and calls GetInfo, Status, AddItem, ListItems and Watch")
     func pythonClient() throws {
         try Binaries.require()
-        let python = try #require((ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":")
-            .map { "\($0)/python3" }.first { FileManager.default.isExecutableFile(atPath: $0) }, "python3 is not installed")
+        let python = try python3()
         let box = try Sandbox()
         let daemon = try RunningProcess(Binaries.deadlined, [], environment: box.environment(notifySocket: nil))
         defer { daemon.ensureStopped() }
