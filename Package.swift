@@ -155,6 +155,10 @@ let package = Package(
             dependencies: ["Scheduler", "DeadlineStore", "DeadlineCore", "Delivery"]
         ),
         .testTarget(
+            name: "DeliveryTests",
+            dependencies: ["Delivery"]
+        ),
+        .testTarget(
             name: "ControlTests",
             dependencies: ["Control", "DeadlineCore", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]
         ),

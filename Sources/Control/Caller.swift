@@ -10,8 +10,8 @@ public struct Caller: Sendable, Equatable, CustomStringConvertible {
     public let pid: pid_t
     /// The peer's program name (`/proc/PID/comm`), for logs and the audit trail.
     public let command: String
-    /// Whether it may call methods that change anything: root, or a member of the
-    /// configured group.
+    /// Whether it may call methods that change anything: root, the daemon's own user (who
+    /// owns its store anyway: a user service's owner), or a member of the configured group.
     public let mayChange: Bool
 
     public init(uid: uid_t, gid: gid_t, pid: pid_t, command: String, mayChange: Bool) {
@@ -28,11 +28,12 @@ public struct Caller: Sendable, Equatable, CustomStringConvertible {
     public var description: String { "uid \(uid) pid \(pid) (\(command))" }
 
     /// Reads the peer of a connected Unix socket.
-    /// - Parameter changeGroup: members of this group (and root) may change things; nil: root only.
+    /// - Parameter changeGroup: members of this group (besides root and the daemon's own user)
+    ///   may change things; nil: nobody else.
     public static func peer(of credentials: deadlined_peer_credentials, changeGroup: gid_t?) -> Caller {
         let comm = (try? String(contentsOfFile: "/proc/\(credentials.pid)/comm", encoding: .utf8))?
             .trimmingCharacters(in: .whitespacesAndNewlines) ?? "?"
-        let may = credentials.uid == 0 || changeGroup.map { isMember(uid: credentials.uid, gid: credentials.gid, of: $0) } == true
+        let may = credentials.uid == 0 || credentials.uid == geteuid() || changeGroup.map { isMember(uid: credentials.uid, gid: credentials.gid, of: $0) } == true
         return Caller(uid: credentials.uid, gid: credentials.gid, pid: credentials.pid, command: comm, mayChange: may)
     }
 

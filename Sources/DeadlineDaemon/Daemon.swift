@@ -71,7 +71,7 @@ public enum Daemon {
         if let changeGroup {
             logger.info("control: anyone who can open the socket may read; root and group \(config.controlGroup) (gid \(changeGroup)) may change")
         } else {
-            logger.notice("control: group '\(config.controlGroup)' does not exist; only root may change things over the control socket")
+            logger.notice("control: group '\(config.controlGroup)' does not exist; only root and this daemon's own user may change things over the control socket")
         }
         let server = ControlServer(
             listener: listener,

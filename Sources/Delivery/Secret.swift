@@ -1,9 +1,11 @@
 import Foundation
 
 /// Where a secret (a token, a password, a webhook URL with its key in it) is read from: a
-/// file, or a systemd credential (`LoadCredential=NAME:PATH` in the unit, read from
-/// `$CREDENTIALS_DIRECTORY/NAME`). Secrets are never taken inline from the config, which is
-/// world-readable more often than not.
+/// file, or a systemd credential. A credential NAME is `$CREDENTIALS_DIRECTORY/NAME`
+/// (`LoadCredential=NAME:PATH`) or, failing that, `$CREDENTIALS_DIRECTORY/deadlined_NAME`:
+/// the shipped unit loads the directory `/etc/deadlined/credentials` under the ID
+/// `deadlined`, and systemd names each file of a loaded directory `ID_FILENAME`. Secrets are
+/// never taken inline from the config, which is world-readable more often than not.
 public enum SecretSource: Sendable, Equatable, CustomStringConvertible {
     case file(String)
     case credential(String)
@@ -19,7 +21,9 @@ public enum SecretSource: Sendable, Equatable, CustomStringConvertible {
                 throw ChannelError("credential '\(name)': $CREDENTIALS_DIRECTORY is not set (give it with LoadCredential= in the unit)")
             }
             guard !name.contains("/") else { throw ChannelError("credential '\(name)': a credential name has no '/'") }
-            path = dir + "/" + name
+            let own = dir + "/" + name
+            let fromDirectory = dir + "/" + Self.directoryCredentialID + "_" + name
+            path = FileManager.default.fileExists(atPath: own) || !FileManager.default.fileExists(atPath: fromDirectory) ? own : fromDirectory
         }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ChannelError("\(self): cannot read \(path)")
@@ -29,6 +33,9 @@ public enum SecretSource: Sendable, Equatable, CustomStringConvertible {
         guard !text.isEmpty else { throw ChannelError("\(self): the secret is empty") }
         return text
     }
+
+    /// The ID under which `units/deadlined.service` loads its credentials directory.
+    public static let directoryCredentialID = "deadlined"
 
     public var description: String {
         switch self {

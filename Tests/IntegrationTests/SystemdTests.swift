@@ -48,25 +48,42 @@ struct SystemdTests {
         }
     }
 
-    @Test("socket activation, StatusText, journal fields, reload, watchdog restart with reminders kept, clean stop")
-    func lifecycle() throws {
+    /// A folder for the sandbox's /srv/share: the built binaries, `units/` as in the checkout,
+    /// and the test receivers. Fails (as a test can) where systemd cannot be run here.
+    static func share() throws -> (box: Sandbox, path: String) {
         try Binaries.require()
         try #require(getuid() == 0, "needs root to run systemd in namespaces")
         try #require(FileManager.default.isExecutableFile(atPath: "/lib/systemd/systemd"), "systemd is not installed")
         let box = try Sandbox()
         let share = box.path + "/share"
-        try FileManager.default.createDirectory(atPath: share + "/units", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: share, withIntermediateDirectories: true)
         for binary in [Binaries.deadlined, Binaries.deadlinectl] {
             try FileManager.default.copyItem(atPath: binary, toPath: share + "/" + (binary as NSString).lastPathComponent)
         }
-        for unit in ["deadlined.service", "deadlined.socket", "deadlined.sysusers", "deadlined.catalog"] {
-            try FileManager.default.copyItem(atPath: Self.root.path + "/units/" + unit, toPath: share + "/units/" + unit)
+        try FileManager.default.copyItem(atPath: root.path + "/units", toPath: share + "/units")
+        for receiver in ["webhook_receiver.py", "smtp_receiver.py"] {
+            try FileManager.default.copyItem(atPath: root.path + "/Tests/IntegrationTests/Receivers/" + receiver,
+                                             toPath: share + "/" + receiver)
         }
-        try FileManager.default.copyItem(atPath: Self.root.path + "/Tests/IntegrationTests/Receivers/webhook_receiver.py",
-                                         toPath: share + "/webhook_receiver.py")
         chmod(box.path, 0o755)
         chmod(share, 0o755)
+        return (box, share)
+    }
 
+    @Test("the system unit's hardening scores 1.5 or better, offline")
+    func hardening() throws {
+        let p = try RunningProcess("/usr/bin/systemd-analyze", ["security", "--offline=true", Self.root.path + "/units/deadlined.service"],
+                                   environment: ["PATH": "/usr/sbin:/usr/bin:/sbin:/bin"])
+        #expect(p.waitForExit(timeout: 60) != nil)
+        let line = try #require(p.stdout.split(separator: "\n").first { $0.contains("Overall exposure level") }, "\(p.stdout)")
+        let score = try #require(line.split(separator: " ").compactMap { Double(String($0)) }.last, "\(line)")
+        #expect(score <= 1.5, "\(line)")
+    }
+
+    @Test("socket activation, StatusText, journal fields, reload, watchdog restart with reminders kept, clean stop")
+    func lifecycle() throws {
+        let (box, share) = try Self.share()
+        _ = box
         hostFilesLock.lock()
         defer { hostFilesLock.unlock() }
         let machine = try Machine(share: share)
@@ -139,25 +156,74 @@ struct SystemdTests {
         #expect(try machine.wait("journalctl -u deadlined -o json ITEM_KEY=sd-2", timeout: 60) { $0.contains("\"EVENT\":\"meeting\"") },
                 "the reminder planned before the restart fired after it")
 
-        // Under the unit's hardening, a webhook channel whose token comes from LoadCredential=
-        // reaches a receiver (on the sandbox's loopback) and sends the token it was given.
+        // Under the unit's hardening, a webhook channel whose token comes from the unit's
+        // credentials directory (LoadCredential=) and an e-mail channel through msmtp (a
+        // sendmail that needs no setuid/setgid, which NoNewPrivileges= rules out) reach their
+        // receivers on the sandbox's loopback.
         let python = try python3()
-        let webhook = try machine.sh("""
+        let channels = try machine.sh("""
             set -e
             printf 'secret-token-42\\n' > /etc/deadlined/credentials/chat-token
             systemd-run --unit=receiver --property=Type=exec \(python) /srv/share/webhook_receiver.py /tmp/posts.jsonl 200 > /dev/null 2>&1
-            for i in $(seq 50); do port=$(journalctl -u receiver -o cat | grep -E '^[0-9]+$' | tail -1); [ -n "$port" ] && break; sleep 0.1; done
-            printf 'channels:\\n  chat:\\n    type: webhook\\n    url: http://127.0.0.1:%s/hook\\n    token_credential: chat-token\\ndelivery:\\n  channels: journal, chat\\n' "$port" > /etc/deadlined/deadlined.yaml
+            systemd-run --unit=smtp --property=Type=exec \(python) /srv/share/smtp_receiver.py /tmp/mail.jsonl > /dev/null 2>&1
+            port() { for i in $(seq 100); do p=$(journalctl -u "$1" -o cat | grep -E '^[0-9]+$' | tail -1); [ -n "$p" ] && { echo "$p"; return; }; sleep 0.1; done; }
+            printf 'channels:\\n  chat:\\n    type: webhook\\n    url: http://127.0.0.1:%s/hook\\n    token_credential: chat-token\\n  mail:\\n    type: email\\n    sendmail: /usr/bin/msmtp --host=127.0.0.1 --port=%s --auth=off --tls=off\\n    from: deadlined@example.go.th\\n    to: clerk@example.go.th\\ndelivery:\\n  channels: journal, chat, mail\\n' "$(port receiver)" "$(port smtp)" > /etc/deadlined/deadlined.yaml
             # Credentials are loaded when the service starts, so a new one needs a restart.
             systemctl restart deadlined
             deadlinectl test-channel chat
+            deadlinectl test-channel mail
             """)
-        #expect(webhook.status == 0 && webhook.out.contains("chat: delivered"), "\(webhook.out)")
+        let serviceLog = try machine.sh("journalctl -u deadlined --no-pager | tail -8").out
+        #expect(channels.status == 0 && channels.out.contains("chat: delivered") && channels.out.contains("mail: delivered"),
+                "\(channels.out)\n\(serviceLog)")
         #expect(try machine.sh("cat /tmp/posts.jsonl").out.contains("Bearer secret-token-42"))
+        let mail = try machine.sh("cat /tmp/mail.jsonl").out
+        #expect(mail.contains("\"rcpt_tos\": [\"clerk@example.go.th\"]") && mail.contains("ทดสอบช่องทางแจ้งเตือน"), "\(mail)")
 
         // A clean stop.
         #expect(try machine.sh("systemctl stop deadlined.service").status == 0)
         #expect(try machine.show("ActiveState") == "inactive")
         #expect(try machine.show("Result") == "success")
+    }
+
+    @Test("the user-service units under a user manager: socket activation, the owner may change things, reload, stop")
+    func userService() throws {
+        let (box, share) = try Self.share()
+        _ = box
+        hostFilesLock.lock()
+        defer { hostFilesLock.unlock() }
+        let machine = try Machine(share: share)
+        defer { machine.stop() }
+
+        let setup = try machine.sh("""
+            set -e
+            install -m 0755 /srv/share/deadlined /srv/share/deadlinectl /usr/local/bin/
+            install -d /etc/systemd/user
+            install -m 0644 /srv/share/units/user/deadlined.service /srv/share/units/user/deadlined.socket /etc/systemd/user/
+            useradd -m clerk
+            systemctl start user@$(id -u clerk).service
+            """)
+        try #require(setup.status == 0, "\(setup.out)")
+        let uid = try machine.sh("id -u clerk").out.trimmingCharacters(in: .whitespacesAndNewlines)
+        func user(_ command: String) throws -> (status: Int32?, out: String) {
+            try machine.sh("runuser -u clerk -- env XDG_RUNTIME_DIR=/run/user/\(uid) sh -c '\(command)'")
+        }
+        let verify = try user("systemd-analyze verify --user /etc/systemd/user/deadlined.service /etc/systemd/user/deadlined.socket")
+        #expect(verify.status == 0, "\(verify.out)")
+        #expect(try user("systemctl --user start deadlined.socket").status == 0)
+        #expect(try user("systemctl --user is-active deadlined.service").out.hasPrefix("inactive"))
+        #expect(try machine.sh("stat -c %U:%a /run/user/\(uid)/deadlined/control.sock").out.hasPrefix("clerk:600"))
+        let status = try user("deadlinectl status")
+        #expect(status.status == 0 && status.out.contains("/home/clerk/.local/state/deadlined/deadlined.sqlite"), "\(status.out)")
+        #expect(try user("systemctl --user show -p ActiveState --value deadlined.service").out.hasPrefix("active"))
+        // The owner may change things over its own socket, without any group.
+        let add = try user("deadlinectl add deadline \"ส่งแผน\" --due 2099-05-31 --key u-1")
+        #expect(add.status == 0, "\(add.out)")
+        #expect(try user("deadlinectl list").out.contains("ส่งแผน"))
+        #expect(try user("systemctl --user show -p StatusText --value deadlined.service").out.contains("pending"))
+        #expect(try user("systemctl --user reload deadlined").status == 0)
+        #expect(try machine.wait("journalctl _SYSTEMD_USER_UNIT=deadlined.service --no-pager") { $0.contains("reloaded") })
+        #expect(try user("systemctl --user stop deadlined.service").status == 0)
+        #expect(try user("systemctl --user show -p Result --value deadlined.service").out.hasPrefix("success"))
     }
 }

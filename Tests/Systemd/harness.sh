@@ -46,6 +46,9 @@ mkdir -p "$r/old"
 cd "$r"
 pivot_root . old
 umount -l /old
+# systemd leaves mount propagation to the container manager (it makes / shared only on a
+# real boot). Services' private namespaces (credentials, PrivateTmp=) need it shared.
+mount --make-rshared /
 exec env -i container=other PATH=/usr/sbin:/usr/bin /lib/systemd/systemd --system --unit=multi-user.target
 INNER
     setsid bash -c "echo \$\$ > '$cg/cgroup.procs'; exec unshare -pfmiu --cgroup --net --propagation private bash '$state/inner.sh' '$share' '$state'" \
@@ -53,17 +56,32 @@ INNER
     launcher=$!
     echo "$launcher" > "$state/launcher"
     pid=""
+    # systemd is the launcher's child (setsid may have forked once more: then its grandchild).
+    # Take the shallowest match: systemd's own children (sd-executor, forked to start a unit)
+    # also show /usr/lib/systemd/systemd as their executable, and picking one of them was why
+    # the sandbox looked as if it had not booted ("Failed to connect to bus").
     for _ in $(seq 1 100); do
-        for c in $(cat /proc/$launcher/task/*/children 2>/dev/null) $(pgrep -P "$launcher" 2>/dev/null); do
-            for g in $c $(cat /proc/$c/task/*/children 2>/dev/null); do
-                if [ "$(readlink /proc/$g/exe 2>/dev/null)" = /usr/lib/systemd/systemd ]; then pid=$g; fi
-            done
+        for c in $(cat /proc/$launcher/task/*/children 2>/dev/null); do
+            if [ "$(readlink /proc/$c/exe 2>/dev/null)" = /usr/lib/systemd/systemd ]; then pid=$c; break; fi
         done
+        if [ -z "$pid" ]; then
+            for c in $(cat /proc/$launcher/task/*/children 2>/dev/null); do
+                for g in $(cat /proc/$c/task/*/children 2>/dev/null); do
+                    if [ "$(readlink /proc/$g/exe 2>/dev/null)" = /usr/lib/systemd/systemd ]; then pid=$g; break 2; fi
+                done
+            done
+        fi
         [ -n "$pid" ] && break
         sleep 0.1
     done
     if [ -z "$pid" ]; then echo "systemd did not start; console:" >&2; cat "$state/console.log" >&2; exit 1; fi
     echo "$state" > "/tmp/dl-systemd-$pid"
+    # `is-system-running --wait` gives up at once while systemd's bus socket is not there yet,
+    # so wait for the socket first (bounded), then for the boot to finish.
+    for _ in $(seq 1 200); do
+        nsenter -t "$pid" -a test -S /run/systemd/private 2>/dev/null && break
+        sleep 0.05
+    done
     timeout 60 nsenter -t "$pid" -a systemctl is-system-running --wait > /dev/null 2>&1 || true
     echo "$pid"
     ;;
