@@ -47,6 +47,10 @@ let package = Package(
             ]
         ),
         .target(
+            name: "ICalendar",
+            dependencies: ["DeadlineCore"]
+        ),
+        .target(
             name: "DeadlineStore",
             dependencies: [
                 "DeadlineCore",
@@ -95,7 +99,7 @@ let package = Package(
         .target(
             name: "DeadlineDaemon",
             dependencies: [
-                "Systemd", "DeadlineCore", "Agenda", "DeadlineStore", "Scheduler", "Delivery", "Control",
+                "Systemd", "DeadlineCore", "Agenda", "DeadlineStore", "Scheduler", "Delivery", "Control", "ICalendar",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),

@@ -41,7 +41,7 @@ func fill(_ store: Store, instants: [Date], prefix: String = "b") throws -> Doub
             NewItem(kind: .meeting, key: "\(prefix)\(i + n)", title: "ประชุม \(i + n)", when: .instant(at), timeZone: "Asia/Bangkok", leads: [Lead("0")!])
         }
         _ = try store.importAgenda(plans: [], items: items, references: [], dayTime: nine, now: start) { item in
-            [PlannedReminder(fireAt: item.instant(dayTime: nine), purpose: .lead("0"))]
+            .init(reminders: [PlannedReminder(fireAt: item.instant(dayTime: nine), purpose: .lead("0"))], plannedThrough: nil)
         }
         i += chunk.count
     }

@@ -13,6 +13,8 @@ public enum ControlAPI {
         public var state: String
         public var attempts: Int
         public var lastError: String?
+        /// For a repeating meeting: the start of the instance it is for.
+        public var instance: String?
     }
 
     public struct Item: Codable, Sendable, Equatable {
@@ -45,6 +47,12 @@ public enum ControlAPI {
         /// Working days from today to the item's day (negative: past).
         public var workingDaysLeft: Int
         public var reminders: [Reminder]
+        /// How it repeats (an RRULE, e.g. `FREQ=MONTHLY;BYDAY=1TU`); nil for a single item.
+        public var recurrence: String?
+        /// Instances left out of the series.
+        public var exceptions: [String]?
+        /// Its iCalendar UID.
+        public var uid: String?
 
         public init(_ item: DeadlineCore.Item, occurrences: [Occurrence], today: LocalDate, calendar: WorkingCalendar) {
             let f = item.fields
@@ -80,8 +88,12 @@ public enum ControlAPI {
             workingDaysLeft = calendar.workingDays(from: today, to: day)
             reminders = occurrences.map {
                 Reminder(id: $0.id, fireAt: DateOutput.iso8601($0.fireAt, timeZone: zone), label: $0.label,
-                         state: $0.state.rawValue, attempts: $0.attempts, lastError: $0.lastError)
+                         state: $0.state.rawValue, attempts: $0.attempts, lastError: $0.lastError,
+                         instance: $0.instance.map { DateOutput.iso8601($0, timeZone: zone) })
             }
+            recurrence = f.recurrence?.rrule
+            exceptions = f.recurrence.flatMap { r in r.exceptions.isEmpty ? nil : r.exceptions.sorted().map { DateOutput.iso8601($0, timeZone: zone) } }
+            uid = item.uid.isEmpty ? nil : item.uid
         }
     }
 
@@ -158,6 +170,8 @@ public enum ControlAPI {
         public var escalation: [String]?
         public var leads: [String]?
         public var rule: String?
+        /// How a meeting repeats: an RRULE (`FREQ=WEEKLY;BYDAY=TU`); `at` is the first instance.
+        public var recurrence: String?
 
         public init(kind: ItemKind, title: String, at: String, key: String? = nil, timeZone: String? = nil,
                     location: String? = nil, notes: String? = nil) {
@@ -224,11 +238,63 @@ public enum ControlAPI {
         public var updated: [String]
         public var unchanged: [String]
         public var plans: Int
-        public init(added: [String], updated: [String], unchanged: [String], plans: Int) {
+        /// Items an iCalendar import cancelled (STATUS:CANCELLED, METHOD:CANCEL).
+        public var cancelled: [String]?
+        /// What was skipped or not used, one line each (never dropped unseen).
+        public var notes: [String]?
+        public init(added: [String], updated: [String], unchanged: [String], plans: Int, cancelled: [String]? = nil, notes: [String]? = nil) {
+            self.cancelled = cancelled
+            self.notes = notes
             self.added = added
             self.updated = updated
             self.unchanged = unchanged
             self.plans = plans
+        }
+    }
+
+    public struct ExportParameters: Codable, Sendable, Equatable {
+        public var format: String?
+        public var from: String?
+        public var to: String?
+        public init(format: String? = nil, from: String? = nil, to: String? = nil) {
+            self.format = format
+            self.from = from
+            self.to = to
+        }
+    }
+
+    public struct ExportReply: Codable, Sendable, Equatable {
+        public var format: String
+        public var items: Int
+        public var text: String
+        public init(format: String, items: Int, text: String) {
+            self.format = format
+            self.items = items
+            self.text = text
+        }
+    }
+
+    public struct InstancesParameters: Codable, Sendable, Equatable {
+        public var key: String
+        public var from: String
+        public var to: String
+        public var limit: Int?
+        public init(key: String, from: String, to: String, limit: Int? = nil) {
+            self.key = key
+            self.from = from
+            self.to = to
+            self.limit = limit
+        }
+    }
+
+    public struct InstancesReply: Codable, Sendable, Equatable {
+        public var key: String
+        public var recurrence: String?
+        public var instances: [String]
+        public init(key: String, recurrence: String?, instances: [String]) {
+            self.key = key
+            self.recurrence = recurrence
+            self.instances = instances
         }
     }
 
@@ -395,6 +461,8 @@ public enum ControlAPI {
         public var escalation: [String]?
         public var leads: [String]?
         public var rule: String?
+        /// A new RRULE for a meeting; empty: it stops repeating.
+        public var recurrence: String?
         public init(key: String) { self.key = key }
     }
 
@@ -472,6 +540,9 @@ public enum ControlAPI {
     public static func invalidLead(_ lead: String) -> VarlinkError {
         error("InvalidLead", ["lead": .string(lead), "accepted": .string(Lead.forms)])
     }
+    public static func invalidRecurrence(_ input: String, reason: String) -> VarlinkError {
+        error("InvalidRecurrence", ["input": .string(input), "reason": .string(reason)])
+    }
     public static func noSuchItem(_ key: String) -> VarlinkError { error("NoSuchItem", ["key": .string(key)]) }
     public static func notOpen(_ key: String, _ state: ItemState) -> VarlinkError {
         error("NotOpen", ["key": .string(key), "state": .string(state.rawValue)])
@@ -510,6 +581,18 @@ public protocol ControlHandler: Sendable {
     func get(_ parameters: ControlAPI.KeyParameters) async throws -> ControlAPI.ItemReply
     func remove(_ parameters: ControlAPI.KeyParameters) async throws -> ControlAPI.ItemReply
     func backup(_ parameters: ControlAPI.BackupParameters) async throws -> ControlAPI.BackupReply
+    func export(_ parameters: ControlAPI.ExportParameters) async throws -> ControlAPI.ExportReply
+    func instances(_ parameters: ControlAPI.InstancesParameters) async throws -> ControlAPI.InstancesReply
+}
+
+extension ControlHandler {
+    /// Handlers made for tests and fuzzing that have no calendar.
+    public func export(_ parameters: ControlAPI.ExportParameters) async throws -> ControlAPI.ExportReply {
+        throw VarlinkError.methodNotImplemented("io.deadlined.Export")
+    }
+    public func instances(_ parameters: ControlAPI.InstancesParameters) async throws -> ControlAPI.InstancesReply {
+        throw VarlinkError.methodNotImplemented("io.deadlined.ListInstances")
+    }
 }
 
 extension ControlAPI {
@@ -531,6 +614,8 @@ extension ControlAPI {
         i.method("Reload", NoParameters.self, access: .change) { _ in try await handler.reload() }
         i.method("Remove", KeyParameters.self, access: .change) { try await handler.remove($0) }
         i.method("Backup", BackupParameters.self, access: .change) { try await handler.backup($0) }
+        i.method("Export", ExportParameters.self) { try await handler.export($0) }
+        i.method("ListInstances", InstancesParameters.self) { try await handler.instances($0) }
         // Who changed what is for those who may change things.
         i.method("Audit", AuditParameters.self, access: .change) { try await handler.audit($0) }
         return i

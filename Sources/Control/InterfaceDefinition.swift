@@ -22,7 +22,9 @@ type Reminder (
   label: string,
   state: (pending, firing, delivered, retrying, failed, missed, cancelled),
   attempts: int,
-  lastError: ?string
+  lastError: ?string,
+  # For a repeating meeting: the start of the instance it is for.
+  instance: ?string
 )
 
 # A meeting to attend or a deadline to meet.
@@ -53,7 +55,13 @@ type Item (
   stateChangedBy: ?string,
   daysLeft: int,
   workingDaysLeft: int,
-  reminders: []Reminder
+  reminders: []Reminder,
+  # How a meeting repeats, as an iCalendar RRULE (FREQ=MONTHLY;BYDAY=1TU); null for one meeting.
+  recurrence: ?string,
+  # Instances left out of the series.
+  exceptions: ?[]string,
+  # Its iCalendar UID, stable for the item's life.
+  uid: ?string
 )
 
 # A reminder the daemon would send, from Simulate.
@@ -162,7 +170,11 @@ method AddItem(
   remind: ?[]string,
   escalation: ?[]string,
   leads: ?[]string,
-  rule: ?string
+  rule: ?string,
+  # A meeting that repeats: an RRULE (FREQ=DAILY/WEEKLY/MONTHLY with INTERVAL, COUNT, UNTIL,
+  # BYDAY, BYMONTHDAY); `at` is its first instance. Reminders are planned for the instances in
+  # a window ahead, never for the whole series.
+  recurrence: ?string
 ) -> (item: Item)
 
 # Items, soonest first; every filter given must hold. `from` and `to` bound the item's own
@@ -190,7 +202,9 @@ method Update(
   remind: ?[]string,
   escalation: ?[]string,
   leads: ?[]string,
-  rule: ?string
+  rule: ?string,
+  # A new RRULE for a meeting; empty: it stops repeating.
+  recurrence: ?string
 ) -> (item: Item)
 
 # Re-reads the config, holidays and templates as one unit, as SIGHUP does. A config that cannot
@@ -213,14 +227,27 @@ method Backup(path: string) -> (path: string, bytes: int)
 # are dropped.
 method Acknowledge(key: string, state: (submitted, held, cancelled), by: ?string) -> (item: Item)
 
-# Imports an agenda file's text; `name` is used in error locations. Entries are matched by key:
-# importing the same file twice changes nothing.
+# Imports an agenda file's text (YAML), or an iCalendar file's (it starts with BEGIN:VCALENDAR);
+# `name` is used in error locations. Agenda entries are matched by key, iCalendar events by UID:
+# importing the same file twice changes nothing. All or nothing: an error imports nothing.
 method Import(name: string, content: string) -> (
   added: []string,
   updated: []string,
   unchanged: []string,
-  plans: int
+  plans: int,
+  # Items an iCalendar import cancelled (STATUS:CANCELLED, METHOD:CANCEL).
+  cancelled: ?[]string,
+  # What was skipped or had no field, one line each.
+  notes: ?[]string
 )
+
+# The agenda as an iCalendar text (format "ics", the only one): every item, or those whose date
+# (or a series' instance) falls from `from` to `to`.
+method Export(format: ?string, from: ?string, to: ?string) -> (format: string, items: int, text: string)
+
+# The start of each instance of an item from `from` to `to` (a whole day as `to` counts to its
+# end), at most `limit` (default 1000): a series' instances, or the item's own date.
+method ListInstances(key: string, from: string, to: string, limit: ?int) -> (key: string, recurrence: ?string, instances: []string)
 
 # The reminders the daemon would send from `from` to `to` (a whole day counts to its end),
 # from the same planner, sending nothing.
@@ -257,6 +284,9 @@ error InvalidDate (input: string, reason: string, accepted: []string)
 
 # A lead time that is not one; `accepted` shows the forms.
 error InvalidLead (lead: string, accepted: string)
+
+# A recurrence rule (RRULE) that cannot be read, or asks for what is not supported.
+error InvalidRecurrence (input: string, reason: string)
 
 # No item has this key.
 error NoSuchItem (key: string)

@@ -64,12 +64,14 @@ public struct NewItem: Sendable, Equatable {
     public var rule: String?
     /// Lead times that replace the rule's (`--remind 1d,2h,0`).
     public var leads: [Lead]?
+    /// How a meeting repeats; nil for a single meeting. `when` is then the first instance.
+    public var recurrence: Recurrence?
 
     public init(kind: ItemKind, key: String = "", title: String, when: When, end: Date? = nil, timeZone: String,
                 organisation: String = "", location: String? = nil, notes: String? = nil, chair: String? = nil,
                 attendees: [String] = [], workingGroup: String? = nil, followUpOf: String? = nil, plan: String? = nil,
                 recipient: String? = nil, tags: [String] = [], remind: [String] = [], escalation: [String] = [],
-                rule: String? = nil, leads: [Lead]? = nil) {
+                rule: String? = nil, leads: [Lead]? = nil, recurrence: Recurrence? = nil) {
         self.kind = kind
         self.key = key
         self.title = title
@@ -90,6 +92,7 @@ public struct NewItem: Sendable, Equatable {
         self.escalation = escalation
         self.rule = rule
         self.leads = leads
+        self.recurrence = recurrence
     }
 
     /// Longest title accepted; a title is a line in a reminder, not a document.
@@ -105,12 +108,36 @@ public struct NewItem: Sendable, Equatable {
         if !key.isEmpty && !Self.isValidKey(key) { throw .badKey(key) }
         if let end, end <= when.instant(zone: zone, dayTime: TimeOfDay(hour: 0, minute: 0)!) { throw .endBeforeStart }
         if kind == .deadline && (chair != nil || !attendees.isEmpty || followUpOf != nil) { throw .meetingFieldOnDeadline }
+        if kind == .deadline && recurrence != nil { throw .recurringDeadline }
     }
 
     /// Letters (Thai too), digits, `-`, `_`, `.`, `@`, up to 64: what a person types after `deadlinectl submit`.
     public static func isValidKey(_ key: String) -> Bool {
         key.count <= 64 && key.first.map { $0.isLetter || $0.isNumber } == true
             && key.allSatisfy { $0.isLetter || $0.isNumber || "-_.@".contains($0) }
+    }
+
+    /// The instant a series is expanded from: its first instance (a whole day from midnight).
+    public var seriesStart: Date {
+        let zone = TimeZone(identifier: timeZone) ?? TimeZone(secondsFromGMT: 0)!
+        switch when {
+        case .instant(let d): return d
+        case .day(let d): return d.at(hour: 0, minute: 0, in: zone)
+        }
+    }
+
+    /// The `when` of the instance of a series that starts at `start`.
+    public func instanceWhen(_ start: Date) -> When {
+        if case .day = when { return .day(LocalDate(start, in: TimeZone(identifier: timeZone) ?? TimeZone(secondsFromGMT: 0)!)) }
+        return .instant(start)
+    }
+
+    /// One instance of a series as an item of its own: its date, its end shifted alike.
+    public func instance(at start: Date) -> NewItem {
+        var one = self
+        one.end = end.map { start.addingTimeInterval($0.timeIntervalSince(seriesStart)) }
+        one.when = instanceWhen(start)
+        return one
     }
 
     /// The instant the item counts at (a date-only item at `dayTime`).
@@ -127,13 +154,23 @@ public struct Item: Sendable, Equatable, Identifiable {
     /// When it left `open`, and who said so.
     public var stateChangedAt: Date?
     public var stateChangedBy: String?
+    /// Its iCalendar UID: kept from an imported invitation, made once otherwise; never changes.
+    public var uid: String
+    /// Bumped by every change, for iCalendar's SEQUENCE.
+    public var sequence: Int
+    /// When it last changed (or was added).
+    public var updatedAt: Date?
 
-    public init(id: Int64, fields: NewItem, state: ItemState = .open, stateChangedAt: Date? = nil, stateChangedBy: String? = nil) {
+    public init(id: Int64, fields: NewItem, state: ItemState = .open, stateChangedAt: Date? = nil, stateChangedBy: String? = nil,
+                uid: String = "", sequence: Int = 0, updatedAt: Date? = nil) {
         self.id = id
         self.fields = fields
         self.state = state
         self.stateChangedAt = stateChangedAt
         self.stateChangedBy = stateChangedBy
+        self.uid = uid
+        self.sequence = sequence
+        self.updatedAt = updatedAt
     }
 
     public var kind: ItemKind { fields.kind }
@@ -150,6 +187,7 @@ public enum ItemValidationError: Error, Equatable, CustomStringConvertible {
     case badKey(String)
     case endBeforeStart
     case meetingFieldOnDeadline
+    case recurringDeadline
 
     public var description: String {
         switch self {
@@ -159,6 +197,7 @@ public enum ItemValidationError: Error, Equatable, CustomStringConvertible {
         case .badKey(let key): "'\(key)' is not a usable key: letters, digits, '-', '_' or '.', at most 64"
         case .endBeforeStart: "the end is not after the start"
         case .meetingFieldOnDeadline: "chair, attendees and follow_up_of are for meetings, not deadlines"
+        case .recurringDeadline: "only meetings repeat; a deadline is one date"
         }
     }
 
@@ -170,6 +209,7 @@ public enum ItemValidationError: Error, Equatable, CustomStringConvertible {
         case .badKey: "key"
         case .endBeforeStart: "end"
         case .meetingFieldOnDeadline: "kind"
+        case .recurringDeadline: "recurrence"
         }
     }
 }

@@ -39,10 +39,13 @@ public struct Occurrence: Codable, Sendable, Equatable, Identifiable {
     public var label: String
     /// The last channel error, for `failed` and `retrying`.
     public var lastError: String?
+    /// For a repeating meeting: the start of the instance it is for.
+    public var instance: Date?
 
     public init(id: Int64, itemID: Int64, fireAt: Date, state: OccurrenceState, attempts: Int = 0, label: String = "0",
-                lastError: String? = nil) {
+                lastError: String? = nil, instance: Date? = nil) {
         self.lastError = lastError
+        self.instance = instance
         self.id = id
         self.itemID = itemID
         self.fireAt = fireAt

@@ -15,10 +15,13 @@ public struct PlannedReminder: Hashable, Sendable {
 
     public var fireAt: Date
     public var purpose: Purpose
+    /// For a repeating meeting: the start of the instance it is for.
+    public var instance: Date?
 
-    public init(fireAt: Date, purpose: Purpose) {
+    public init(fireAt: Date, purpose: Purpose, instance: Date? = nil) {
         self.fireAt = fireAt
         self.purpose = purpose
+        self.instance = instance
     }
 
     /// A short stable label: `1wd@09:00`, `catch-up`, `overdue-3`, `escalate@3wd@09:00`.
@@ -131,5 +134,72 @@ public struct ReminderPlanner: Sendable {
             let moved = calendar.nearestWorkingDay(day, forward: true).at(hour: c.hour!, minute: c.minute!, in: zone)
             return moved <= itemInstant ? moved : nil
         }
+    }
+}
+
+// MARK: - Repeating meetings
+
+extension ReminderPlanner {
+    /// How far past the rule's longest lead a series is planned ahead. The daemon extends
+    /// every series at least daily, so this leaves weeks of margin for a stopped daemon.
+    public static let seriesWindow: TimeInterval = 35 * 86_400
+
+    /// The reminders of an item and, for a series, the end of the window they cover.
+    public struct ItemPlan: Sendable, Equatable {
+        public var reminders: [PlannedReminder]
+        /// Instances starting up to here are planned (nil: not a series).
+        public var plannedThrough: Date?
+
+        public init(reminders: [PlannedReminder], plannedThrough: Date?) {
+            self.reminders = reminders
+            self.plannedThrough = plannedThrough
+        }
+    }
+
+    /// The reminders of `item`: for a single item `plan(when:…)`; for a series those of its
+    /// instances that start after `after` (default `now`) and no later than the window's end
+    /// (`now` + `seriesWindow` + the rule's longest lead). An unbounded series costs only
+    /// what falls in the window.
+    public func plan(item: NewItem, rule: ReminderRule, now: Date, after: Date? = nil) -> ItemPlan {
+        let zone = TimeZone(identifier: item.timeZone) ?? TimeZone(secondsFromGMT: 0)!
+        guard let recurrence = item.recurrence else {
+            return ItemPlan(reminders: plan(when: item.when, zone: zone, rule: rule, now: now), plannedThrough: nil)
+        }
+        let through = now.addingTimeInterval(Self.seriesWindow + leadSpan(item: item, rule: rule, zone: zone))
+        let floor = after ?? now
+        var out: [PlannedReminder] = []
+        for start in recurrence.instances(from: item.seriesStart, zone: zone) {
+            if start > through { break }
+            if start <= floor { continue }
+            let when = item.instanceWhen(start)
+            out += plan(when: when, zone: zone, rule: rule, now: now).map {
+                PlannedReminder(fireAt: $0.fireAt, purpose: $0.purpose, instance: start)
+            }
+        }
+        out.sort { ($0.fireAt, $0.label) < ($1.fireAt, $1.label) }
+        return ItemPlan(reminders: out, plannedThrough: max(through, after ?? through))
+    }
+
+    /// The instances of a series that start in [from, to), as `When`s (what `ListInstances`
+    /// shows); a single item's own `when` if it falls there. At most `limit`.
+    public func instances(of item: NewItem, from: Date, to: Date, limit: Int = 10_000) -> [When] {
+        let zone = TimeZone(identifier: item.timeZone) ?? TimeZone(secondsFromGMT: 0)!
+        guard let recurrence = item.recurrence else {
+            let at = item.instant(dayTime: dayTime)
+            return at >= from && at < to ? [item.when] : []
+        }
+        var out: [When] = []
+        for start in recurrence.instances(from: item.seriesStart, zone: zone) {
+            if start >= to || out.count >= limit { break }
+            if start >= from { out.append(item.instanceWhen(start)) }
+        }
+        return out
+    }
+
+    /// How long before an instance its earliest reminder fires (0 if none is before it).
+    private func leadSpan(item: NewItem, rule: ReminderRule, zone: TimeZone) -> TimeInterval {
+        let at = item.instant(dayTime: dayTime)
+        let earliest = plan(when: item.when, zone: zone, rule: rule, now: nil).map(\.fireAt).min() ?? at
+        return max(0, at.timeIntervalSince(earliest))
     }
 }

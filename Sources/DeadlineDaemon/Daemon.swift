@@ -91,10 +91,17 @@ public enum Daemon {
         let reloader = Reloader(load: reloadConfig ?? { config }, current: current, calendar: calendar, core: core, store: store,
                                 directories: directories, notifier: notifier, logger: logger)
         handler.reloader.withLock { $0 = reloader }
+        if let path = config.calendarFeed {
+            let feed = CalendarFeed(path: path, logger: logger) { try await handler.export(.init()).text }
+            handler.feedBox.withLock { $0 = feed }
+            feed.changed()
+            logger.info("calendar feed: \(path)")
+        }
         let group = ServiceGroup(configuration: .init(
             services: [
                 .init(service: server),
                 .init(service: ReloadOnHangup(reloader: reloader)),
+                .init(service: SeriesPlanning(control: handler, interval: .seconds(3600), logger: logger)),
                 .init(service: StallOnSignal(core: core, enabled: config.stallOnSIGUSR2, seconds: Double(watchdogUsec ?? 10_000_000) * 3 / 1e6,
                                              logger: logger)),
                 .init(service: StoppingNotice(notifier: notifier, logger: logger), successTerminationBehavior: .gracefullyShutdownGroup),

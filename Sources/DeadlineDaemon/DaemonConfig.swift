@@ -49,6 +49,8 @@ public struct DaemonConfig: Sendable, Equatable {
     public var routes: ChannelRoutes
     /// Template overrides by `"<event>.<language>"`.
     public var templates: [String: String]
+    /// The iCalendar feed rewritten after every change; nil: none (`calendar.feed: off`).
+    public var calendarFeed: String?
     /// The file the values came from, nil for built-in defaults only.
     public var sourceFile: String?
 
@@ -139,6 +141,7 @@ public struct DaemonConfig: Sendable, Equatable {
             channels: channels,
             routes: routes,
             templates: validated.templates,
+            calendarFeed: string("calendar.feed").map { $0 == "off" || $0.isEmpty ? nil : $0 } ?? directories.state + "/deadlined.ics",
             sourceFile: text == nil ? nil : path
         )
     }

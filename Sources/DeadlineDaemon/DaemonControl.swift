@@ -24,6 +24,9 @@ final class DaemonControl: ControlHandler {
     let logger: Logger
     /// Every `Watch` call's events.
     let events = EventHub<ControlAPI.WatchReply>()
+    /// The iCalendar feed, told of every change; nil when `calendar.feed` is off.
+    let feedBox = Mutex<CalendarFeed?>(nil)
+    var feed: CalendarFeed? { feedBox.withLock { $0 } }
     /// Replaced by ImportHolidays; read by every call that plans or counts working days, and
     /// by the message templates.
     private let calendar: SharedCalendar
@@ -55,8 +58,9 @@ final class DaemonControl: ControlHandler {
     var zone: TimeZone { TimeZone(identifier: config.timeZone)! }
     var planner: ReminderPlanner { ReminderPlanner(calendar: calendar.withLock { $0 }, dayTime: config.dayTime) }
 
-    func plan(_ item: NewItem, now: Date?) -> [PlannedReminder] {
-        planner.plan(when: item.when, zone: TimeZone(identifier: item.timeZone)!, rule: config.rules.rule(for: item), now: now)
+    /// An item's reminders from `now` on; for a series, those of the instances in its window.
+    func plan(_ item: NewItem, now: Date, after: Date? = nil) -> ReminderPlanner.ItemPlan {
+        planner.plan(item: item, rule: config.rules.rule(for: item), now: now, after: after)
     }
 
     func status() async throws -> ControlAPI.StatusReply {
@@ -116,16 +120,17 @@ final class DaemonControl: ControlHandler {
             kind: p.kind, key: p.key ?? "", title: p.title, when: when, end: end, timeZone: zoneName,
             organisation: p.organisation ?? config.organisation, location: p.location, notes: p.notes, chair: p.chair,
             attendees: p.attendees ?? [], workingGroup: p.workingGroup, followUpOf: p.followUpOf, plan: p.plan,
-            recipient: p.recipient, tags: p.tags ?? [], remind: p.remind ?? [], escalation: p.escalation ?? [], rule: p.rule, leads: leads
+            recipient: p.recipient, tags: p.tags ?? [], remind: p.remind ?? [], escalation: p.escalation ?? [], rule: p.rule, leads: leads,
+            recurrence: try p.recurrence.map { try parseRecurrence($0, zone: itemZone) }
         )
         do { try item.validate() } catch { throw VarlinkError.invalidParameter(error.parameter) }
         if config.rules.unknownRule(item) != nil { throw VarlinkError.invalidParameter("rule") }
-        let reminders = plan(item, now: now)
+        let planned = plan(item, now: now)
         let (stored, occurrences) = try await offload { [store, config] in
             if let earlier = item.followUpOf {
                 guard let m = try store.item(key: earlier), m.kind == .meeting else { throw StoreError.noSuchItem(earlier) }
             }
-            return try store.add(item, reminders: reminders, dayTime: config.dayTime, now: now)
+            return try store.add(item, reminders: planned.reminders, plannedThrough: planned.plannedThrough, dayTime: config.dayTime, now: now)
         }
         core.schedule(occurrences)
         let reply = ControlAPI.ItemReply(item: wire(stored, occurrences))
@@ -173,6 +178,7 @@ final class DaemonControl: ControlHandler {
     }
 
     func importAgenda(_ p: ControlAPI.FileParameters) async throws -> ControlAPI.ImportReply {
+        if Self.isICalendar(p.content) { return try await importCalendar(p) }
         let now = clock.now()
         let agenda: Agenda
         do {
@@ -213,13 +219,24 @@ final class DaemonControl: ControlHandler {
         let rows = try await offload { [store] in try store.listItems() }
         var out: [(Date, ControlAPI.PlannedReminder)] = []
         for (item, _) in rows where item.state == .open {
-            for r in plan(item.fields, now: nil) where r.fireAt >= start && r.fireAt < end {
-                out.append((r.fireAt, ControlAPI.PlannedReminder(fireAt: DateOutput.iso8601(r.fireAt, timeZone: item.zone), key: item.key,
-                                                                 kind: item.kind, title: item.title, label: r.label)))
+            let rule = config.rules.rule(for: item.fields)
+            for one in instances(of: item, reachingInto: start, end) {
+                for r in planner.plan(when: one.when, zone: item.zone, rule: rule, now: nil) where r.fireAt >= start && r.fireAt < end {
+                    out.append((r.fireAt, ControlAPI.PlannedReminder(fireAt: DateOutput.iso8601(r.fireAt, timeZone: item.zone), key: item.key,
+                                                                     kind: item.kind, title: item.title, label: r.label)))
+                }
             }
         }
         out.sort { ($0.0, $0.1.key, $0.1.label) < ($1.0, $1.1.key, $1.1.label) }
         return ControlAPI.SimulateReply(reminders: out.map(\.1))
+    }
+
+    /// The item itself, or for a series each instance that may have a reminder in [start, end):
+    /// those starting in it or up to three series windows after it (leads reach back no further).
+    private func instances(of item: Item, reachingInto start: Date, _ end: Date) -> [NewItem] {
+        guard item.fields.recurrence != nil else { return [item.fields] }
+        return planner.instances(of: item.fields, from: start, to: end.addingTimeInterval(ReminderPlanner.seriesWindow * 3), limit: 5_000)
+            .map { item.fields.instance(at: $0.instant(zone: item.zone, dayTime: TimeOfDay(hour: 0, minute: 0)!)) }
     }
 
     func listHolidays(_ p: ControlAPI.YearParameters) async throws -> ControlAPI.HolidaysReply {
@@ -244,8 +261,8 @@ final class DaemonControl: ControlHandler {
             for (item, _) in try store.listItems() where item.state == .open {
                 var rule = config.rules.rule(for: item.fields)
                 rule.past = .skip
-                let plan = planner.plan(when: item.fields.when, zone: item.zone, rule: rule, now: now)
-                let change = try store.replan(itemID: item.id, reminders: plan, now: now)
+                let plan = planner.plan(item: item.fields, rule: rule, now: now)
+                let change = try store.replan(itemID: item.id, reminders: plan.reminders, plannedThrough: plan.plannedThrough, now: now)
                 cancelled += change.cancelled
                 added += change.added
             }
@@ -287,6 +304,7 @@ final class DaemonControl: ControlHandler {
         if let v = p.escalation { fields.escalation = v }
         if let v = p.rule { fields.rule = v.isEmpty ? nil : v }
         if let list = p.leads { fields.leads = list.isEmpty ? nil : try parseLeads(list) }
+        if let r = p.recurrence { fields.recurrence = r.isEmpty ? nil : try parseRecurrence(r, zone: itemZone, keeping: fields.recurrence) }
         do { try fields.validate() } catch { throw VarlinkError.invalidParameter(error.parameter) }
         if config.rules.unknownRule(fields) != nil { throw VarlinkError.invalidParameter("rule") }
         let updated = fields
@@ -363,12 +381,13 @@ final class DaemonControl: ControlHandler {
     }
 
     /// An item was added or changed: watchers hear of it.
-    private func changed(_ key: String, state: String, detail: String) {
+    func changed(_ key: String, state: String, detail: String) {
+        feed?.changed()
         events.publish(.init(event: .init(kind: .itemChanged, at: DateOutput.iso8601(clock.now(), timeZone: zone), item: key,
                                           state: state, detail: detail)))
     }
 
-    private func audit(_ method: String, target: String, before: (some Encodable & Sendable)?, after: (some Encodable & Sendable)?) async {
+    func audit(_ method: String, target: String, before: (some Encodable & Sendable)?, after: (some Encodable & Sendable)?) async {
         let caller = Caller.current ?? Caller(uid: getuid(), gid: getgid(), pid: getpid(), command: "deadlined", mayChange: true)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -379,17 +398,17 @@ final class DaemonControl: ControlHandler {
         catch { logger.error("cannot record the audit entry for \(method) \(target) by \(caller): \(error)") }
     }
 
-    private func wire(_ item: Item, _ occurrences: [Occurrence]) -> ControlAPI.Item {
+    func wire(_ item: Item, _ occurrences: [Occurrence]) -> ControlAPI.Item {
         ControlAPI.Item(item, occurrences: occurrences, today: LocalDate(clock.now(), in: zone), calendar: calendar.withLock { $0 })
     }
 
     /// A meeting's end: an instant, never a whole day.
-    private func parseEnd(_ text: String, zone: TimeZone, now: Date) throws -> Date {
+    func parseEnd(_ text: String, zone: TimeZone, now: Date) throws -> Date {
         guard case .instant(let d) = try parseDate(text, zone: zone, now: now) else { throw VarlinkError.invalidParameter("end") }
         return d
     }
 
-    private func parseLeads(_ list: [String]) throws -> [Lead] {
+    func parseLeads(_ list: [String]) throws -> [Lead] {
         try list.map { text in
             guard let lead = Lead(text) else { throw ControlAPI.invalidLead(text) }
             return lead
@@ -397,14 +416,14 @@ final class DaemonControl: ControlHandler {
     }
 
     /// The end of a range given as `to`: an instant as it is, a whole day to its end.
-    private func endOfRange(_ when: When) -> Date {
+    func endOfRange(_ when: When) -> Date {
         switch when {
         case .instant(let d): d
         case .day(let d): d.adding(days: 1).at(hour: 0, minute: 0, in: zone)
         }
     }
 
-    private func parseDate(_ text: String, zone: TimeZone, now: Date) throws -> When {
+    func parseDate(_ text: String, zone: TimeZone, now: Date) throws -> When {
         do { return try DateInput.parse(text, timeZone: zone, now: now) }
         catch { throw ControlAPI.invalidDate(error) }
     }
@@ -457,7 +476,7 @@ final class DaemonControl: ControlHandler {
         return Reminder(item: Item(id: 0, fields: fields), occurrence: occurrence, tag: "deadlined-test-\(stamp)")
     }
 
-    private func offload<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    func offload<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await NIOThreadPool.singleton.runIfActive {
             do { return try body() }
             catch let error as VarlinkError { throw error }
@@ -469,6 +488,7 @@ final class DaemonControl: ControlHandler {
                 case .unknownReference(let message):
                     let (location, text) = Self.splitLocation(message)
                     throw ControlAPI.invalidFile(location: location, message: text)
+                case .duplicateUID(let uid): throw ControlAPI.duplicateKey(uid)
                 case .cannotOpen, .corrupt: throw ControlAPI.storeFailure(error.description)
                 }
             } catch {

@@ -32,6 +32,12 @@ struct ItemRecord: FetchableRecord, MutablePersistableRecord {
     var state_changed_ms: Int64?
     var state_changed_by: String?
     var created_ms: Int64
+    var rrule: String?
+    var exdates: String?
+    var uid: String
+    var sequence: Int
+    var planned_through_ms: Int64?
+    var updated_ms: Int64?
 
     mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
@@ -64,6 +70,12 @@ struct ItemRecord: FetchableRecord, MutablePersistableRecord {
         state_changed_ms = row["state_changed_ms"]
         state_changed_by = row["state_changed_by"]
         created_ms = row["created_ms"]
+        rrule = row["rrule"]
+        exdates = row["exdates"]
+        uid = row["uid"]
+        sequence = row["sequence"]
+        planned_through_ms = row["planned_through_ms"]
+        updated_ms = row["updated_ms"]
     }
 
     func encode(to container: inout PersistenceContainer) {
@@ -93,9 +105,18 @@ struct ItemRecord: FetchableRecord, MutablePersistableRecord {
         container["state_changed_ms"] = state_changed_ms
         container["state_changed_by"] = state_changed_by
         container["created_ms"] = created_ms
+        container["rrule"] = rrule
+        container["exdates"] = exdates
+        container["uid"] = uid
+        container["sequence"] = sequence
+        container["planned_through_ms"] = planned_through_ms
+        container["updated_ms"] = updated_ms
     }
 
-    init(_ new: NewItem, instant: Date, createdAt: Date) {
+    init(_ new: NewItem, instant: Date, createdAt: Date, uid: String) {
+        self.uid = uid
+        sequence = 0
+        updated_ms = Millis.from(createdAt)
         key = new.key
         kind = new.kind.rawValue
         title = new.title
@@ -134,6 +155,8 @@ struct ItemRecord: FetchableRecord, MutablePersistableRecord {
         escalation = JSONList.encode(new.escalation)
         rule = new.rule
         leads = new.leads.map { JSONList.encode($0.map(\.description)) }
+        rrule = new.recurrence?.rrule
+        exdates = new.recurrence.map { r in JSONList.encode(r.exceptions.map { String(Millis.from($0)) }.sorted()) }
     }
 
     func domain() throws -> Item {
@@ -153,9 +176,22 @@ struct ItemRecord: FetchableRecord, MutablePersistableRecord {
             attendees: try JSONList.decode(attendees), workingGroup: working_group, followUpOf: follow_up_of, plan: plan,
             recipient: recipient, tags: try JSONList.decode(tags), remind: try JSONList.decode(remind),
             escalation: try JSONList.decode(escalation), rule: rule,
-            leads: try leads.map { try JSONList.decode($0).compactMap { Lead($0) } }
+            leads: try leads.map { try JSONList.decode($0).compactMap { Lead($0) } },
+            recurrence: try recurrence()
         )
-        return Item(id: id, fields: fields, state: s, stateChangedAt: state_changed_ms.map(Millis.date), stateChangedBy: state_changed_by)
+        return Item(id: id, fields: fields, state: s, stateChangedAt: state_changed_ms.map(Millis.date), stateChangedBy: state_changed_by,
+                    uid: uid, sequence: sequence, updatedAt: updated_ms.map(Millis.date))
+    }
+
+    private func recurrence() throws -> Recurrence? {
+        guard let rrule else { return nil }
+        do {
+            var r = try Recurrence(rrule: rrule, zone: TimeZone(identifier: time_zone) ?? TimeZone(secondsFromGMT: 0)!)
+            r.exceptions = Set(try JSONList.decode(exdates ?? "[]").compactMap { Int64($0).map(Millis.date) })
+            return r
+        } catch {
+            throw StoreError.corrupt("item \(id ?? -1) has recurrence '\(rrule)': \(error)")
+        }
     }
 }
 
@@ -170,10 +206,13 @@ struct OccurrenceRecord: FetchableRecord, MutablePersistableRecord {
     var updated_ms: Int64
     var label: String
     var last_error: String?
+    var instance_ms: Int64?
 
     mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
-    init(id: Int64?, item_id: Int64, fire_at_ms: Int64, state: String, attempts: Int, updated_ms: Int64, label: String, last_error: String?) {
+    init(id: Int64?, item_id: Int64, fire_at_ms: Int64, state: String, attempts: Int, updated_ms: Int64, label: String, last_error: String?,
+         instance_ms: Int64? = nil) {
+        self.instance_ms = instance_ms
         self.id = id
         self.item_id = item_id
         self.fire_at_ms = fire_at_ms
@@ -193,6 +232,7 @@ struct OccurrenceRecord: FetchableRecord, MutablePersistableRecord {
         updated_ms = row["updated_ms"]
         label = row["label"]
         last_error = row["last_error"]
+        instance_ms = row["instance_ms"]
     }
 
     func encode(to container: inout PersistenceContainer) {
@@ -204,6 +244,7 @@ struct OccurrenceRecord: FetchableRecord, MutablePersistableRecord {
         container["updated_ms"] = updated_ms
         container["label"] = label
         container["last_error"] = last_error
+        container["instance_ms"] = instance_ms
     }
 
     func domain() throws -> Occurrence {
@@ -211,7 +252,7 @@ struct OccurrenceRecord: FetchableRecord, MutablePersistableRecord {
             throw StoreError.corrupt("occurrence \(id ?? -1) has state '\(state)'")
         }
         return Occurrence(id: id, itemID: item_id, fireAt: Millis.date(fire_at_ms), state: s, attempts: attempts, label: label,
-                          lastError: last_error)
+                          lastError: last_error, instance: instance_ms.map(Millis.date))
     }
 }
 

@@ -140,6 +140,21 @@ enum Schema {
                 t.column("after", .text)
             }
         }
+        m.registerMigration("v7: repeating meetings and iCalendar identity") { db in
+            try db.alter(table: "item") { t in
+                t.add(column: "rrule", .text)
+                t.add(column: "exdates", .text)
+                t.add(column: "uid", .text)
+                t.add(column: "sequence", .integer).notNull().defaults(to: 0)
+                // A series' reminders exist for instances starting up to here; later ones are
+                // planned as the window moves on (never the whole series).
+                t.add(column: "planned_through_ms", .integer)
+                t.add(column: "updated_ms", .integer)
+            }
+            try db.execute(sql: "UPDATE item SET uid = key || '@deadlined', updated_ms = created_ms")
+            try db.execute(sql: "CREATE UNIQUE INDEX item_uid ON item(uid)")
+            try db.alter(table: "occurrence") { t in t.add(column: "instance_ms", .integer) }
+        }
         return m
     }
 }

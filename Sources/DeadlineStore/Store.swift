@@ -41,9 +41,13 @@ public final class Store: Sendable {
 
     /// Stores an item and its reminders in one transaction: either both are there afterwards,
     /// or neither. An empty key is made from the kind and row id (`m12`, `d7`).
-    public func add(_ item: NewItem, reminders: [PlannedReminder], dayTime: TimeOfDay, now: Date) throws -> (Item, [Occurrence]) {
+    /// - Parameters:
+    ///   - plannedThrough: for a series, the end of the window `reminders` cover.
+    ///   - uid: its iCalendar UID (an imported invitation's); a new one is made when nil.
+    public func add(_ item: NewItem, reminders: [PlannedReminder], plannedThrough: Date? = nil, uid: String? = nil,
+                    dayTime: TimeOfDay, now: Date) throws -> (Item, [Occurrence]) {
         try pool.write { db in
-            let stored = try insert(item, dayTime: dayTime, now: now, db)
+            let stored = try insert(item, uid: uid, plannedThrough: plannedThrough, dayTime: dayTime, now: now, db)
             return (stored, try insertOccurrences(reminders, itemID: stored.id, now: now, db))
         }
     }
@@ -54,12 +58,17 @@ public final class Store: Sendable {
         try ItemRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM item WHERE key = ?"), arguments: [key])
     }
 
-    private func insert(_ item: NewItem, dayTime: TimeOfDay, now: Date, _ db: Database) throws -> Item {
+    private func insert(_ item: NewItem, uid: String?, plannedThrough: Date?, dayTime: TimeOfDay, now: Date, _ db: Database) throws -> Item {
         if !item.key.isEmpty, try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM item WHERE key = ?)"),
                                                 arguments: [item.key]) == true {
             throw StoreError.duplicateKey(item.key)
         }
-        var record = ItemRecord(item, instant: item.instant(dayTime: dayTime), createdAt: now)
+        if let uid, try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM item WHERE uid = ?)"), arguments: [uid]) == true {
+            throw StoreError.duplicateUID(uid)
+        }
+        var record = ItemRecord(item, instant: item.instant(dayTime: dayTime), createdAt: now,
+                                uid: uid ?? UUID().uuidString.lowercased() + "@deadlined")
+        record.planned_through_ms = plannedThrough.map(Millis.from)
         if item.key.isEmpty { record.key = "new-" + UUID().uuidString }
         try record.insert(db)
         if item.key.isEmpty {
@@ -72,7 +81,8 @@ public final class Store: Sendable {
     private func insertOccurrences(_ reminders: [PlannedReminder], itemID: Int64, now: Date, _ db: Database) throws -> [Occurrence] {
         try reminders.map { r in
             var o = OccurrenceRecord(id: nil, item_id: itemID, fire_at_ms: Millis.from(r.fireAt), state: OccurrenceState.pending.rawValue,
-                                     attempts: 0, updated_ms: Millis.from(now), label: r.label, last_error: nil)
+                                     attempts: 0, updated_ms: Millis.from(now), label: r.label, last_error: nil,
+                                     instance_ms: r.instance.map(Millis.from))
             try o.insert(db)
             return try o.domain()
         }
@@ -86,6 +96,8 @@ public final class Store: Sendable {
         public var plans = 0
         public var newOccurrences: [Occurrence] = []
         public var cancelledOccurrences: [Int64] = []
+        /// Keys moved out of `open` by `close`.
+        public var closed: [String] = []
     }
 
     /// Imports plans and items by key, all in one transaction: a new key is added, a known key
@@ -94,8 +106,13 @@ public final class Store: Sendable {
     /// `plan(item)`; reminders already delivered stay as they are.
     /// - Parameter references: keys that must exist (in the import or the store), each with the
     ///   message to fail with.
+    /// - Parameters:
+    ///   - uids: the iCalendar UID of a new item, by key (an imported invitation's).
+    ///   - close: open items to move to another state (a cancelled invitation), by key.
     public func importAgenda(plans: [Plan], items: [NewItem], references: [(key: String, isPlan: Bool, error: String)],
-                             dayTime: TimeOfDay, now: Date, plan: (NewItem) -> [PlannedReminder]) throws -> ImportOutcome {
+                             uids: [String: String] = [:], close: [String: ItemState] = [:], closedBy: String = "import",
+                             dayTime: TimeOfDay, now: Date,
+                             plan: (NewItem) -> ReminderPlanner.ItemPlan) throws -> ImportOutcome {
         try pool.write { db in
             var out = ImportOutcome()
             for p in plans {
@@ -114,18 +131,35 @@ public final class Store: Sendable {
                     if old.fields == item { out.unchanged.append(item.key); continue }
                     let timingChanged = old.fields.when != item.when || old.fields.timeZone != item.timeZone
                         || old.fields.rule != item.rule || old.fields.leads != item.leads || old.fields.kind != item.kind
+                        || old.fields.recurrence != item.recurrence
                     existing.setFields(item, instant: item.instant(dayTime: dayTime))
-                    try existing.update(db)
+                    existing.sequence += 1
+                    existing.updated_ms = Millis.from(now)
                     if timingChanged && old.state == .open {
                         out.cancelledOccurrences += try cancelPending(itemID: old.id, now: now, db)
-                        out.newOccurrences += try insertOccurrences(plan(item), itemID: old.id, now: now, db)
+                        let planned = plan(item)
+                        existing.planned_through_ms = planned.plannedThrough.map(Millis.from)
+                        out.newOccurrences += try insertOccurrences(planned.reminders, itemID: old.id, now: now, db)
                     }
+                    try existing.update(db)
                     out.updated.append(item.key)
                 } else {
-                    let stored = try insert(item, dayTime: dayTime, now: now, db)
-                    out.newOccurrences += try insertOccurrences(plan(item), itemID: stored.id, now: now, db)
+                    let planned = plan(item)
+                    let stored = try insert(item, uid: uids[item.key], plannedThrough: planned.plannedThrough, dayTime: dayTime, now: now, db)
+                    out.newOccurrences += try insertOccurrences(planned.reminders, itemID: stored.id, now: now, db)
                     out.added.append(item.key)
                 }
+            }
+            for (key, state) in close.sorted(by: { $0.key < $1.key }) where state != .open {
+                guard var record = try record(key: key, db), record.state == ItemState.open.rawValue else { continue }
+                record.state = state.rawValue
+                record.state_changed_ms = Millis.from(now)
+                record.state_changed_by = closedBy
+                record.sequence += 1
+                record.updated_ms = Millis.from(now)
+                try record.update(db)
+                out.cancelledOccurrences += try cancelPending(itemID: record.id!, now: now, db)
+                out.closed.append(key)
             }
             return out
         }
@@ -141,6 +175,8 @@ public final class Store: Sendable {
             record.state = state.rawValue
             record.state_changed_ms = Millis.from(now)
             record.state_changed_by = who
+            record.sequence += 1
+            record.updated_ms = Millis.from(now)
             try record.update(db)
             let cancelled = try cancelPending(itemID: item.id, now: now, db)
             return (try record.domain(), cancelled)
@@ -159,15 +195,45 @@ public final class Store: Sendable {
     /// Replaces an open item's pending reminders with `reminders` when they differ (after the
     /// holidays changed, say). Delivered reminders are kept. Returns what the timer core must drop
     /// and add.
-    public func replan(itemID: Int64, reminders: [PlannedReminder], now: Date) throws -> (cancelled: [Int64], added: [Occurrence]) {
+    /// - Parameter plannedThrough: for a series, the end of the window `reminders` cover.
+    public func replan(itemID: Int64, reminders: [PlannedReminder], plannedThrough: Date? = nil, now: Date) throws -> (cancelled: [Int64], added: [Occurrence]) {
         try pool.write { db in
             let pending = try OccurrenceRecord.filter(Column("item_id") == itemID && Column("state") == "pending").fetchAll(db)
-            let have = Set(pending.map { "\($0.fire_at_ms) \($0.label)" })
-            let want = Set(reminders.map { "\(Millis.from($0.fireAt)) \($0.label)" })
+            let have = Set(pending.map { "\($0.fire_at_ms) \($0.label) \($0.instance_ms ?? 0)" })
+            let want = Set(reminders.map { "\(Millis.from($0.fireAt)) \($0.label) \($0.instance.map(Millis.from) ?? 0)" })
+            if let plannedThrough {
+                try db.execute(sql: "UPDATE item SET planned_through_ms = ? WHERE id = ?", arguments: [Millis.from(plannedThrough), itemID])
+            }
             guard have != want else { return ([], []) }
             let cancelled = try cancelPending(itemID: itemID, now: now, db)
             return (cancelled, try insertOccurrences(reminders, itemID: itemID, now: now, db))
         }
+    }
+
+    /// Moves every open series' window on: `plan(item, after)` gives the reminders of the
+    /// instances that start after `after` (where the last window ended), which are added in
+    /// the same transaction as the window's new end, so no instance is planned twice.
+    /// - Returns: the new reminders, for the timer core.
+    public func extendSeries(now: Date, plan: (Item, _ after: Date) -> ReminderPlanner.ItemPlan) throws -> [Occurrence] {
+        try pool.write { db in
+            var added: [Occurrence] = []
+            for record in try ItemRecord.filter(Column("rrule") != nil && Column("state") == ItemState.open.rawValue).fetchAll(db) {
+                var record = record
+                let item = try record.domain()
+                let after = record.planned_through_ms.map(Millis.date) ?? now
+                let planned = plan(item, after)
+                guard let through = planned.plannedThrough, Millis.from(through) != record.planned_through_ms else { continue }
+                added += try insertOccurrences(planned.reminders, itemID: item.id, now: now, db)
+                record.planned_through_ms = Millis.from(through)
+                try record.update(db)
+            }
+            return added
+        }
+    }
+
+    /// The key of the item with this iCalendar UID, if any.
+    public func key(forUID uid: String) throws -> String? {
+        try pool.read { db in try String.fetchOne(db, sql: "SELECT key FROM item WHERE uid = ?", arguments: [uid]) }
     }
 
     public func item(id: Int64) throws -> Item? {
@@ -320,8 +386,13 @@ public final class Store: Sendable {
             let itemsByID = Dictionary(uniqueKeysWithValues: try items.map { ($0.id!, try $0.domain()) })
             let byID = Dictionary(uniqueKeysWithValues: occurrences.map { ($0.id!, $0) })
             return try ids.compactMap { id in
-                guard let rec = byID[id], let item = itemsByID[rec.item_id] else { return nil }
-                return (item, try rec.domain())
+                guard let rec = byID[id], var item = itemsByID[rec.item_id] else { return nil }
+                let occurrence = try rec.domain()
+                // A series' reminder speaks of its own instance, not of the first.
+                if let start = occurrence.instance {
+                    item.fields = item.fields.instance(at: start)
+                }
+                return (item, occurrence)
             }
         }
     }
@@ -334,6 +405,7 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case noSuchItem(String)
     case notOpen(key: String, state: ItemState)
     case unknownReference(String)
+    case duplicateUID(String)
 
     public var description: String {
         switch self {
@@ -343,6 +415,7 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         case .noSuchItem(let key): "no item has key '\(key)'"
         case .notOpen(let key, let state): "item '\(key)' is \(state.rawValue) already"
         case .unknownReference(let message): message
+        case .duplicateUID(let uid): "an item with UID '\(uid)' exists already"
         }
     }
 }

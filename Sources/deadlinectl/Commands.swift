@@ -46,6 +46,7 @@ struct Update: ParsableCommand {
     @Option(name: .long, help: "A rule set of the config (empty: the kind's rule).") var rule: String?
     @Option(name: .long, help: "Tags, replacing the current ones; repeat for more.") var tag: [String] = []
     @Option(name: .long, help: "People or channels to remind, replacing the current ones; repeat for more.") var notify: [String] = []
+    @Option(name: .long, help: "How a meeting repeats (an RRULE); empty: it stops repeating.") var `repeat`: String?
     @OptionGroup var connection: ConnectionOptions
 
     func run() throws {
@@ -60,6 +61,7 @@ struct Update: ParsableCommand {
         p.leads = remind.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
         p.tags = tag.isEmpty ? nil : tag
         p.remind = notify.isEmpty ? nil : notify
+        p.recurrence = `repeat`
         let item = try connection.fetch("Update", p, as: ControlAPI.ItemReply.self).item
         if connection.json { return try connection.printJSON(ControlAPI.ItemReply(item: item)) }
         print("updated \(item.kind.rawValue) \(item.key): \(item.title) at \(item.at)")
@@ -252,8 +254,8 @@ struct ItemOptions: ParsableArguments {
 
     func add(_ p: ControlAPI.AddItemParameters, connection: ConnectionOptions) throws {
         guard let item = try connection.call("AddItem", p, as: ControlAPI.ItemReply.self)?.item else { return }
-        print("added \(item.kind.rawValue) \(item.key): \(item.title) at \(item.at)")
-        for r in item.reminders { print("  reminder \(r.fireAt)  \(r.label)") }
+        print("added \(item.kind.rawValue) \(item.key): \(item.title) at \(item.at)" + (item.recurrence.map { ", repeating \($0)" } ?? ""))
+        for r in item.reminders { print("  reminder \(r.fireAt)  \(r.label)" + (r.instance.map { "  (meeting of \($0))" } ?? "")) }
     }
 }
 
@@ -270,6 +272,8 @@ struct AddMeeting: ParsableCommand {
     var chair: String?
     @Option(name: .long, help: "Who attends; repeat for more.")
     var attendee: [String] = []
+    @Option(name: .long, help: "How it repeats, as an iCalendar RRULE, e.g. \"FREQ=MONTHLY;BYDAY=1TU\" (the first Tuesday of every month); --at is the first meeting.")
+    var `repeat`: String?
     @Option(name: .long, help: "The working group that meets.")
     var workingGroup: String?
     @Option(name: .long, help: "Key of the earlier meeting this one follows up.")
@@ -284,6 +288,7 @@ struct AddMeeting: ParsableCommand {
         p.attendees = attendee.isEmpty ? nil : attendee
         p.workingGroup = workingGroup
         p.followUpOf = followUpOf
+        p.recurrence = `repeat`
         try item.add(p, connection: connection)
     }
 }
@@ -402,14 +407,63 @@ struct Cancel: ParsableCommand {
 }
 
 struct Import: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Import an agenda file (YAML); importing it again changes nothing.")
-    @Argument(help: "The agenda file.") var file: String
+    static let configuration = CommandConfiguration(
+        abstract: "Import an agenda file (YAML) or an iCalendar file (.ics); importing it again changes nothing.",
+        discussion: "An .ics file's events are matched by UID. Nothing is imported if any part of the file is in error."
+    )
+    @Argument(help: "The agenda or .ics file.") var file: String
     @OptionGroup var connection: ConnectionOptions
 
     func run() throws {
         let p = ControlAPI.FileParameters(name: file, content: try readFile(file))
         guard let r = try connection.call("Import", p, as: ControlAPI.ImportReply.self) else { return }
-        print("\(file): \(r.added.count) added, \(r.updated.count) updated, \(r.unchanged.count) unchanged, \(r.plans) plan(s)")
+        var line = "\(file): \(r.added.count) added, \(r.updated.count) updated, \(r.unchanged.count) unchanged"
+        if let cancelled = r.cancelled { line += ", \(cancelled.count) cancelled" } else { line += ", \(r.plans) plan(s)" }
+        print(line)
+        for note in r.notes ?? [] { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
+    }
+}
+
+struct Export: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write the agenda as an iCalendar file, for calendar programs.",
+        discussion: "Meetings are events with their reminders as alarms; deadlines are all-day events on their due date. The daemon also keeps a feed file (calendar.feed) up to date."
+    )
+    @Option(name: .long, help: "The format: ics.") var format = "ics"
+    @Option(name: .long, help: "Only items (or instances of a series) from this date.") var from: String?
+    @Option(name: .long, help: "Only items up to this date; a whole day counts to its end.") var to: String?
+    @Option(name: [.short, .long], help: "Write to this file (atomically) instead of standard output.") var output: String?
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() throws {
+        let r = try connection.fetch("Export", ControlAPI.ExportParameters(format: format, from: from, to: to), as: ControlAPI.ExportReply.self)
+        if connection.json { return try connection.printJSON(r) }
+        guard let output else { return FileHandle.standardOutput.write(Data(r.text.utf8)) }
+        let temporary = output + ".partial"
+        do {
+            try Data(r.text.utf8).write(to: URL(fileURLWithPath: temporary))
+            guard rename(temporary, output) == 0 else { throw CLIError(message: String(cString: strerror(errno))) }
+        } catch {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw CLIError(message: "cannot write \(output): \(error.localizedDescription)")
+        }
+        print("\(output): \(r.items) item(s)")
+    }
+}
+
+struct Instances: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List when a repeating meeting takes place.")
+    @Argument(help: "The item's key.") var key: String
+    @Option(name: .long, help: "From, e.g. today or 2017-05-01.") var from: String
+    @Option(name: .long, help: "To; a whole day counts to its end.") var to: String
+    @Option(name: .long, help: "At most this many (default 1000).") var limit: Int?
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() throws {
+        let p = ControlAPI.InstancesParameters(key: key, from: from, to: to, limit: limit)
+        guard let r = try connection.call("ListInstances", p, as: ControlAPI.InstancesReply.self) else { return }
+        if let rule = r.recurrence { print("\(r.key): \(rule)") }
+        for i in r.instances { print(i) }
     }
 }
 

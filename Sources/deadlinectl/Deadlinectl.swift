@@ -11,7 +11,8 @@ struct Deadlinectl: ParsableCommand {
         abstract: "Ask and tell deadlined, over its control socket.",
         version: "0.1.0",
         subcommands: [Status.self, Add.self, List.self, Submit.self, Held.self, Cancel.self, Import.self,
-                      Simulate.self, CalendarCommand.self, Holidays.self, TestChannel.self, Watch.self, Check.self, Get.self, Update.self, Remove.self, Reload.self, Backup.self, Audit.self]
+                      Simulate.self, CalendarCommand.self, Holidays.self, TestChannel.self, Watch.self, Check.self, Get.self, Update.self, Remove.self, Reload.self, Backup.self, Audit.self,
+                      Export.self, Instances.self]
     )
 }
 
@@ -88,6 +89,7 @@ struct ConnectionOptions: ParsableArguments {
             if case .array(let a)? = p["accepted"] { accepted = a.compactMap(\.stringValue) }
             return "cannot read '\(s("input"))' as a date: \(s("reason"))\naccepted forms:\n" + accepted.map { "  " + $0 }.joined(separator: "\n")
         case "InvalidLead": return "'\(s("lead"))' is not a lead time; accepted: \(s("accepted"))"
+        case "InvalidRecurrence": return "'\(s("input"))': \(s("reason"))"
         case "NoSuchItem": return "no item has key '\(s("key"))'"
         case "NotOpen": return "item '\(s("key"))' is \(s("state")) already"
         case "DuplicateKey": return "an item with key '\(s("key"))' exists already"

@@ -1,0 +1,317 @@
+import Foundation
+
+/// How a meeting repeats: the part of RFC 5545's RRULE that offices use (a weekly working-group
+/// meeting, a monthly progress meeting on the first Tuesday), plus the dates left out (EXDATE).
+///
+/// A series is never materialised: `instances(of:zone:)` is a lazy sequence, and the daemon
+/// plans reminders only for the instances inside a window ahead of now.
+public struct Recurrence: Hashable, Sendable {
+    public enum Frequency: String, Hashable, Sendable, CaseIterable {
+        case daily = "DAILY", weekly = "WEEKLY", monthly = "MONTHLY"
+    }
+
+    /// `TU`, `2TU` (the second Tuesday of the month), `-1FR` (the last Friday).
+    public struct WeekdayNumber: Hashable, Sendable {
+        /// 1 = Sunday … 7 = Saturday, as `LocalDate.weekday`.
+        public var weekday: Int
+        /// Nth in the month, from the end when negative; nil for every such weekday.
+        public var ordinal: Int?
+
+        public init(weekday: Int, ordinal: Int? = nil) {
+            self.weekday = weekday
+            self.ordinal = ordinal
+        }
+    }
+
+    /// The end of a series: the last instant it may start at (inclusive), or a local date.
+    public enum Until: Hashable, Sendable {
+        case instant(Date)
+        case day(LocalDate)
+    }
+
+    public var frequency: Frequency
+    public var interval: Int
+    public var count: Int?
+    public var until: Until?
+    public var byDay: [WeekdayNumber]
+    public var byMonthDay: [Int]
+    /// The day a week starts on for weekly rules with an interval (RFC 5545's WKST, default Monday).
+    public var weekStart: Int
+    /// Instances left out (EXDATE): their start instants. They still count towards `count`.
+    public var exceptions: Set<Date>
+
+    public init(frequency: Frequency, interval: Int = 1, count: Int? = nil, until: Until? = nil, byDay: [WeekdayNumber] = [],
+                byMonthDay: [Int] = [], weekStart: Int = 2, exceptions: Set<Date> = []) {
+        self.frequency = frequency
+        self.interval = interval
+        self.count = count
+        self.until = until
+        self.byDay = byDay
+        self.byMonthDay = byMonthDay
+        self.weekStart = weekStart
+        self.exceptions = exceptions
+    }
+
+    static let weekdayCodes = ["SU", "MO", "TU", "WE", "TH", "FR", "SA"]
+
+    /// Parses the value of an RRULE (`FREQ=MONTHLY;BYDAY=1TU;COUNT=12`). Rule parts this
+    /// daemon cannot honour are an error that names them, never silently dropped.
+    /// - Parameter zone: the zone of a floating (no `Z`) UNTIL date-time.
+    public init(rrule text: String, zone: TimeZone) throws(RecurrenceError) {
+        var frequency: Frequency?
+        var interval = 1, count: Int?, until: Until?, byDay: [WeekdayNumber] = [], byMonthDay: [Int] = [], weekStart = 2
+        var seen = Set<String>()
+        for part in text.split(separator: ";", omittingEmptySubsequences: true) {
+            let pieces = part.split(separator: "=", maxSplits: 1).map(String.init)
+            guard pieces.count == 2, !pieces[1].isEmpty else { throw .malformed("'\(part)' is not NAME=VALUE") }
+            let (name, value) = (pieces[0].uppercased(), pieces[1].uppercased())
+            guard seen.insert(name).inserted else { throw .malformed("\(name) is given twice") }
+            switch name {
+            case "FREQ":
+                guard let f = Frequency(rawValue: value) else {
+                    throw .unsupported("FREQ=\(value) (supported: DAILY, WEEKLY, MONTHLY)")
+                }
+                frequency = f
+            case "INTERVAL":
+                guard let n = Int(value), (1...1000).contains(n) else { throw .malformed("INTERVAL=\(value) is not a number from 1 to 1000") }
+                interval = n
+            case "COUNT":
+                guard let n = Int(value), (1...100_000).contains(n) else { throw .malformed("COUNT=\(value) is not a number from 1 to 100000") }
+                count = n
+            case "UNTIL":
+                guard let u = Self.parseUntil(value, zone: zone) else { throw .malformed("UNTIL=\(value) is not a date (20170516) or date-time (20170516T070000Z)") }
+                until = u
+            case "BYDAY":
+                byDay = try value.split(separator: ",").map { code throws(RecurrenceError) in
+                    guard let d = Self.weekdayNumber(String(code)) else { throw .malformed("BYDAY value '\(code)' is not a weekday (MO, 2TU, -1FR)") }
+                    return d
+                }
+            case "BYMONTHDAY":
+                byMonthDay = try value.split(separator: ",").map { v throws(RecurrenceError) in
+                    guard let n = Int(v), n != 0, (-31...31).contains(n) else { throw .malformed("BYMONTHDAY value '\(v)' is not a day from -31 to 31") }
+                    return n
+                }
+            case "WKST":
+                guard let i = Self.weekdayCodes.firstIndex(of: value) else { throw .malformed("WKST=\(value) is not a weekday") }
+                weekStart = i + 1
+            case "BYSETPOS", "BYWEEKNO", "BYYEARDAY", "BYMONTH", "BYHOUR", "BYMINUTE", "BYSECOND":
+                throw .unsupported("\(name) (supported: FREQ, INTERVAL, COUNT, UNTIL, BYDAY, BYMONTHDAY, WKST)")
+            default:
+                throw .unsupported("rule part \(name)")
+            }
+        }
+        guard let frequency else { throw .malformed("FREQ is missing") }
+        if count != nil && until != nil { throw .malformed("COUNT and UNTIL together (RFC 5545 allows one)") }
+        if frequency != .monthly, byDay.contains(where: { $0.ordinal != nil }) {
+            throw .unsupported("a numbered BYDAY (like 2TU) with FREQ=\(frequency.rawValue)")
+        }
+        if byDay.contains(where: { ($0.ordinal ?? 1) == 0 || abs($0.ordinal ?? 1) > 5 }) { throw .malformed("a BYDAY number must be 1 to 5 or -1 to -5") }
+        self.init(frequency: frequency, interval: interval, count: count, until: until, byDay: byDay, byMonthDay: byMonthDay, weekStart: weekStart)
+    }
+
+    /// The RRULE value, parts in a fixed order (so that equal rules give equal text).
+    public var rrule: String {
+        var parts = ["FREQ=\(frequency.rawValue)"]
+        if interval != 1 { parts.append("INTERVAL=\(interval)") }
+        if let count { parts.append("COUNT=\(count)") }
+        switch until {
+        case .instant(let d)?: parts.append("UNTIL=\(Self.utcStamp(d))")
+        case .day(let d)?: parts.append("UNTIL=" + String(format: "%04d%02d%02d", d.year, d.month, d.day))
+        case nil: break
+        }
+        if !byDay.isEmpty {
+            parts.append("BYDAY=" + byDay.map { ($0.ordinal.map(String.init) ?? "") + Self.weekdayCodes[$0.weekday - 1] }.joined(separator: ","))
+        }
+        if !byMonthDay.isEmpty { parts.append("BYMONTHDAY=" + byMonthDay.map(String.init).joined(separator: ",")) }
+        if weekStart != 2 { parts.append("WKST=" + Self.weekdayCodes[weekStart - 1]) }
+        return parts.joined(separator: ";")
+    }
+
+    static func weekdayNumber(_ code: String) -> WeekdayNumber? {
+        guard code.count >= 2, let i = weekdayCodes.firstIndex(of: String(code.suffix(2))) else { return nil }
+        let prefix = code.dropLast(2)
+        if prefix.isEmpty { return WeekdayNumber(weekday: i + 1) }
+        guard let n = Int(prefix.hasPrefix("+") ? prefix.dropFirst() : prefix) else { return nil }
+        return WeekdayNumber(weekday: i + 1, ordinal: n)
+    }
+
+    static func parseUntil(_ text: String, zone: TimeZone) -> Until? {
+        let digits = text.filter(\.isNumber)
+        if text.count == 8, digits.count == 8, let y = Int(digits.prefix(4)), let m = Int(digits.dropFirst(4).prefix(2)),
+           let d = Int(digits.suffix(2)), let day = LocalDate(year: y, month: m, day: d) {
+            return .day(day)
+        }
+        guard let instant = ICalDateTime.parse(text, zone: zone) else { return nil }
+        return .instant(instant)
+    }
+
+    static func utcStamp(_ date: Date) -> String {
+        ICalDateTime.utc(date)
+    }
+
+    // MARK: - Expansion
+
+    /// The series' start instants in order, from `start` (always the first, RFC 5545 §3.3.10)
+    /// on, without the exceptions. Lazy: take what you need.
+    /// - Parameters:
+    ///   - start: the first instance (DTSTART). Later instances keep its wall-clock time in
+    ///     `zone`, across daylight-saving changes.
+    public func instances(from start: Date, zone: TimeZone) -> Instances {
+        Instances(rule: self, start: start, zone: zone)
+    }
+
+    /// A series as a lazy sequence; see `Recurrence.instances(from:zone:)`.
+    public struct Instances: Sequence, Sendable {
+        let rule: Recurrence
+        let start: Date
+        let zone: TimeZone
+
+        public func makeIterator() -> Iterator { Iterator(rule: rule, start: start, zone: zone) }
+
+        public struct Iterator: IteratorProtocol {
+            let rule: Recurrence
+            let start: Date
+            let zone: TimeZone
+            let startDay: LocalDate
+            let clock: (hour: Int, minute: Int, second: Int)
+            var period = 0
+            var pending: [Date] = []
+            var produced = 0
+            var emptyPeriods = 0
+            var finished = false
+
+            init(rule: Recurrence, start: Date, zone: TimeZone) {
+                self.rule = rule
+                self.start = start
+                self.zone = zone
+                startDay = LocalDate(start, in: zone)
+                var cal = Calendar(identifier: .gregorian)
+                cal.timeZone = zone
+                let c = cal.dateComponents([.hour, .minute, .second], from: start)
+                clock = (c.hour ?? 0, c.minute ?? 0, c.second ?? 0)
+                pending = [start]
+            }
+
+            public mutating func next() -> Date? {
+                while !finished {
+                    if pending.isEmpty { fill() ; continue }
+                    let candidate = pending.removeFirst()
+                    if let count = rule.count, produced >= count { finished = true; return nil }
+                    switch rule.until {
+                    case .instant(let u)?: if candidate > u { finished = true; return nil }
+                    case .day(let u)?: if LocalDate(candidate, in: zone) > u { finished = true; return nil }
+                    case nil: break
+                    }
+                    produced += 1
+                    if rule.exceptions.contains(candidate) { continue }
+                    return candidate
+                }
+                return nil
+            }
+
+            /// Adds the next period's instances after the start (the start itself came first).
+            mutating func fill() {
+                // A rule that matches nothing (BYMONTHDAY=31 every 12 months from a short
+                // month, say) ends instead of looping for ever.
+                if emptyPeriods > 1200 { finished = true; return }
+                let days = rule.days(inPeriod: period, startDay: startDay)
+                period += 1
+                let instants = days.filter { $0 > startDay }.map { instant(on: $0) }.filter { $0 > start }
+                emptyPeriods = instants.isEmpty ? emptyPeriods + 1 : 0
+                pending = instants
+            }
+
+            func instant(on day: LocalDate) -> Date {
+                day.at(hour: clock.hour, minute: clock.minute, in: zone).addingTimeInterval(Double(clock.second))
+            }
+        }
+    }
+
+    /// The candidate days of the `period`th period (0 = the one holding `startDay`), sorted.
+    func days(inPeriod period: Int, startDay: LocalDate) -> [LocalDate] {
+        let weekdays = Set(byDay.filter { $0.ordinal == nil }.map(\.weekday))
+        switch frequency {
+        case .daily:
+            let day = startDay.adding(days: period * interval)
+            return matchesFilters(day, weekdays: weekdays) ? [day] : []
+        case .weekly:
+            let offset = ((startDay.weekday - weekStart) % 7 + 7) % 7
+            let weekFirst = startDay.adding(days: -offset + period * interval * 7)
+            let week = (0..<7).map { weekFirst.adding(days: $0) }
+            let wanted = weekdays.isEmpty ? [startDay.weekday] : weekdays
+            return week.filter { wanted.contains($0.weekday) && (byMonthDay.isEmpty || monthDayMatches($0)) }
+        case .monthly:
+            let months = startDay.year * 12 + (startDay.month - 1) + period * interval
+            let (year, month) = (months / 12, months % 12 + 1)
+            let length = LocalDate.daysIn(month: month, year: year)
+            let all = (1...length).compactMap { LocalDate(year: year, month: month, day: $0) }
+            if byDay.isEmpty && byMonthDay.isEmpty { return all.filter { $0.day == startDay.day } }
+            return all.filter { day in
+                (byMonthDay.isEmpty || monthDayMatches(day)) && (byDay.isEmpty || byDay.contains { matches(day, $0, monthLength: length) })
+            }
+        }
+    }
+
+    private func matchesFilters(_ day: LocalDate, weekdays: Set<Int>) -> Bool {
+        (weekdays.isEmpty || weekdays.contains(day.weekday)) && (byMonthDay.isEmpty || monthDayMatches(day))
+    }
+
+    private func monthDayMatches(_ day: LocalDate) -> Bool {
+        let length = LocalDate.daysIn(month: day.month, year: day.year)
+        return byMonthDay.contains { $0 > 0 ? day.day == $0 : day.day == length + 1 + $0 }
+    }
+
+    private func matches(_ day: LocalDate, _ w: WeekdayNumber, monthLength: Int) -> Bool {
+        guard day.weekday == w.weekday else { return false }
+        guard let n = w.ordinal else { return true }
+        return n > 0 ? (day.day - 1) / 7 + 1 == n : (monthLength - day.day) / 7 + 1 == -n
+    }
+}
+
+/// Why a recurrence rule cannot be used.
+public enum RecurrenceError: Error, Equatable, CustomStringConvertible {
+    case malformed(String)
+    case unsupported(String)
+
+    public var description: String {
+        switch self {
+        case .malformed(let m): "RRULE: \(m)"
+        case .unsupported(let m): "RRULE: not supported: \(m)"
+        }
+    }
+}
+
+/// iCalendar's date-time text (`20170516T070000Z`, or floating `20170516T140000` in a zone).
+public enum ICalDateTime {
+    /// `YYYYMMDDTHHMMSS[Z]`; a floating one is read in `zone`.
+    public static func parse(_ text: String, zone: TimeZone) -> Date? {
+        let utc = text.hasSuffix("Z")
+        let body = utc ? String(text.dropLast()) : text
+        let chars = Array(body)
+        guard chars.count == 15, chars[8] == "T", chars.enumerated().allSatisfy({ $0.offset == 8 || $0.element.isASCII && $0.element.isNumber }) else { return nil }
+        func n(_ from: Int, _ length: Int) -> Int { Int(String(chars[from..<from + length]))! }
+        guard let day = LocalDate(year: n(0, 4), month: n(4, 2), day: n(6, 2)), n(9, 2) < 24, n(11, 2) < 60, n(13, 2) < 61 else { return nil }
+        let z = utc ? TimeZone(identifier: "UTC")! : zone
+        return day.at(hour: n(9, 2), minute: n(11, 2), in: z).addingTimeInterval(Double(n(13, 2)))
+    }
+
+    /// `YYYYMMDDTHHMMSSZ`.
+    public static func utc(_ date: Date) -> String { local(date, zone: TimeZone(identifier: "UTC")!) + "Z" }
+
+    /// `YYYYMMDDTHHMMSS` in `zone`.
+    public static func local(_ date: Date, zone: TimeZone) -> String {
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = zone
+        let c = cal.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        return String(format: "%04d%02d%02dT%02d%02d%02d", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!)
+    }
+
+    /// `YYYYMMDD`.
+    public static func date(_ day: LocalDate) -> String { String(format: "%04d%02d%02d", day.year, day.month, day.day) }
+
+    /// `YYYYMMDD` → a date.
+    public static func parseDate(_ text: String) -> LocalDate? {
+        guard text.count == 8, text.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        return LocalDate(year: Int(text.prefix(4))!, month: Int(text.dropFirst(4).prefix(2))!, day: Int(text.suffix(2))!)
+    }
+}

@@ -1,0 +1,334 @@
+import DeadlineCore
+import Foundation
+
+/// Meetings read from an iCalendar file (an invitation, another calendar's export, our own
+/// feed). All or nothing: a problem anywhere is an error naming its line, and nothing is
+/// imported. What has no place in an item is reported in `notes`, never dropped unseen.
+public struct CalendarImport: Sendable {
+    /// One VEVENT as an item.
+    public struct Event: Sendable, Equatable {
+        public var uid: String
+        public var item: NewItem
+        /// `STATUS:CANCELLED`, or the file is a `METHOD:CANCEL`.
+        public var cancelled: Bool
+        /// Our own export's `X-DEADLINED-STATE` (submitted, held), kept on import.
+        public var state: ItemState?
+        public var line: Int
+    }
+
+    public var events: [Event] = []
+    /// Skipped components and properties that were not used, one line each.
+    public var notes: [String] = []
+
+    /// Most events one file may hold.
+    public static let maxEvents = 100_000
+
+    /// Reads `text`. Floating times (no zone) and items without one take `defaultZone`.
+    public static func read(_ text: String, file: String, defaultZone: String, organisation: String) throws(ICalendarError) -> CalendarImport {
+        let calendar = try Component.parse(text, file: file)
+        let zones = try ZoneTable(calendar, file: file)
+        let cancelAll = calendar.first("METHOD")?.value.uppercased() == "CANCEL"
+        var out = CalendarImport()
+        var ignored: [String: Int] = [:]
+        var uids: [String: Int] = [:]
+        for c in calendar.components {
+            switch c.name {
+            case "VEVENT":
+                guard out.events.count < maxEvents else {
+                    throw ICalendarError(location: "\(file):\(c.line)", message: "more than \(maxEvents) events in one file")
+                }
+                var reader = EventReader(event: c, file: file, zones: zones, defaultZone: defaultZone, organisation: organisation)
+                var event = try reader.read()
+                if cancelAll { event.cancelled = true }
+                if let first = uids[event.uid] {
+                    throw ICalendarError(location: "\(file):\(c.line)",
+                                         message: "UID \(event.uid) is used by the event of line \(first) too (a changed instance, RECURRENCE-ID, is not supported)")
+                }
+                uids[event.uid] = c.line
+                out.events.append(event)
+                for (name, line) in reader.ignored where ignored[name] == nil { ignored[name] = line }
+            case "VTIMEZONE":
+                break
+            default:
+                out.notes.append("\(file):\(c.line): skipped \(c.name): only VEVENT is imported")
+            }
+        }
+        if !ignored.isEmpty {
+            out.notes.append("ignored properties with no field in deadlined: "
+                + ignored.sorted { $0.value < $1.value }.map { "\($0.key) (line \($0.value))" }.joined(separator: ", "))
+        }
+        return out
+    }
+}
+
+/// Reads one VEVENT.
+struct EventReader {
+    let event: Component
+    let file: String
+    let zones: ZoneTable
+    let defaultZone: String
+    let organisation: String
+    var ignored: [String: Int] = [:]
+
+    init(event: Component, file: String, zones: ZoneTable, defaultZone: String, organisation: String) {
+        self.event = event
+        self.file = file
+        self.zones = zones
+        self.defaultZone = defaultZone
+        self.organisation = organisation
+    }
+
+    static let used: Set<String> = [
+        "UID", "DTSTAMP", "DTSTART", "DTEND", "DURATION", "RRULE", "EXDATE", "SUMMARY", "LOCATION", "DESCRIPTION", "ORGANIZER",
+        "ATTENDEE", "CATEGORIES", "STATUS", "TRANSP", "SEQUENCE", "LAST-MODIFIED", "CREATED", "CLASS",
+    ]
+    /// Properties that would change when the meeting happens: refusing them is safer than a
+    /// reminder at the wrong time.
+    static let timingUnsupported: [String: String] = [
+        "RDATE": "extra dates (RDATE) are not supported",
+        "EXRULE": "EXRULE is not supported (it is deprecated; use EXDATE)",
+        "RECURRENCE-ID": "a changed instance of a series (RECURRENCE-ID) is not supported",
+    ]
+
+    func fail(_ line: Int, _ message: String) -> ICalendarError {
+        ICalendarError(location: "\(file):\(line)", message: message)
+    }
+
+    mutating func read() throws(ICalendarError) -> CalendarImport.Event {
+        for p in event.properties {
+            if let why = Self.timingUnsupported[p.name] { throw fail(p.line, why) }
+            if !Self.used.contains(p.name) && !p.name.hasPrefix("X-DEADLINED-") && ignored[p.name] == nil { ignored[p.name] = p.line }
+        }
+        for name in ["UID", "DTSTART", "DTEND", "DURATION", "RRULE", "SUMMARY"] where event.all(name).count > 1 {
+            throw fail(event.all(name)[1].line, "\(name) appears twice in one event")
+        }
+        guard let uidLine = event.first("UID"), !uidLine.value.isEmpty else {
+            throw fail(event.line, "the event has no UID, so importing it again could not find it")
+        }
+        guard let startLine = event.first("DTSTART") else { throw fail(event.line, "the event has no DTSTART") }
+        guard let summary = event.first("SUMMARY") else { throw fail(event.line, "the event has no SUMMARY (its title)") }
+        if event.first("DTEND") != nil && event.first("DURATION") != nil {
+            throw fail(event.first("DURATION")!.line, "DTEND and DURATION together (RFC 5545 allows one)")
+        }
+
+        let (when, startZone) = try time(startLine)
+        let event = self.event
+        let x = { (name: String) in event.first("X-DEADLINED-" + name).map { ContentLine.unescape($0.value) } }
+        let xList = { (name: String) in event.first("X-DEADLINED-" + name).map { ContentLine.splitList($0.value) } ?? [] }
+        // A series starting in UTC repeats in UTC (its weekdays are UTC's); anything else
+        // keeps its own zone.
+        let zoneName = startZone ?? (event.first("RRULE") != nil && startLine.value.hasSuffix("Z") ? "UTC" : defaultZone)
+        guard let zone = TimeZone(identifier: zoneName) else { throw fail(startLine.line, "time zone '\(zoneName)' is not known") }
+
+        var end: Date?
+        if let e = event.first("DTEND") {
+            let (endWhen, _) = try time(e)
+            switch (when, endWhen) {
+            case (.instant(let s), .instant(let t)):
+                guard t > s else { throw fail(e.line, "DTEND is not after DTSTART") }
+                end = t
+            case (.day(let s), .day(let t)):
+                guard t > s else { throw fail(e.line, "DTEND is not after DTSTART") }
+                if t > s.adding(days: 1) { end = t.at(hour: 0, minute: 0, in: zone) }
+            default:
+                throw fail(e.line, "DTSTART and DTEND must both be dates or both date-times")
+            }
+        } else if let d = event.first("DURATION") {
+            guard let seconds = Self.duration(d.value), seconds > 0 else { throw fail(d.line, "DURATION '\(d.value)' is not a positive duration (PT1H30M)") }
+            switch when {
+            case .instant(let s): end = s.addingTimeInterval(Double(seconds))
+            case .day(let s): if seconds > 86_400 { end = s.adding(days: seconds / 86_400).at(hour: 0, minute: 0, in: zone) }
+            }
+        }
+
+        var recurrence: Recurrence?
+        if let r = event.first("RRULE") {
+            do { recurrence = try Recurrence(rrule: r.value, zone: zone) } catch { throw fail(r.line, error.description) }
+            for ex in event.all("EXDATE") {
+                for value in ex.value.split(separator: ",") {
+                    var one = ex
+                    one.value = String(value)
+                    let (exWhen, _) = try time(one)
+                    switch (when, exWhen) {
+                    case (_, .instant(let t)): recurrence!.exceptions.insert(t)
+                    case (.day, .day(let d)): recurrence!.exceptions.insert(d.at(hour: 0, minute: 0, in: zone))
+                    case (.instant(let s), .day(let d)):
+                        // A date excludes the instance on that day, at the series' clock time.
+                        var cal = Calendar(identifier: .gregorian)
+                        cal.timeZone = zone
+                        let c = cal.dateComponents([.hour, .minute, .second], from: s)
+                        recurrence!.exceptions.insert(d.at(hour: c.hour!, minute: c.minute!, in: zone).addingTimeInterval(Double(c.second!)))
+                    }
+                }
+            }
+        } else if let ex = event.first("EXDATE") {
+            throw fail(ex.line, "EXDATE without an RRULE")
+        }
+
+        let uid = ContentLine.unescape(uidLine.value)
+        let kind: ItemKind = x("KIND") == "deadline" ? .deadline : .meeting
+        let key = x("KEY").flatMap { NewItem.isValidKey($0) ? $0 : nil } ?? Self.key(forUID: uid)
+        var chair = x("CHAIR")
+        if chair == nil, let o = event.first("ORGANIZER") { chair = Self.person(o) }
+        var attendees = event.all("ATTENDEE").compactMap(Self.person)
+        attendees += event.all("X-DEADLINED-ATTENDEE").map { ContentLine.unescape($0.value) }
+        let leads: [Lead]?
+        if event.first("X-DEADLINED-KEY") != nil {
+            leads = try xList("LEADS").isEmpty ? nil : xList("LEADS").map { text throws(ICalendarError) in
+                guard let l = Lead(text) else { throw fail(event.first("X-DEADLINED-LEADS")!.line, "'\(text)' is not a lead time (\(Lead.forms))") }
+                return l
+            }
+        } else {
+            leads = try alarmLeads()
+        }
+        let item = NewItem(
+            kind: kind, key: key, title: ContentLine.unescape(summary.value).trimmingCharacters(in: .whitespacesAndNewlines), when: when,
+            end: end, timeZone: zoneName, organisation: x("ORGANISATION") ?? organisation,
+            location: event.first("LOCATION").map { ContentLine.unescape($0.value) }.flatMap { $0.isEmpty ? nil : $0 },
+            notes: event.first("DESCRIPTION").map { ContentLine.unescape($0.value) }.flatMap { $0.isEmpty ? nil : $0 },
+            chair: kind == .meeting ? chair : nil, attendees: kind == .meeting ? attendees : [], workingGroup: x("WORKING-GROUP"),
+            followUpOf: kind == .meeting ? x("FOLLOW-UP-OF") : nil, plan: x("PLAN"), recipient: x("RECIPIENT"),
+            tags: event.all("CATEGORIES").flatMap { ContentLine.splitList($0.value) }, remind: xList("REMIND"), escalation: xList("ESCALATION"),
+            rule: x("RULE"), leads: leads, recurrence: recurrence
+        )
+        do { try item.validate() } catch { throw fail(event.line, "\(error)") }
+        let status = event.first("STATUS")?.value.uppercased()
+        return CalendarImport.Event(uid: uid, item: item, cancelled: status == "CANCELLED",
+                                    state: x("STATE").flatMap(ItemState.init(rawValue:)), line: event.line)
+    }
+
+    /// A DTSTART/DTEND/EXDATE value: a day, or an instant and the zone it was given in.
+    func time(_ p: ContentLine) throws(ICalendarError) -> (When, String?) {
+        let isDate = p.parameter("VALUE")?.uppercased() == "DATE" || p.value.count == 8
+        if isDate {
+            guard let d = ICalDateTime.parseDate(p.value) else { throw fail(p.line, "\(p.name) '\(p.value)' is not a date (20170516)") }
+            return (.day(d), nil)
+        }
+        var zone = TimeZone(identifier: defaultZone) ?? TimeZone(secondsFromGMT: 0)!
+        var zoneName: String?
+        if let tzid = p.parameter("TZID"), !p.value.hasSuffix("Z") {
+            guard let resolved = zones.resolve(tzid) else {
+                throw fail(p.line, "TZID '\(tzid)' is neither an IANA zone (Asia/Bangkok) nor a fixed-offset VTIMEZONE of this file")
+            }
+            zone = TimeZone(identifier: resolved)!
+            zoneName = resolved
+        }
+        guard let instant = ICalDateTime.parse(p.value, zone: zone) else {
+            throw fail(p.line, "\(p.name) '\(p.value)' is not a date-time (20170516T140000, or …Z for UTC)")
+        }
+        return (.instant(instant), zoneName)
+    }
+
+    /// Lead times from the event's alarms (relative to its start); alarms that cannot be one
+    /// are reported.
+    mutating func alarmLeads() throws(ICalendarError) -> [Lead]? {
+        var leads: [Lead] = []
+        for alarm in event.components where alarm.name == "VALARM" {
+            guard let trigger = alarm.first("TRIGGER") else { throw fail(alarm.line, "VALARM has no TRIGGER") }
+            if let own = alarm.first("X-DEADLINED-LEAD"), let lead = Lead(own.value) { leads.append(lead); continue }
+            guard trigger.parameter("VALUE")?.uppercased() != "DATE-TIME", trigger.parameter("RELATED")?.uppercased() != "END",
+                  let seconds = Self.duration(trigger.value), seconds <= 0 else {
+                if ignored["VALARM TRIGGER:\(trigger.value)"] == nil { ignored["VALARM TRIGGER:\(trigger.value)"] = trigger.line }
+                continue
+            }
+            let s = -seconds
+            let text = s == 0 ? "0" : s % 86_400 == 0 && s / 86_400 <= 999 ? "\(s / 86_400)d"
+                : s % 3600 == 0 && s / 3600 <= 999 ? "\(s / 3600)h" : s / 60 <= 999 ? "\(max(1, s / 60))m" : "\(min(999, s / 3600))h"
+            if let lead = Lead(text), !leads.contains(lead) { leads.append(lead) }
+        }
+        for other in event.components where other.name != "VALARM" {
+            ignored["\(other.name) in VEVENT"] = other.line
+        }
+        return leads.isEmpty ? nil : leads
+    }
+
+    /// `CN=Name:mailto:a@b` → `Name <a@b>`.
+    static func person(_ p: ContentLine) -> String? {
+        var address = p.value
+        if address.lowercased().hasPrefix("mailto:") { address = String(address.dropFirst(7)) }
+        guard !address.isEmpty else { return p.parameter("CN") }
+        return MailboxText.text(name: p.parameter("CN"), address: address)
+    }
+
+    /// A typeable key for a UID from elsewhere: the UID itself if it is one, else `ics-` and a
+    /// stable hash of it (FNV-1a, 64 bits).
+    static func key(forUID uid: String) -> String {
+        if NewItem.isValidKey(uid), uid.count <= 40 { return uid }
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in uid.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return "ics-" + String(hash, radix: 16)
+    }
+
+    /// RFC 5545 durations: `PT1H30M`, `-P1D`, `P2W`, `-PT15M`. Seconds, signed.
+    static func duration(_ text: String) -> Int? {
+        var t = Substring(text.uppercased())
+        var sign = 1
+        if t.hasPrefix("-") { sign = -1; t = t.dropFirst() } else if t.hasPrefix("+") { t = t.dropFirst() }
+        guard t.hasPrefix("P") else { return nil }
+        t = t.dropFirst()
+        var total = 0, number = "", inTime = false, any = false
+        for c in t {
+            if c.isNumber { number.append(c); continue }
+            if c == "T" { guard number.isEmpty, !inTime else { return nil }; inTime = true; continue }
+            guard let n = Int(number), n < 1_000_000 else { return nil }
+            number = ""
+            any = true
+            switch (c, inTime) {
+            case ("W", false): total += n * 7 * 86_400
+            case ("D", false): total += n * 86_400
+            case ("H", true): total += n * 3600
+            case ("M", true): total += n * 60
+            case ("S", true): total += n
+            default: return nil
+            }
+        }
+        return number.isEmpty && any ? sign * total : nil
+    }
+}
+
+/// The file's VTIMEZONEs, to read a TZID that is not an IANA name.
+struct ZoneTable {
+    /// TZID → IANA or fixed-offset zone identifier.
+    private var known: [String: String] = [:]
+
+    /// Zones that Outlook and Exchange name their own way.
+    static let windowsNames: [String: String] = [
+        "SE Asia Standard Time": "Asia/Bangkok", "UTC": "UTC", "GMT Standard Time": "Europe/London",
+        "W. Europe Standard Time": "Europe/Berlin", "Romance Standard Time": "Europe/Paris",
+        "Eastern Standard Time": "America/New_York", "Pacific Standard Time": "America/Los_Angeles",
+        "Tokyo Standard Time": "Asia/Tokyo", "Singapore Standard Time": "Asia/Singapore", "China Standard Time": "Asia/Shanghai",
+        "India Standard Time": "Asia/Kolkata", "Myanmar Standard Time": "Asia/Yangon",
+    ]
+
+    init(_ calendar: Component, file: String) throws(ICalendarError) {
+        for tz in calendar.components where tz.name == "VTIMEZONE" {
+            guard let id = tz.first("TZID")?.value else { throw ICalendarError(location: "\(file):\(tz.line)", message: "VTIMEZONE has no TZID") }
+            // A zone that never changes its offset can be used whatever it is called.
+            let offsets = Set(tz.components.compactMap { $0.first("TZOFFSETTO")?.value })
+            if offsets.count == 1, !tz.components.contains(where: { $0.name == "DAYLIGHT" }), let seconds = Self.offset(offsets.first!) {
+                known[id] = seconds % 3600 == 0 && seconds != 0 ? "Etc/GMT\(seconds > 0 ? "-" : "+")\(abs(seconds) / 3600)"
+                    : TimeZone(secondsFromGMT: seconds)!.identifier
+            }
+        }
+    }
+
+    /// An IANA name as it is (or at the end of a longer TZID, as in
+    /// `/mozilla.org/20050126_1/Asia/Bangkok`), a Windows name, or a fixed-offset VTIMEZONE.
+    func resolve(_ tzid: String) -> String? {
+        if TimeZone(identifier: tzid) != nil, tzid.contains("/") || tzid == "UTC" { return tzid }
+        let parts = tzid.split(separator: "/")
+        if parts.count > 2 {
+            let tail = parts.suffix(2).joined(separator: "/")
+            if TimeZone(identifier: tail) != nil { return tail }
+        }
+        if let w = Self.windowsNames[tzid] { return w }
+        return known[tzid]
+    }
+
+    static func offset(_ text: String) -> Int? {
+        let t = Array(text)
+        guard t.count == 5 || t.count == 7, t[0] == "+" || t[0] == "-", let h = Int(String(t[1...2])), let m = Int(String(t[3...4])) else { return nil }
+        let s = t.count == 7 ? Int(String(t[5...6])) ?? 0 : 0
+        return (t[0] == "-" ? -1 : 1) * (h * 3600 + m * 60 + s)
+    }
+}
