@@ -159,6 +159,10 @@ let package = Package(
             dependencies: ["Scheduler", "DeadlineStore", "DeadlineCore", "Delivery"]
         ),
         .testTarget(
+            name: "ICalendarTests",
+            dependencies: ["ICalendar", "DeadlineCore"]
+        ),
+        .testTarget(
             name: "DeliveryTests",
             dependencies: ["Delivery"]
         ),

@@ -109,6 +109,19 @@ public struct Recurrence: Hashable, Sendable {
         self.init(frequency: frequency, interval: interval, count: count, until: until, byDay: byDay, byMonthDay: byMonthDay, weekStart: weekStart)
     }
 
+    /// The rule with its UNTIL of the same type as the series' start, as RFC 5545 asks: a
+    /// date-time for a timed series (a date then means the whole of that day, in `zone`),
+    /// a date for an all-day one.
+    public func untilMatching(timed: Bool, zone: TimeZone) -> Recurrence {
+        var r = self
+        switch (until, timed) {
+        case (.day(let d)?, true): r.until = .instant(d.adding(days: 1).at(hour: 0, minute: 0, in: zone).addingTimeInterval(-1))
+        case (.instant(let u)?, false): r.until = .day(LocalDate(u, in: zone))
+        default: break
+        }
+        return r
+    }
+
     /// The RRULE value, parts in a fixed order (so that equal rules give equal text).
     public var rrule: String {
         var parts = ["FREQ=\(frequency.rawValue)"]

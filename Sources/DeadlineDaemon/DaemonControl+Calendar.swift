@@ -6,16 +6,20 @@ import ICalendar
 
 /// iCalendar in and out: Export, ListInstances, and Import of an `.ics` text.
 extension DaemonControl {
-    static func isICalendar(_ text: String) -> Bool {
-        text.drop(while: { $0.isWhitespace || $0 == "\u{FEFF}" }).prefix(15).uppercased() == "BEGIN:VCALENDAR"
+    /// An `.ics` file, or any text that starts as one.
+    static func isICalendar(name: String, _ text: String) -> Bool {
+        name.lowercased().hasSuffix(".ics")
+            || text.drop(while: { $0.isWhitespace || $0 == "\u{FEFF}" }).prefix(15).uppercased() == "BEGIN:VCALENDAR"
     }
 
-    /// An RRULE from a caller; a changed rule keeps the series' exceptions.
-    func parseRecurrence(_ text: String, zone: TimeZone, keeping old: Recurrence? = nil) throws -> Recurrence {
+    /// An RRULE from a caller, its UNTIL made the type of `when`; a changed rule keeps the
+    /// series' exceptions.
+    func parseRecurrence(_ text: String, when: When, zone: TimeZone, keeping old: Recurrence? = nil) throws -> Recurrence {
         do {
             var r = try Recurrence(rrule: text, zone: zone)
             r.exceptions = old?.exceptions ?? []
-            return r
+            if case .instant = when { return r.untilMatching(timed: true, zone: zone) }
+            return r.untilMatching(timed: false, zone: zone)
         } catch {
             throw ControlAPI.invalidRecurrence(text, reason: error.description)
         }
@@ -79,7 +83,7 @@ extension DaemonControl {
         let known: [(byUID: String?, ownerOfKey: String?)] = try await offload { [store] in
             try events.map { e in (try store.key(forUID: e.uid), try store.item(key: e.item.key)?.uid) }
         }
-        var items: [NewItem] = [], uids: [String: String] = [:], close: [String: ItemState] = [:], notes = parsed.notes
+        var items: [NewItem] = [], uids: [String: String] = [:], sequences: [String: Int] = [:], close: [String: ItemState] = [:], notes = parsed.notes
         var keys = Set<String>()
         for (event, known) in zip(events, known) {
             var item = event.item
@@ -102,6 +106,7 @@ extension DaemonControl {
                 }
             }
             uids[item.key] = event.uid
+            sequences[item.key] = event.sequence
             items.append(item)
         }
         // A follow-up must point at a meeting in this file or in the store.
@@ -112,8 +117,9 @@ extension DaemonControl {
         let closing = close
         let toImport = items
         let newUIDs = uids
+        let newSequences = sequences
         let outcome = try await offload { [store, config] in
-            try store.importAgenda(plans: [], items: toImport, references: references, uids: newUIDs, close: closing, closedBy: by,
+            try store.importAgenda(plans: [], items: toImport, references: references, uids: newUIDs, sequences: newSequences, close: closing, closedBy: by,
                                    dayTime: config.dayTime, now: now, plan: { item in
                                        closing[item.key] != nil ? .init(reminders: [], plannedThrough: nil) : self.plan(item, now: now)
                                    })

@@ -121,7 +121,7 @@ final class DaemonControl: ControlHandler {
             organisation: p.organisation ?? config.organisation, location: p.location, notes: p.notes, chair: p.chair,
             attendees: p.attendees ?? [], workingGroup: p.workingGroup, followUpOf: p.followUpOf, plan: p.plan,
             recipient: p.recipient, tags: p.tags ?? [], remind: p.remind ?? [], escalation: p.escalation ?? [], rule: p.rule, leads: leads,
-            recurrence: try p.recurrence.map { try parseRecurrence($0, zone: itemZone) }
+            recurrence: try p.recurrence.map { try parseRecurrence($0, when: when, zone: itemZone) }
         )
         do { try item.validate() } catch { throw VarlinkError.invalidParameter(error.parameter) }
         if config.rules.unknownRule(item) != nil { throw VarlinkError.invalidParameter("rule") }
@@ -178,7 +178,7 @@ final class DaemonControl: ControlHandler {
     }
 
     func importAgenda(_ p: ControlAPI.FileParameters) async throws -> ControlAPI.ImportReply {
-        if Self.isICalendar(p.content) { return try await importCalendar(p) }
+        if Self.isICalendar(name: p.name, p.content) { return try await importCalendar(p) }
         let now = clock.now()
         let agenda: Agenda
         do {
@@ -304,7 +304,11 @@ final class DaemonControl: ControlHandler {
         if let v = p.escalation { fields.escalation = v }
         if let v = p.rule { fields.rule = v.isEmpty ? nil : v }
         if let list = p.leads { fields.leads = list.isEmpty ? nil : try parseLeads(list) }
-        if let r = p.recurrence { fields.recurrence = r.isEmpty ? nil : try parseRecurrence(r, zone: itemZone, keeping: fields.recurrence) }
+        if let r = p.recurrence {
+            fields.recurrence = r.isEmpty ? nil : try parseRecurrence(r, when: fields.when, zone: itemZone, keeping: fields.recurrence)
+        } else if let r = fields.recurrence, p.at != nil {
+            fields.recurrence = r.untilMatching(timed: { if case .instant = fields.when { true } else { false } }(), zone: itemZone)
+        }
         do { try fields.validate() } catch { throw VarlinkError.invalidParameter(error.parameter) }
         if config.rules.unknownRule(fields) != nil { throw VarlinkError.invalidParameter("rule") }
         let updated = fields

@@ -58,7 +58,7 @@ public final class Store: Sendable {
         try ItemRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM item WHERE key = ?"), arguments: [key])
     }
 
-    private func insert(_ item: NewItem, uid: String?, plannedThrough: Date?, dayTime: TimeOfDay, now: Date, _ db: Database) throws -> Item {
+    private func insert(_ item: NewItem, uid: String?, sequence: Int = 0, plannedThrough: Date?, dayTime: TimeOfDay, now: Date, _ db: Database) throws -> Item {
         if !item.key.isEmpty, try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM item WHERE key = ?)"),
                                                 arguments: [item.key]) == true {
             throw StoreError.duplicateKey(item.key)
@@ -69,6 +69,7 @@ public final class Store: Sendable {
         var record = ItemRecord(item, instant: item.instant(dayTime: dayTime), createdAt: now,
                                 uid: uid ?? UUID().uuidString.lowercased() + "@deadlined")
         record.planned_through_ms = plannedThrough.map(Millis.from)
+        record.sequence = sequence
         if item.key.isEmpty { record.key = "new-" + UUID().uuidString }
         try record.insert(db)
         if item.key.isEmpty {
@@ -108,9 +109,10 @@ public final class Store: Sendable {
     ///   message to fail with.
     /// - Parameters:
     ///   - uids: the iCalendar UID of a new item, by key (an imported invitation's).
+    ///   - sequences: the iCalendar SEQUENCE a new item starts from, by key.
     ///   - close: open items to move to another state (a cancelled invitation), by key.
     public func importAgenda(plans: [Plan], items: [NewItem], references: [(key: String, isPlan: Bool, error: String)],
-                             uids: [String: String] = [:], close: [String: ItemState] = [:], closedBy: String = "import",
+                             uids: [String: String] = [:], sequences: [String: Int] = [:], close: [String: ItemState] = [:], closedBy: String = "import",
                              dayTime: TimeOfDay, now: Date,
                              plan: (NewItem) -> ReminderPlanner.ItemPlan) throws -> ImportOutcome {
         try pool.write { db in
@@ -145,17 +147,20 @@ public final class Store: Sendable {
                     out.updated.append(item.key)
                 } else {
                     let planned = plan(item)
-                    let stored = try insert(item, uid: uids[item.key], plannedThrough: planned.plannedThrough, dayTime: dayTime, now: now, db)
+                    let stored = try insert(item, uid: uids[item.key], sequence: sequences[item.key] ?? 0,
+                                            plannedThrough: planned.plannedThrough, dayTime: dayTime, now: now, db)
                     out.newOccurrences += try insertOccurrences(planned.reminders, itemID: stored.id, now: now, db)
                     out.added.append(item.key)
                 }
             }
+            let added = Set(out.added)
             for (key, state) in close.sorted(by: { $0.key < $1.key }) where state != .open {
                 guard var record = try record(key: key, db), record.state == ItemState.open.rawValue else { continue }
                 record.state = state.rawValue
                 record.state_changed_ms = Millis.from(now)
                 record.state_changed_by = closedBy
-                record.sequence += 1
+                // Added as closed in this same import: one version, not two.
+                if !added.contains(key) { record.sequence += 1 }
                 record.updated_ms = Millis.from(now)
                 try record.update(db)
                 out.cancelledOccurrences += try cancelPending(itemID: record.id!, now: now, db)

@@ -81,6 +81,8 @@ public enum CalendarExport {
             if let end = f.end { p.append(ContentLine("DTEND", [("TZID", [item.timeZone])], ICalDateTime.local(end, zone: zone))) }
         case .day(let d):
             p.append(ContentLine("DTSTART", [("VALUE", ["DATE"])], ICalDateTime.date(d)))
+            // A date has no zone in iCalendar; the item's is where its reminders are timed.
+            p.append(ContentLine("X-DEADLINED-TIME-ZONE", item.timeZone))
             let endDay = f.end.map { max(LocalDate($0, in: zone), d.adding(days: 1)) } ?? d.adding(days: 1)
             p.append(ContentLine("DTEND", [("VALUE", ["DATE"])], ICalDateTime.date(endDay)))
         }

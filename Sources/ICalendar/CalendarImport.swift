@@ -13,6 +13,8 @@ public struct CalendarImport: Sendable {
         public var cancelled: Bool
         /// Our own export's `X-DEADLINED-STATE` (submitted, held), kept on import.
         public var state: ItemState?
+        /// Its SEQUENCE: a new item starts from it, so that our feed never goes back.
+        public var sequence: Int
         public var line: Int
     }
 
@@ -117,7 +119,7 @@ struct EventReader {
         let xList = { (name: String) in event.first("X-DEADLINED-" + name).map { ContentLine.splitList($0.value) } ?? [] }
         // A series starting in UTC repeats in UTC (its weekdays are UTC's); anything else
         // keeps its own zone.
-        let zoneName = startZone ?? (event.first("RRULE") != nil && startLine.value.hasSuffix("Z") ? "UTC" : defaultZone)
+        let zoneName = startZone ?? x("TIME-ZONE") ?? (event.first("RRULE") != nil && startLine.value.hasSuffix("Z") ? "UTC" : defaultZone)
         guard let zone = TimeZone(identifier: zoneName) else { throw fail(startLine.line, "time zone '\(zoneName)' is not known") }
 
         var end: Date?
@@ -143,7 +145,12 @@ struct EventReader {
 
         var recurrence: Recurrence?
         if let r = event.first("RRULE") {
-            do { recurrence = try Recurrence(rrule: r.value, zone: zone) } catch { throw fail(r.line, error.description) }
+            do {
+                let timed: Bool = if case .instant = when { true } else { false }
+                recurrence = try Recurrence(rrule: r.value, zone: zone).untilMatching(timed: timed, zone: zone)
+            } catch {
+                throw fail(r.line, error.description)
+            }
             for ex in event.all("EXDATE") {
                 for value in ex.value.split(separator: ",") {
                     var one = ex
@@ -193,8 +200,11 @@ struct EventReader {
         )
         do { try item.validate() } catch { throw fail(event.line, "\(error)") }
         let status = event.first("STATUS")?.value.uppercased()
+        guard let sequence = Int(event.first("SEQUENCE")?.value ?? "0"), sequence >= 0 else {
+            throw fail(event.first("SEQUENCE")!.line, "SEQUENCE '\(event.first("SEQUENCE")!.value)' is not a number")
+        }
         return CalendarImport.Event(uid: uid, item: item, cancelled: status == "CANCELLED",
-                                    state: x("STATE").flatMap(ItemState.init(rawValue:)), line: event.line)
+                                    state: x("STATE").flatMap(ItemState.init(rawValue:)), sequence: sequence, line: event.line)
     }
 
     /// A DTSTART/DTEND/EXDATE value: a day, or an instant and the zone it was given in.

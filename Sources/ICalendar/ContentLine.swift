@@ -58,7 +58,9 @@ public struct ContentLine: Equatable, Sendable {
             return String(chars[start..<i]).uppercased()
         }
         let name = readName()
-        guard !name.isEmpty else { throw fail("'\(raw.prefix(40))' is not a property (NAME:value)") }
+        guard !name.isEmpty, i < chars.count, chars[i] == ":" || chars[i] == ";" else {
+            throw fail("'\(raw.prefix(40))' is not a property (NAME:value)")
+        }
         var parameters: [(name: String, values: [String])] = []
         while i < chars.count, chars[i] == ";" {
             i += 1

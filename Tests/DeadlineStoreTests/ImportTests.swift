@@ -14,8 +14,8 @@ struct ImportTests {
     }
 
     /// One reminder at 09:00 on the due day: enough to see replanning.
-    func plan(_ item: NewItem) -> [PlannedReminder] {
-        [PlannedReminder(fireAt: item.instant(dayTime: nine), purpose: .lead("0@09:00"))]
+    func plan(_ item: NewItem) -> ReminderPlanner.ItemPlan {
+        .init(reminders: [PlannedReminder(fireAt: item.instant(dayTime: nine), purpose: .lead("0@09:00"))], plannedThrough: nil)
     }
 
     /// A store in a directory that lives as long as the fixture does.

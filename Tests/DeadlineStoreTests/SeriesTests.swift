@@ -1,0 +1,79 @@
+import DeadlineCore
+import DeadlineStore
+import Foundation
+import Testing
+
+@Suite("Store: repeating meetings, iCalendar identity")
+struct SeriesTests {
+    let bangkok = TimeZone(identifier: "Asia/Bangkok")!
+    let nine = TimeOfDay(hour: 9, minute: 0)!
+
+    func fixture() throws -> (TemporaryDirectory, Store) {
+        let dir = try TemporaryDirectory()
+        return (dir, try Store(path: dir.path + "/s.sqlite"))
+    }
+
+    func weekly(start: Date) throws -> NewItem {
+        NewItem(kind: .meeting, key: "weekly", title: "ประชุมประจำสัปดาห์", when: .instant(start), end: start.addingTimeInterval(3600),
+                timeZone: "Asia/Bangkok", leads: [Lead("1h")!], recurrence: try Recurrence(rrule: "FREQ=WEEKLY", zone: bangkok))
+    }
+
+    @Test("an endless series stores reminders for its window only; extending adds the next instances once")
+    func window() throws {
+        let (dir, store) = try fixture()
+        _ = dir
+        let start = ICalDateTime.parse("20270104T100000", zone: bangkok)!
+        let now = start.addingTimeInterval(-3600 * 5)
+        let item = try weekly(start: start)
+        let planner = ReminderPlanner(calendar: WorkingCalendar())
+        let rule = ReminderRule(name: "m", leads: [Lead("1h")!])
+        let first = planner.plan(item: item, rule: rule, now: now)
+        let (stored, occurrences) = try store.add(item, reminders: first.reminders, plannedThrough: first.plannedThrough, dayTime: nine, now: now)
+        let end = now.addingTimeInterval(ReminderPlanner.seriesWindow + 3600)
+        let weeks = (0..<10).filter { start.addingTimeInterval(Double($0) * 7 * 86_400) <= end }.count
+        #expect(weeks == 5 && occurrences.count == weeks, "the window (35 days and the 1-hour lead) holds 5 weekly instances")
+        #expect(stored.uid.hasSuffix("@deadlined") && stored.sequence == 0)
+
+        // Nothing new to plan at the same instant: no duplicates.
+        let plan = { (i: Item, after: Date, at: Date) in planner.plan(item: i.fields, rule: rule, now: at, after: after) }
+        #expect(try store.extendSeries(now: now) { plan($0, $1, now) }.isEmpty)
+        // Three weeks later: three more instances, none planned before.
+        let later = now.addingTimeInterval(21 * 86_400)
+        let added = try store.extendSeries(now: later) { plan($0, $1, later) }
+        #expect(added.count == 3)
+        let all = try store.occurrences(ofItem: stored.id)
+        #expect(Set(all.compactMap(\.instance)).count == all.count, "each instance once")
+
+        // A reminder of a later instance speaks of that instance, its end shifted alike.
+        let last = try #require(added.last)
+        let (reminderItem, _) = try #require(try store.reminders(forOccurrences: [last.id]).first)
+        #expect(reminderItem.fields.when == .instant(last.instance!))
+        #expect(reminderItem.fields.end == last.instance!.addingTimeInterval(3600))
+    }
+
+    @Test("an imported UID is kept and unique; every change bumps the sequence")
+    func identity() throws {
+        let (dir, store) = try fixture()
+        _ = dir
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        let item = NewItem(kind: .meeting, key: "inv", title: "เชิญประชุม", when: .instant(now.addingTimeInterval(86_400)), timeZone: "Asia/Bangkok")
+        let plan = { (_: NewItem) in ReminderPlanner.ItemPlan(reminders: [], plannedThrough: nil) }
+        _ = try store.importAgenda(plans: [], items: [item], references: [], uids: ["inv": "040000008200E00074C5B7101A82E008"],
+                                   dayTime: nine, now: now, plan: plan)
+        #expect(try store.key(forUID: "040000008200E00074C5B7101A82E008") == "inv")
+        var other = item
+        other.key = "other"
+        #expect(throws: StoreError.duplicateUID("040000008200E00074C5B7101A82E008")) {
+            try store.add(other, reminders: [], uid: "040000008200E00074C5B7101A82E008", dayTime: nine, now: now)
+        }
+        var retitled = item
+        retitled.title = "เชิญประชุม (เลื่อน)"
+        _ = try store.importAgenda(plans: [], items: [retitled], references: [], dayTime: nine, now: now, plan: plan)
+        #expect(try store.item(key: "inv")?.sequence == 1)
+        let out = try store.importAgenda(plans: [], items: [retitled], references: [], close: ["inv": .cancelled], closedBy: "test",
+                                         dayTime: nine, now: now, plan: plan)
+        #expect(out.closed == ["inv"] && out.unchanged == ["inv"])
+        let cancelled = try #require(try store.item(key: "inv"))
+        #expect(cancelled.state == .cancelled && cancelled.sequence == 2 && cancelled.uid == "040000008200E00074C5B7101A82E008")
+    }
+}

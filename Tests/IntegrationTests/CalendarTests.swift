@@ -1,0 +1,247 @@
+import Control
+import DeadlineCore
+import Foundation
+import Glibc
+import Testing
+
+/// iCalendar in and out against the real daemon, read back by Python's `icalendar` and
+/// `recurring-ical-events` (PyPI), which know nothing of deadlined.
+@Suite("iCalendar: feed, export, import")
+struct CalendarTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let expandScript = root.appendingPathComponent("Tests/IntegrationTests/Receivers/ics_expand.py").path
+    static let corpus = root.appendingPathComponent("Tests/Fixtures/ics/malformed").path
+
+    func startDaemon(_ box: Sandbox) throws -> RunningProcess {
+        let daemon = try RunningProcess(Binaries.deadlined, [], environment: box.environment(notifySocket: nil))
+        _ = try #require(daemon.waitForLine(containing: "ready;"), "daemon did not start: \(daemon.stderrLines.map(\.1))")
+        return daemon
+    }
+
+    func ctl(_ box: Sandbox, _ arguments: [String]) throws -> (status: Int32?, out: String, err: String) {
+        try deadlinectl(arguments + ["--socket", box.socket])
+    }
+
+    func write(_ text: String, _ path: String) throws {
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    func waitFor(_ what: () -> Bool, timeout: TimeInterval = 20) -> Bool {
+        let end = Date().addingTimeInterval(timeout)
+        while Date() < end {
+            if what() { return true }
+            usleep(50_000)
+        }
+        return what()
+    }
+
+    /// An invitation from elsewhere: a New York weekly meeting across the March DST change,
+    /// one instance left out, an alarm 15 minutes before; and a single all-day event.
+    static let invitation = """
+        BEGIN:VCALENDAR\r
+        VERSION:2.0\r
+        PRODID:-//Example Corp//Calendar//EN\r
+        METHOD:REQUEST\r
+        BEGIN:VEVENT\r
+        UID:ny-weekly@example.org\r
+        DTSTAMP:20261120T000000Z\r
+        DTSTART;TZID=America/New_York:20270201T090000\r
+        DTEND;TZID=America/New_York:20270201T100000\r
+        RRULE:FREQ=WEEKLY;BYDAY=MO;UNTIL=20270420T000000Z\r
+        EXDATE;TZID=America/New_York:20270315T090000\r
+        SUMMARY:Partner call (โทรประสานงาน)\r
+        ORGANIZER;CN=Jane Doe:mailto:jane@example.org\r
+        URL:https://example.org/meeting\r
+        BEGIN:VALARM\r
+        ACTION:DISPLAY\r
+        DESCRIPTION:Reminder\r
+        TRIGGER:-PT15M\r
+        END:VALARM\r
+        END:VEVENT\r
+        BEGIN:VEVENT\r
+        UID:20270120-allday@example.org\r
+        DTSTAMP:20261120T000000Z\r
+        DTSTART;VALUE=DATE:20270120\r
+        DTEND;VALUE=DATE:20270121\r
+        SUMMARY:วันประชุมใหญ่\r
+        END:VEVENT\r
+        END:VCALENDAR\r
+
+        """
+
+    /// Items of every shape the feed must carry: made through deadlinectl and by import.
+    func fillAgenda(_ box: Sandbox) throws {
+        let adds: [[String]] = [
+            ["add", "meeting", "ประชุมติดตามผลประจำเดือน ครั้งที่ 1/2570, วาระ; ติดตามแผน", "--at", "2026-12-01T14:00", "--end", "2026-12-01T16:00",
+             "--repeat", "FREQ=MONTHLY;BYDAY=1TU", "--key", "monthly", "--location", "ห้องประชุม อบต.", "--attendee", "สมชาย ใจดี <somchai@example.go.th>"],
+            ["add", "meeting", "ประชุมเช้า", "--at", "2026-12-07T08:30", "--repeat", "FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR;COUNT=10", "--key", "daily",
+             "--remind", "1d,30m"],
+            ["add", "meeting", "ประชุมสิ้นเดือน", "--at", "2027-01-29T13:30", "--repeat", "FREQ=MONTHLY;BYDAY=-1FR;UNTIL=20271231", "--key", "lastfri"],
+            ["add", "meeting", "ประชุมทุกสองสัปดาห์", "--at", "2026-12-02", "--repeat", "FREQ=WEEKLY;INTERVAL=2;BYDAY=WE;COUNT=6", "--key", "allday"],
+            ["add", "meeting", "ประชุมครั้งเดียว", "--at", "2027-02-10T10:00", "--key", "once"],
+            ["add", "deadline", "ส่งแผนปฏิบัติการป้องกันการทุจริต", "--due", "2027-05-31", "--key", "nacc", "--to", "ป.ป.ช."],
+            ["add", "deadline", "ส่งรายงาน", "--due", "2027-03-15T16:30", "--key", "report"],
+        ]
+        for a in adds {
+            let r = try ctl(box, a)
+            #expect(r.status == 0, "\(a): \(r.err)")
+        }
+        let invite = box.path + "/invite.ics"
+        try write(Self.invitation, invite)
+        let imported = try ctl(box, ["import", invite])
+        #expect(imported.status == 0 && imported.out.contains("2 added"), "\(imported.out) \(imported.err)")
+        #expect(imported.err.contains("URL (line"), "what has no field is reported: \(imported.err)")
+    }
+
+    /// deadlined's own instants for a key, in UTC (or the date of an all-day one).
+    func instances(_ box: Sandbox, _ key: String, from: String, to: String) throws -> [String] {
+        let r = try ctl(box, ["instances", key, "--from", from, "--to", to, "--json"])
+        let reply = try JSONDecoder().decode(ControlAPI.InstancesReply.self, from: Data(r.out.utf8))
+        return reply.instances.map { text in
+            guard text.count > 10, let d = ISO8601DateFormatter().date(from: text) else { return text }
+            let f = ISO8601DateFormatter()
+            f.timeZone = TimeZone(identifier: "UTC")
+            return f.string(from: d)
+        }
+    }
+
+    func expand(_ path: String, from: String, to: String) throws -> [String: Any] {
+        let p = try RunningProcess(try python3(), [Self.expandScript, path, from, to], environment: ProcessInfo.processInfo.environment)
+        #expect(p.waitForExit(timeout: 60) == 0, "\(p.stderrLines.map(\.1))")
+        return try #require(try JSONSerialization.jsonObject(with: Data(p.stdout.utf8)) as? [String: Any], "\(p.stdout)")
+    }
+
+    @Test("the feed parses with Python's icalendar, and recurring-ical-events expands it to the instants deadlined computes")
+    func feedMatchesIndependentExpansion() throws {
+        try Binaries.require()
+        let box = try Sandbox()
+        let daemon = try startDaemon(box)
+        defer { daemon.ensureStopped() }
+        try fillAgenda(box)
+        let feed = box.state + "/deadlined.ics"
+        let keys = ["monthly", "daily", "lastfri", "allday", "once", "nacc", "report", "ny-weekly@example.org", "20270120-allday@example.org"]
+        #expect(waitFor { keys.allSatisfy { key in ((try? String(contentsOfFile: feed, encoding: .utf8)) ?? "").contains("X-DEADLINED-KEY:" + key) } },
+                "the feed holds every item after the changes")
+        #expect(!FileManager.default.fileExists(atPath: feed + ".partial"))
+
+        let python = try expand(feed, from: "2026-11-28", to: "2028-01-01")
+        let theirs = try #require(python["instances"] as? [String: [String]])
+        #expect(python["max_line_octets"] as? Int ?? 99 <= 75)
+        #expect(python["lines_valid_utf8"] as? Bool == true && python["crlf_only"] as? Bool == true)
+        for key in keys {
+            let ours = try instances(box, key, from: "2026-11-28", to: "2027-12-31")
+            #expect(!ours.isEmpty, "\(key) has instances")
+            #expect(ours == theirs[key] ?? [], "\(key): deadlined \(ours) vs recurring-ical-events \(theirs[key] ?? [])")
+        }
+        // The New York series keeps 09:00 local across the DST change: 14:00Z, then 13:00Z.
+        let ny = theirs["ny-weekly@example.org"] ?? []
+        #expect(ny.first == "2027-02-01T14:00:00Z" && ny.last == "2027-04-19T13:00:00Z" && !ny.contains("2027-03-15T13:00:00Z"))
+        // One alarm per lead: the daily meeting's own two, the invitation's 15 minutes.
+        let alarms = try #require(python["alarms"] as? [String: Int])
+        #expect(alarms["daily"] == 2 && alarms["ny-weekly@example.org"] == 1)
+    }
+
+    @Test("export → import → export gives the same calendar; importing again changes nothing")
+    func roundTrip() throws {
+        try Binaries.require()
+        let a = try Sandbox(), b = try Sandbox()
+        let first = try startDaemon(a)
+        defer { first.ensureStopped() }
+        try fillAgenda(a)
+        #expect(try ctl(a, ["cancel", "once"]).status == 0)
+        #expect(try ctl(a, ["update", "nacc", "--notes", "ฉบับแก้ไข\nบรรทัดสอง"]).status == 0)
+        let exported = a.path + "/a.ics"
+        let out = try ctl(a, ["export", "-o", exported])
+        #expect(out.status == 0 && out.out.contains("9 item(s)"), "\(out.out) \(out.err)")
+
+        let second = try startDaemon(b)
+        defer { second.ensureStopped() }
+        let imported = try ctl(b, ["import", exported])
+        #expect(imported.status == 0 && imported.out.contains("9 added") && imported.out.contains("1 cancelled"), "\(imported.out) \(imported.err)")
+        let again = try ctl(b, ["import", exported])
+        #expect(again.out.contains("0 added, 0 updated, 9 unchanged"), "\(again.out)")
+        let reexported = b.path + "/b.ics"
+        #expect(try ctl(b, ["export", "-o", reexported]).status == 0)
+        // DTSTAMP is the time of export and LAST-MODIFIED the time of the change: they differ.
+        func normalised(_ path: String) throws -> [String] {
+            try String(contentsOfFile: path, encoding: .utf8).components(separatedBy: "\r\n")
+                .filter { !$0.hasPrefix("DTSTAMP:") && !$0.hasPrefix("LAST-MODIFIED:") }
+        }
+        let (x, y) = (try normalised(exported), try normalised(reexported))
+        #expect(x == y, "first difference: \(zip(x, y).first { $0 != $1 }.map { "\($0.0) | \($0.1)" } ?? "lengths \(x.count) \(y.count)")")
+        #expect(x.contains("SEQUENCE:1") && x.contains("STATUS:CANCELLED"), "a change bumps SEQUENCE; a cancelled item says so")
+    }
+
+    @Test("every file of the malformed corpus is refused with file:line, and nothing of it is imported")
+    func malformedCorpus() throws {
+        try Binaries.require()
+        let box = try Sandbox()
+        let daemon = try startDaemon(box)
+        defer { daemon.ensureStopped() }
+        let expected = try String(contentsOfFile: Self.corpus + "/expected.tsv", encoding: .utf8)
+            .split(separator: "\n").filter { !$0.hasPrefix("#") }.map { $0.split(separator: "\t").map(String.init) }
+        #expect(expected.count >= 25)
+        for row in expected {
+            let (file, line, text) = (row[0], row[1], row[2])
+            let r = try ctl(box, ["import", Self.corpus + "/" + file])
+            #expect(r.status != 0, "\(file) was accepted")
+            #expect(r.err.contains("\(file):\(line): ") && r.err.contains(text), "\(file): \(r.err)")
+        }
+        let list = try ctl(box, ["list", "--json"])
+        let items = try JSONDecoder().decode(ControlAPI.ListItemsReply.self, from: Data(list.out.utf8)).items
+        #expect(items.isEmpty, "the valid event before each error was not imported: \(items.map(\.key))")
+    }
+
+    @Test("a cancelled invitation, imported again, cancels the meeting and its reminders")
+    func cancellation() throws {
+        try Binaries.require()
+        let box = try Sandbox()
+        let daemon = try startDaemon(box)
+        defer { daemon.ensureStopped() }
+        let start = Date().addingTimeInterval(3 * 86_400)
+        let stamp = { (d: Date) -> String in
+            let f = ISO8601DateFormatter()
+            f.formatOptions = [.withYear, .withMonth, .withDay, .withTime]
+            f.timeZone = TimeZone(identifier: "UTC")
+            return f.string(from: d).replacingOccurrences(of: ":", with: "") + "Z"
+        }
+        func invite(status: String, sequence: Int) -> String {
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//EN\r\nBEGIN:VEVENT\r\nUID:inv-42@example.org\r\nSEQUENCE:\(sequence)\r\n"
+                + "DTSTART:\(stamp(start))\r\nDURATION:PT1H\r\nSUMMARY:ประชุมเชิงปฏิบัติการ\r\nSTATUS:\(status)\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+        }
+        let path = box.path + "/inv.ics"
+        try write(invite(status: "CONFIRMED", sequence: 0), path)
+        #expect(try ctl(box, ["import", path]).out.contains("1 added"))
+        let before = try JSONDecoder().decode(ControlAPI.ItemReply.self, from: Data(try ctl(box, ["get", "inv-42@example.org", "--json"]).out.utf8)).item
+        #expect(before.reminders.contains { $0.state == "pending" } && before.uid == "inv-42@example.org")
+        try write(invite(status: "CANCELLED", sequence: 1), path)
+        let r = try ctl(box, ["import", path])
+        #expect(r.status == 0 && r.out.contains("1 cancelled"), "\(r.out) \(r.err)")
+        let after = try JSONDecoder().decode(ControlAPI.ItemReply.self, from: Data(try ctl(box, ["get", "inv-42@example.org", "--json"]).out.utf8)).item
+        #expect(after.state == .cancelled && !after.reminders.contains { $0.state == "pending" })
+    }
+
+    @Test("a daily series without end: reminders for its window only, and the one due now fires for its own instance")
+    func lazySeriesFires() throws {
+        try Binaries.require()
+        let box = try Sandbox()
+        let record = box.path + "/sent.jsonl"
+        try box.fileChannelConfig(record)
+        let daemon = try startDaemon(box)
+        defer { daemon.ensureStopped() }
+        let zone = TimeZone(identifier: "Asia/Bangkok")!
+        let first = Date().addingTimeInterval(3)
+        let add = try ctl(box, ["add", "meeting", "ประชุมเช้าทุกวัน", "--at", DateOutput.iso8601(first, timeZone: zone), "--repeat", "FREQ=DAILY",
+                                "--remind", "0", "--key", "everyday", "--json"])
+        let item = try JSONDecoder().decode(ControlAPI.ItemReply.self, from: Data(add.out.utf8)).item
+        #expect(item.recurrence == "FREQ=DAILY")
+        // The window is 35 days: one reminder per day in it, not one per day for ever.
+        #expect((35...36).contains(item.reminders.count), "\(item.reminders.count) reminders")
+        #expect(waitFor { (try? String(contentsOfFile: record, encoding: .utf8))?.contains("everyday") == true })
+        let line = try #require(try String(contentsOfFile: record, encoding: .utf8).split(separator: "\n").first)
+        let sent = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        #expect(sent["at"] as? String == DateOutput.iso8601(first, timeZone: zone).replacingOccurrences(of: ".000", with: ""))
+        let next = try ctl(box, ["instances", "everyday", "--from", "today", "--to", "+3d"])
+        #expect(next.out.split(separator: "\n").count >= 4, "\(next.out)")
+    }
+}

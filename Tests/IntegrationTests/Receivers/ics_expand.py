@@ -1,0 +1,42 @@
+#!/usr/bin/env python3
+"""Reads an iCalendar file with the `icalendar` package and expands its events with
+`recurring-ical-events` between two dates: an independent reading of deadlined's feed.
+Prints JSON: each X-DEADLINED-KEY with its instances (UTC ISO 8601 for timed ones, the date
+for all-day ones), the longest physical line in octets, and whether every physical line is
+valid UTF-8 on its own (folding must not split a character)."""
+import datetime
+import json
+import sys
+
+import icalendar
+import recurring_ical_events
+
+path, start, end = sys.argv[1], sys.argv[2], sys.argv[3]
+raw = open(path, "rb").read()
+physical = raw.split(b"\r\n")
+valid = True
+for line in physical:
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        valid = False
+cal = icalendar.Calendar.from_ical(raw)
+out = {}
+for event in recurring_ical_events.of(cal).between(datetime.date.fromisoformat(start), datetime.date.fromisoformat(end)):
+    key = str(event.get("X-DEADLINED-KEY") or event.get("UID"))
+    dt = event["DTSTART"].dt
+    if isinstance(dt, datetime.datetime):
+        text = dt.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    else:
+        text = dt.isoformat()
+    out.setdefault(key, []).append(text)
+for key in out:
+    out[key].sort()
+print(json.dumps({
+    "instances": out,
+    "events": len(cal.walk("VEVENT")),
+    "alarms": {str(e.get("X-DEADLINED-KEY")): len(e.walk("VALARM")) for e in cal.walk("VEVENT")},
+    "max_line_octets": max(len(line) for line in physical),
+    "lines_valid_utf8": valid,
+    "crlf_only": b"\n" not in raw.replace(b"\r\n", b""),
+}, ensure_ascii=False))
