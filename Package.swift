@@ -9,6 +9,7 @@ let package = Package(
         .executable(name: "deadlinectl", targets: ["deadlinectl"]),
         .executable(name: "deadlined-bench", targets: ["DeadlineBench"]),
         .executable(name: "deadlined-fuzz", targets: ["ControlFuzz"]),
+        .executable(name: "deadlined-fuzz-ics", targets: ["ICalendarFuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
@@ -140,6 +141,13 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
             path: "Fuzz/ControlFuzz",
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+        ),
+        // libFuzzer over iCalendar import, with an export round trip as its property.
+        .executableTarget(
+            name: "ICalendarFuzz",
+            dependencies: ["ICalendar", "DeadlineCore"],
+            path: "Fuzz/ICalendarFuzz",
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]
         ),
         .testTarget(

@@ -76,12 +76,12 @@ public enum DateInput {
         let head = Array(text.utf8.prefix(5))
         guard head.count == 5, head[0...3].allSatisfy({ (0x30...0x39).contains($0) }), head[4] == 0x2D else { return nil }
         if let m = text.wholeMatch(of: /(\d{4})-(\d{2})-(\d{2})/) {
-            return .day(try day(Int(m.1)!, Int(m.2)!, Int(m.3)!))
+            return .day(try day(try number(m.1), try number(m.2), try number(m.3)))
         }
         let pattern = /(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(Z|z|[+-]\d{2}:?\d{2})?/
         guard let m = text.wholeMatch(of: pattern) else { return nil }
-        let date = try day(Int(m.1)!, Int(m.2)!, Int(m.3)!)
-        let hour = Int(m.4)!, minute = Int(m.5)!, second = m.6.map { Int($0)! } ?? 0
+        let date = try day(try number(m.1), try number(m.2), try number(m.3))
+        let hour = try number(m.4), minute = try number(m.5), second = try m.6.map { try number($0) } ?? 0
         guard hour <= 23, minute <= 59, second <= 59 else { throw Reason(text: "time \(m.4):\(m.5) is out of range") }
         var z = zone
         if let offset = m.8 {
@@ -90,14 +90,14 @@ public enum DateInput {
             } else {
                 let sign = offset.first == "-" ? -1 : 1
                 let digits = offset.dropFirst().filter(\.isNumber)
-                let hh = Int(digits.prefix(2))!, mm = Int(digits.suffix(2))!
+                let hh = try number(digits.prefix(2)), mm = try number(digits.suffix(2))
                 guard hh <= 18, mm <= 59, let made = TimeZone(secondsFromGMT: sign * (hh * 3600 + mm * 60)) else {
                     throw Reason(text: "offset \(offset) is out of range")
                 }
                 z = made
             }
         }
-        let nanos = m.7.map { Int(String($0).padding(toLength: 9, withPad: "0", startingAt: 0))! } ?? 0
+        let nanos = try m.7.map { try number(String($0).padding(toLength: 9, withPad: "0", startingAt: 0)) } ?? 0
         var cal = Calendar(identifier: .gregorian)
         cal.timeZone = z
         let instant = cal.date(from: DateComponents(year: date.year, month: date.month, day: date.day,
@@ -143,7 +143,7 @@ public enum DateInput {
         guard text.unicodeScalars.contains(where: { (0x0E01...0x0E4F).contains($0.value) }),
               let m = try Regex(thaiPattern).wholeMatch(in: text),
               let month = thaiMonths[String(m.output["mon"]!.substring!)] else { return nil }
-        let dayNumber = Int(m.output["d"]!.substring!)!
+        let dayNumber = try number(m.output["d"]!.substring!)
         let yearText = String(m.output["y"]!.substring!)
         let era = m.output["era"]?.substring.map { $0.hasPrefix("ค") ? "CE" : "BE" }
         let year = try gregorianYear(yearText, era: era)
@@ -159,7 +159,7 @@ public enum DateInput {
     /// A year as written: BE when it says พ.ศ., is 2400 or more, or has two digits; CE when it
     /// says ค.ศ. or is a plausible Gregorian year.
     static func gregorianYear(_ text: String, era: String?) throws -> Int {
-        let n = Int(text)!
+        let n = try number(text)
         if text.count == 2 { return era == "CE" ? 2000 + n : 2500 + n - 543 }
         switch era {
         case "BE": return n - 543
@@ -206,7 +206,7 @@ public enum DateInput {
               let month = englishMonths[m.output["mon"]!.substring!.lowercased()] else { return nil }
         let weekday = m.output["wd"]?.substring.map { englishWeekdays[$0.lowercased()] }
         if case .some(.none) = weekday { return nil }   // a word there that is no weekday
-        let date = try day(try gregorianYear(String(m.output["y"]!.substring!), era: nil), month, Int(m.output["d"]!.substring!)!)
+        let date = try day(try gregorianYear(String(m.output["y"]!.substring!), era: nil), month, try number(m.output["d"]!.substring!))
         if let wanted = weekday ?? nil {
             try checkWeekday(date, wanted: wanted)
         }
@@ -257,7 +257,7 @@ public enum DateInput {
         guard let m = text.wholeMatch(of: pattern) else { return nil }
         let which = (m.1 ?? m.3).map { $0.lowercased() }
         guard let which else { throw Reason(text: "say which end of the fiscal year: FY\(m.2)-start or FY\(m.2)-end") }
-        let fy = FiscalYear(buddhistYear: Int(m.2)!)
+        let fy = FiscalYear(buddhistYear: try number(m.2))
         return .day(which == "start" || which == "ต้น" ? fy.start : fy.end)
     }
 
@@ -277,9 +277,16 @@ public enum DateInput {
                      + "not วัน\(ThaiCalendar.weekdays[wanted - 1]) (\(ThaiCalendar.englishWeekdays[wanted - 1]))")
     }
 
+    /// Digits as a number. Swift's regex `\d` matches a digit with a combining mark on it
+    /// ("5ิ" is one character), which `Int` then refuses: an error, never a trap.
+    static func number(_ text: some StringProtocol) throws -> Int {
+        guard let n = Int(text) else { throw Reason(text: "'\(text)' is not a number") }
+        return n
+    }
+
     static func withTime(_ date: LocalDate, _ hour: Substring?, _ minute: Substring?, zone: TimeZone) throws -> When {
         guard let hour, let minute else { return .day(date) }
-        guard let t = TimeOfDay(hour: Int(hour)!, minute: Int(minute)!) else {
+        guard let t = TimeOfDay(hour: try number(hour), minute: try number(minute)) else {
             throw Reason(text: "time \(hour).\(minute) is out of range")
         }
         return .instant(date.at(hour: t.hour, minute: t.minute, in: zone))

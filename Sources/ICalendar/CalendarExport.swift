@@ -70,7 +70,7 @@ public enum CalendarExport {
     public static func event(_ e: Entry, now: Date) -> Component {
         let item = e.item, f = item.fields, zone = item.zone
         var p: [ContentLine] = [
-            ContentLine("UID", item.uid),
+            ContentLine("UID", ContentLine.escape(item.uid)),
             ContentLine("DTSTAMP", ICalDateTime.utc(now)),
             ContentLine("SEQUENCE", String(item.sequence)),
         ]
@@ -195,15 +195,23 @@ struct MailboxText {
         let t = text.trimmingCharacters(in: .whitespaces)
         if let open = t.lastIndex(of: "<"), t.hasSuffix(">") {
             let address = String(t[t.index(after: open)..<t.index(before: t.endIndex)])
-            guard address.contains("@"), !address.contains(" ") else { return nil }
+            guard Self.isAddress(address) else { return nil }
             let name = t[..<open].trimmingCharacters(in: .whitespaces)
+            // A CN parameter cannot hold a double quote or a control character: such a name
+            // stays text (X-DEADLINED-ATTENDEE), which keeps it exactly.
+            guard !name.unicodeScalars.contains(where: { $0 == "\"" || $0.properties.generalCategory == .control }) else { return nil }
             self.name = name.isEmpty ? nil : name
             self.address = address
-        } else if t.contains("@"), !t.contains(" ") {
+        } else if Self.isAddress(t) {
             self.address = t
         } else {
             return nil
         }
+    }
+
+    /// Something with an `@` and no space or control character: safe as a property value.
+    static func isAddress(_ text: String) -> Bool {
+        text.contains("@") && !text.unicodeScalars.contains { $0.properties.isWhitespace || $0.properties.generalCategory == .control }
     }
 
     /// Back to what a person types.

@@ -173,12 +173,22 @@ struct EventReader {
         }
 
         let uid = ContentLine.unescape(uidLine.value)
+        guard uid.count <= 1000, !uid.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw fail(uidLine.line, "the UID is longer than 1000 characters or holds a control character")
+        }
         let kind: ItemKind = x("KIND") == "deadline" ? .deadline : .meeting
         let key = x("KEY").flatMap { NewItem.isValidKey($0) ? $0 : nil } ?? Self.key(forUID: uid)
         var chair = x("CHAIR")
         if chair == nil, let o = event.first("ORGANIZER") { chair = Self.person(o) }
-        var attendees = event.all("ATTENDEE").compactMap(Self.person)
-        attendees += event.all("X-DEADLINED-ATTENDEE").map { ContentLine.unescape($0.value) }
+        // In the file's order: our export writes an attendee with an address as ATTENDEE and
+        // one without as X-DEADLINED-ATTENDEE.
+        let attendees = event.properties.compactMap { p -> String? in
+            switch p.name {
+            case "ATTENDEE": Self.person(p)
+            case "X-DEADLINED-ATTENDEE": ContentLine.unescape(p.value)
+            default: nil
+            }
+        }
         let leads: [Lead]?
         if event.first("X-DEADLINED-KEY") != nil {
             leads = try xList("LEADS").isEmpty ? nil : xList("LEADS").map { text throws(ICalendarError) in
@@ -254,10 +264,15 @@ struct EventReader {
 
     /// `CN=Name:mailto:a@b` → `Name <a@b>`.
     static func person(_ p: ContentLine) -> String? {
-        var address = p.value
-        if address.lowercased().hasPrefix("mailto:") { address = String(address.dropFirst(7)) }
-        guard !address.isEmpty else { return p.parameter("CN") }
-        return MailboxText.text(name: p.parameter("CN"), address: address)
+        // A name and an address are one line each: no control character survives.
+        func clean(_ s: String) -> String {
+            String(String.UnicodeScalarView(s.unicodeScalars.filter { $0.properties.generalCategory != .control })).trimmingCharacters(in: .whitespaces)
+        }
+        var address = clean(p.value)
+        if address.lowercased().hasPrefix("mailto:") { address = clean(String(address.dropFirst(7))) }
+        let name = p.parameter("CN").map(clean).flatMap { $0.isEmpty ? nil : $0 }
+        guard !address.isEmpty else { return name }
+        return MailboxText.text(name: name, address: address)
     }
 
     /// A typeable key for a UID from elsewhere: the UID itself if it is one, else `ics-` and a
@@ -315,9 +330,12 @@ struct ZoneTable {
             guard let id = tz.first("TZID")?.value else { throw ICalendarError(location: "\(file):\(tz.line)", message: "VTIMEZONE has no TZID") }
             // A zone that never changes its offset can be used whatever it is called.
             let offsets = Set(tz.components.compactMap { $0.first("TZOFFSETTO")?.value })
-            if offsets.count == 1, !tz.components.contains(where: { $0.name == "DAYLIGHT" }), let seconds = Self.offset(offsets.first!) {
-                known[id] = seconds % 3600 == 0 && seconds != 0 ? "Etc/GMT\(seconds > 0 ? "-" : "+")\(abs(seconds) / 3600)"
-                    : TimeZone(secondsFromGMT: seconds)!.identifier
+            // Offsets on Earth run from -12:00 to +14:00; anything else is left unresolved, and
+            // the TZID that names it is then an error.
+            if offsets.count == 1, !tz.components.contains(where: { $0.name == "DAYLIGHT" }), let seconds = Self.offset(offsets.first!),
+               (-12 * 3600...14 * 3600).contains(seconds), let fixed = TimeZone(secondsFromGMT: seconds) {
+                let whole = "Etc/GMT\(seconds > 0 ? "-" : "+")\(abs(seconds) / 3600)"
+                known[id] = seconds % 3600 == 0 && seconds != 0 && TimeZone(identifier: whole) != nil ? whole : fixed.identifier
             }
         }
     }

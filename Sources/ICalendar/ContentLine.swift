@@ -43,7 +43,7 @@ public struct ContentLine: Equatable, Sendable {
     /// A parameter value, quoted when it holds `:`, `;` or `,` (RFC 5545 §3.2). A double quote
     /// cannot appear in one at all; it becomes a single quote.
     static func parameterValue(_ v: String) -> String {
-        let clean = v.replacingOccurrences(of: "\"", with: "'").filter { $0 != "\r" && $0 != "\n" }
+        let clean = v.replacingOccurrences(of: "\"", with: "'").filter { c in !c.unicodeScalars.contains { $0.properties.generalCategory == .control } }
         return clean.contains(where: { ":;,".contains($0) }) ? "\"" + clean + "\"" : clean
     }
 
@@ -111,35 +111,46 @@ public struct ContentLine: Equatable, Sendable {
     }
 
     /// Undoes `escape`. A backslash before anything else is kept as it is (lenient, as
-    /// calendar programs are).
+    /// calendar programs are). Line ends become `\n`, and other control characters (a NUL, a
+    /// bare carriage return) are dropped: they have no place in a title or a note. Works on
+    /// scalars: a backslash followed by a combining mark is one Character in Swift.
     public static func unescape(_ text: String) -> String {
-        var out = ""
-        var it = text.makeIterator()
-        while let c = it.next() {
-            guard c == "\\" else { out.append(c); continue }
+        var out = String.UnicodeScalarView()
+        var afterCR = false
+        func plain(_ u: Unicode.Scalar) {
+            defer { afterCR = u == "\r" }
+            if u == "\n" && afterCR { return }
+            if u == "\r" { return out.append("\n") }
+            if u.value < 0x20 && u != "\t" && u != "\n" || u.value == 0x7F { return }
+            out.append(u)
+        }
+        var it = text.unicodeScalars.makeIterator()
+        while let u = it.next() {
+            guard u == "\\" else { plain(u); continue }
+            afterCR = false
             switch it.next() {
             case "n"?, "N"?: out.append("\n")
             case "\\"?: out.append("\\")
             case ";"?: out.append(";")
             case ","?: out.append(",")
-            case let other?: out.append("\\"); out.append(other)
+            case let other?: out.append("\\"); plain(other)
             case nil: out.append("\\")
             }
         }
-        return out
+        return String(out)
     }
 
     /// Splits a list of TEXT values at unescaped commas, then unescapes each.
     public static func splitList(_ value: String) -> [String] {
-        var parts: [String] = [], current = "", escaped = false
-        for c in value {
-            if escaped { current.append("\\"); current.append(c); escaped = false; continue }
-            if c == "\\" { escaped = true; continue }
-            if c == "," { parts.append(current); current = ""; continue }
-            current.append(c)
+        var parts: [String] = [], current = String.UnicodeScalarView(), escaped = false
+        for u in value.unicodeScalars {
+            if escaped { current.append("\\"); current.append(u); escaped = false; continue }
+            if u == "\\" { escaped = true; continue }
+            if u == "," { parts.append(String(current)); current = String.UnicodeScalarView(); continue }
+            current.append(u)
         }
         if escaped { current.append("\\") }
-        parts.append(current)
+        parts.append(String(current))
         return parts.map(unescape).filter { !$0.isEmpty }
     }
 

@@ -247,3 +247,20 @@ struct LocalDateTests {
         #expect(!fy.contains(LocalDate(year: 2017, month: 5, day: 24)!))
     }
 }
+
+@Suite("Date input: digits with marks on them")
+struct DateInputMarkedDigitTests {
+    /// Found by the control socket fuzzer: Swift's regex `\d` matches "5ิ" (a digit and a Thai
+    /// vowel, one character), and turning it into a number trapped: the daemon crashed.
+    @Test("a digit carrying a combining mark is an error, not a crash", arguments: [
+        "วันอังคารที่ 16 พฤษภาคม พ.ศ. 25\u{0E34}60 เวลา 14.00 น.",
+        "1\u{0E34}6 พ.ค. 60",
+        "2017-05-1\u{0301}6",
+        "2017-05-16T1\u{0E34}4:00",
+        "16 May 20\u{0E34}17",
+        "FY25\u{0E34}61-end",
+    ])
+    func markedDigit(text: String) {
+        #expect(throws: DateInputError.self) { try DateInput.parse(text, timeZone: TimeZone(identifier: "Asia/Bangkok")!) }
+    }
+}

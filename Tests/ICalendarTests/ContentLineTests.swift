@@ -38,6 +38,9 @@ struct ContentLineTests {
         #expect(escaped == "ประชุม\\, ครั้งที่ 1\\; ห้อง A\\\\B\\nบรรทัดสอง")
         #expect(ContentLine.unescape(escaped) == text)
         #expect(ContentLine.splitList("a\\,b,c,,d") == ["a,b", "c", "d"])
+        // Found by the iCalendar fuzzer: a bare CR read back as itself but was written as \n,
+        // so a round trip changed the title. Control characters are cleaned on reading.
+        #expect(ContentLine.unescape("x\r\u{0}y\r\nz\u{7F}\tw") == "x\ny\nz\tw")
     }
 
     @Test("a property with quoted parameters parses; one that is not a property says where")
