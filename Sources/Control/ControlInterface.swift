@@ -53,11 +53,29 @@ public enum ControlAPI {
         public var exceptions: [String]?
         /// Its iCalendar UID.
         public var uid: String?
+        /// A repeating meeting's next instance from today (its last, once the series is over);
+        /// `daysLeft` counts to it.
+        public var next: String?
 
         public init(_ item: DeadlineCore.Item, occurrences: [Occurrence], today: LocalDate, calendar: WorkingCalendar) {
             let f = item.fields
             let zone = item.zone
-            let day = f.when.localDate(in: zone)
+            var day = f.when.localDate(in: zone)
+            if let r = f.recurrence {
+                // The first instance on or after today; a finished series counts to its last.
+                var upcoming: Date?
+                for start in r.instances(from: f.seriesStart, zone: zone).prefix(100_000) {
+                    upcoming = start
+                    if LocalDate(start, in: zone) >= today { break }
+                }
+                if let upcoming {
+                    day = LocalDate(upcoming, in: zone)
+                    switch f.instanceWhen(upcoming) {
+                    case .instant(let d): next = DateOutput.iso8601(d, timeZone: zone)
+                    case .day(let d): next = d.description
+                    }
+                }
+            }
             id = item.id
             key = f.key
             kind = f.kind

@@ -61,7 +61,10 @@ type Item (
   # Instances left out of the series.
   exceptions: ?[]string,
   # Its iCalendar UID, stable for the item's life.
-  uid: ?string
+  uid: ?string,
+  # A repeating meeting's next instance from today (its last once the series is over);
+  # daysLeft and workingDaysLeft count to it.
+  next: ?string
 )
 
 # A reminder the daemon would send, from Simulate.

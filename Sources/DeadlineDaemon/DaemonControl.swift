@@ -148,16 +148,24 @@ final class DaemonControl: ControlHandler {
         // Today and the calendar once per reply, not once per item.
         let (today, cal) = (LocalDate(now, in: zone), calendar.withLock { $0 })
         let dayTime = config.dayTime
+        let planner = self.planner
         let kept = rows.filter { item, _ in
             let at = item.fields.instant(dayTime: dayTime)
+            // A series is in the window when one of its instances is.
+            let inWindow = from == nil && to == nil ? true
+                : item.fields.recurrence != nil ? !planner.instances(of: item.fields, from: from ?? .distantPast, to: to ?? .distantFuture, limit: 1).isEmpty
+                : (from.map { at >= $0 } ?? true) && (to.map { at < $0 } ?? true)
             return (p.kind.map { item.kind == $0 } ?? true)
                 && (p.state.map { item.state == $0 } ?? true)
                 && (p.tag.map { item.fields.tags.contains($0) } ?? true)
-                && (from.map { at >= $0 } ?? true)
-                && (to.map { at < $0 } ?? true)
-                && (p.overdue.map { $0 == (item.state == .open && item.fields.when.localDate(in: item.zone) < LocalDate(now, in: item.zone)) } ?? true)
+                && inWindow
         }
-        return ControlAPI.ListItemsReply(items: kept.map { ControlAPI.Item($0.0, occurrences: $0.1, today: today, calendar: cal) })
+        // Overdue: open and past its day (a series: past its last instance).
+        let wired = kept.map { ($0.0, ControlAPI.Item($0.0, occurrences: $0.1, today: today, calendar: cal)) }.filter { item, w in
+            let past = item.fields.recurrence != nil ? w.daysLeft < 0 : item.fields.when.localDate(in: item.zone) < LocalDate(now, in: item.zone)
+            return p.overdue.map { $0 == (item.state == .open && past) } ?? true
+        }
+        return ControlAPI.ListItemsReply(items: wired.map(\.1))
     }
 
     func acknowledge(_ p: ControlAPI.AcknowledgeParameters) async throws -> ControlAPI.ItemReply {

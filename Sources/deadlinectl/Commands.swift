@@ -356,7 +356,9 @@ struct List: ParsableCommand {
                 ? (th ? "เลยมา \(-item.daysLeft) วัน" : "\(-item.daysLeft) d ago")
                 : (th ? "\(item.daysLeft) วัน (\(item.workingDaysLeft) วันทำการ)" : "\(item.daysLeft) d (\(item.workingDaysLeft) wd)")
             let kind = th ? (item.kind == .meeting ? "ประชุม" : "กำหนดส่ง") : item.kind.rawValue
-            return [item.key, kind, readable(item.at, zone: item.timeZone, language: lang, thaiDigits: language.thaiDigits),
+            // A repeating meeting shows its next instance, marked ↻.
+            let when = readable(item.next ?? item.at, zone: item.timeZone, language: lang, thaiDigits: language.thaiDigits)
+            return [item.key, kind, item.recurrence == nil ? when : "↻ " + when,
                     left, item.state.rawValue, item.title]
         }
         printTable(header: th ? ["รหัส", "ประเภท", "วันเวลา", "เหลือ", "สถานะ", "เรื่อง"] : ["KEY", "KIND", "WHEN", "LEFT", "STATE", "TITLE"],

@@ -244,4 +244,29 @@ struct CalendarTests {
         let next = try ctl(box, ["instances", "everyday", "--from", "today", "--to", "+3d"])
         #expect(next.out.split(separator: "\n").count >= 4, "\(next.out)")
     }
+
+    @Test("a series that began weeks ago: list counts to its next meeting, finds it in any week, simulate shows each instance")
+    func seriesInList() throws {
+        try Binaries.require()
+        let box = try Sandbox()
+        let daemon = try startDaemon(box)
+        defer { daemon.ensureStopped() }
+        let zone = TimeZone(identifier: "Asia/Bangkok")!
+        let began = DateOutput.iso8601(Date().addingTimeInterval(-10 * 86_400), timeZone: zone)
+        #expect(try ctl(box, ["add", "meeting", "ประชุมประจำสัปดาห์", "--at", began, "--repeat", "FREQ=WEEKLY", "--key", "weekly"]).status == 0)
+        #expect(try ctl(box, ["add", "meeting", "ประชุมครั้งเดียว", "--at", "+2d", "--key", "single"]).status == 0)
+        let list = try JSONDecoder().decode(ControlAPI.ListItemsReply.self, from: Data(try ctl(box, ["list", "--json"]).out.utf8)).items
+        let weekly = try #require(list.first { $0.key == "weekly" })
+        #expect(weekly.next != nil && (0...7).contains(weekly.daysLeft), "counts to the next meeting: \(weekly.next ?? "-") \(weekly.daysLeft)")
+        let overdue = try ctl(box, ["list", "--overdue", "--json"]).out
+        #expect(!overdue.contains("\"weekly\""), "a running series is not overdue")
+        let later = try JSONDecoder().decode(ControlAPI.ListItemsReply.self,
+                                             from: Data(try ctl(box, ["list", "--from", "+60d", "--to", "+67d", "--json"]).out.utf8)).items
+        #expect(later.map(\.key) == ["weekly"], "one of its meetings falls in any week; the single one does not")
+        let simulated = try ctl(box, ["simulate", "--from", "+20d", "--to", "+41d", "--json"])
+        let planned = try JSONDecoder().decode(ControlAPI.SimulateReply.self, from: Data(simulated.out.utf8)).reminders.filter { $0.key == "weekly" }
+        #expect((5...7).contains(planned.count), "three weeks of a weekly meeting, two reminders each: \(planned.map(\.fireAt))")
+        let table = try ctl(box, ["list", "--lang", "en"]).out
+        #expect(table.contains("↻"), "\(table)")
+    }
 }
