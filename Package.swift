@@ -126,7 +126,7 @@ let package = Package(
         .executableTarget(
             name: "DeadlineBench",
             dependencies: [
-                "DeadlineCore", "DeadlineStore", "Scheduler", "Delivery", "Control",
+                "DeadlineCore", "DeadlineStore", "Scheduler", "Delivery", "Control", "ICalendar",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

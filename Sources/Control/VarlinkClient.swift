@@ -104,12 +104,16 @@ public final class VarlinkClient {
 
     private func receive() throws(VarlinkClientError) -> Data {
         var chunk = [UInt8](repeating: 0, count: 65536)
+        // Only new bytes are searched for the NUL: a reply of megabytes (an export) comes in
+        // many chunks, and searching from the start each time was quadratic.
+        var searched = pending.startIndex
         while true {
-            if let nul = pending.firstIndex(of: 0) {
+            if let nul = pending[searched...].firstIndex(of: 0) {
                 let message = Data(pending[..<nul])
                 pending.removeSubrange(...nul)
                 return message
             }
+            searched = pending.endIndex
             let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
             if n == 0 { throw .closedByPeer }
             if n < 0 {

@@ -418,7 +418,15 @@ struct Import: ParsableCommand {
 
     func run() throws {
         let p = ControlAPI.FileParameters(name: file, content: try readFile(file))
-        guard let r = try connection.call("Import", p, as: ControlAPI.ImportReply.self) else { return }
+        let reply: ControlAPI.ImportReply?
+        do {
+            reply = try connection.call("Import", p, as: ControlAPI.ImportReply.self)
+        } catch let error as CLIError where p.content.utf8.count > 512 << 10 {
+            // The daemon closes a connection whose message is over its limit, mid-send.
+            throw CLIError(message: "\(error.message)\n\(file) is \(p.content.utf8.count >> 10) KiB: the daemon refuses messages larger than "
+                + "control.max_message_bytes (1 MiB unless configured); raise it and reload, or split the file")
+        }
+        guard let r = reply else { return }
         var line = "\(file): \(r.added.count) added, \(r.updated.count) updated, \(r.unchanged.count) unchanged"
         if let cancelled = r.cancelled { line += ", \(cancelled.count) cancelled" } else { line += ", \(r.plans) plan(s)" }
         print(line)
