@@ -175,6 +175,11 @@ final class DaemonControl: ControlHandler {
         let by = p.by ?? Caller.current.map { "uid \($0.uid) (\($0.command))" } ?? "unknown"
         let (before, item, occurrences) = try await offload { [store] in
             let before = try store.item(key: p.key)
+            // Marking one meeting of a series held would end the whole series.
+            if p.state == .held, before?.fields.recurrence != nil {
+                throw ControlAPI.invalidRecurrence(p.key, reason: "a repeating meeting is not held as a whole: its reminders move on "
+                    + "to the next meeting by themselves; cancel ends the series, update --repeat \"\" makes it a single meeting")
+            }
             let (item, cancelled) = try store.setState(key: p.key, to: p.state, by: by, now: now)
             self.core.remove(occurrenceIDs: cancelled)
             return (before, item, try store.occurrences(ofItem: item.id))

@@ -26,14 +26,6 @@ struct CalendarTests {
         try text.write(toFile: path, atomically: true, encoding: .utf8)
     }
 
-    func waitFor(_ what: () -> Bool, timeout: TimeInterval = 20) -> Bool {
-        let end = Date().addingTimeInterval(timeout)
-        while Date() < end {
-            if what() { return true }
-            usleep(50_000)
-        }
-        return what()
-    }
 
     /// An invitation from elsewhere: a New York weekly meeting across the March DST change,
     /// one instance left out, an alarm 15 minutes before; and a single all-day event.
@@ -268,5 +260,11 @@ struct CalendarTests {
         #expect((5...7).contains(planned.count), "three weeks of a weekly meeting, two reminders each: \(planned.map(\.fireAt))")
         let table = try ctl(box, ["list", "--lang", "en"]).out
         #expect(table.contains("↻"), "\(table)")
+        // "held" would end the series: refused, with what to do instead; cancel ends it.
+        let held = try ctl(box, ["held", "weekly"])
+        #expect(held.status != 0 && held.err.contains("not held as a whole"), "\(held.err)")
+        #expect(try ctl(box, ["cancel", "weekly"]).status == 0)
+        let cancelled = try JSONDecoder().decode(ControlAPI.ItemReply.self, from: Data(try ctl(box, ["get", "weekly", "--json"]).out.utf8)).item
+        #expect(cancelled.state == .cancelled && !cancelled.reminders.contains { $0.state == "pending" })
     }
 }

@@ -27,14 +27,6 @@ struct ChannelTests {
         return text.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
     }
 
-    func waitFor(_ what: () -> Bool, timeout: TimeInterval = 20) -> Bool {
-        let end = Date().addingTimeInterval(timeout)
-        while Date() < end {
-            if what() { return true }
-            usleep(20_000)
-        }
-        return what()
-    }
 
     func startDaemon(_ box: Sandbox, extra: [String: String] = [:]) throws -> RunningProcess {
         let env = box.environment(notifySocket: nil, extra: ["DEADLINED_DELIVERY_RETRY_DELAY": "1"].merging(extra) { $1 })

@@ -284,6 +284,16 @@ func deadlinectl(_ arguments: [String], environment: [String: String] = ["PATH":
 let hostFilesLock = NSLock()
 
 /// The python3 on PATH: the one `pip install` (make test-deps) put the test tools into.
+/// Polls `what` until it holds (true) or `timeout` passes (false).
+func waitFor(_ what: () -> Bool, timeout: TimeInterval = 20) -> Bool {
+    let end = Date().addingTimeInterval(timeout)
+    while Date() < end {
+        if what() { return true }
+        usleep(20_000)
+    }
+    return what()
+}
+
 func python3() throws -> String {
     try #require((ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":")
         .map { "\($0)/python3" }.first { FileManager.default.isExecutableFile(atPath: $0) }, "python3 is not installed")

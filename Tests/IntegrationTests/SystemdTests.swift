@@ -41,10 +41,12 @@ struct SystemdTests {
             }
             return false
         }
+        /// Powers off and kills what is left, then lets host files change again.
         func stop() {
             if let p = try? RunningProcess("/bin/bash", [SystemdTests.harness, "stop", pid], environment: ["PATH": "/usr/sbin:/usr/bin:/sbin:/bin"]) {
                 _ = p.waitForExit(timeout: 30)
             }
+            hostFilesLock.unlock()
         }
     }
 
@@ -70,6 +72,17 @@ struct SystemdTests {
         return (box, share)
     }
 
+    /// A booted sandbox over a fresh share. Its lower layer is the live host `/`, so host files
+    /// must not change while it runs: `hostFilesLock` is held until `machine.stop()`.
+    static func boot() throws -> (box: Sandbox, machine: Machine) {
+        let (box, share) = try Self.share()
+        hostFilesLock.lock()
+        do { return (box, try Machine(share: share)) } catch {
+            hostFilesLock.unlock()
+            throw error
+        }
+    }
+
     @Test("the system unit's hardening scores 1.5 or better, offline")
     func hardening() throws {
         let p = try RunningProcess("/usr/bin/systemd-analyze", ["security", "--offline=true", Self.root.path + "/units/deadlined.service"],
@@ -82,11 +95,8 @@ struct SystemdTests {
 
     @Test("socket activation, StatusText, journal fields, reload, watchdog restart with reminders kept, clean stop")
     func lifecycle() throws {
-        let (box, share) = try Self.share()
+        let (box, machine) = try Self.boot()
         _ = box
-        hostFilesLock.lock()
-        defer { hostFilesLock.unlock() }
-        let machine = try Machine(share: share)
         defer { machine.stop() }
 
         // Install as a package would, plus a drop-in that makes the watchdog quick to trip.
@@ -188,11 +198,8 @@ struct SystemdTests {
 
     @Test("the user-service units under a user manager: socket activation, the owner may change things, reload, stop")
     func userService() throws {
-        let (box, share) = try Self.share()
+        let (box, machine) = try Self.boot()
         _ = box
-        hostFilesLock.lock()
-        defer { hostFilesLock.unlock() }
-        let machine = try Machine(share: share)
         defer { machine.stop() }
 
         let setup = try machine.sh("""
