@@ -104,11 +104,17 @@ public struct NewItem: Sendable, Equatable {
         let trimmed = title.trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.isEmpty { throw .emptyTitle }
         if title.count > Self.maxTitleLength { throw .titleTooLong(limit: Self.maxTitleLength) }
-        guard let zone = TimeZone(identifier: timeZone) else { throw .unknownTimeZone(timeZone) }
+        guard Self.isZoneName(timeZone), let zone = TimeZone(identifier: timeZone) else { throw .unknownTimeZone(timeZone) }
         if !key.isEmpty && !Self.isValidKey(key) { throw .badKey(key) }
         if let end, end <= when.instant(zone: zone, dayTime: TimeOfDay(hour: 0, minute: 0)!) { throw .endBeforeStart }
         if kind == .deadline && (chair != nil || !attendees.isEmpty || followUpOf != nil) { throw .meetingFieldOnDeadline }
         if kind == .deadline && recurrence != nil { throw .recurringDeadline }
+    }
+
+    /// Printable ASCII only: Foundation reads a zone name as a C string, so
+    /// "Asia/Bangkok\0junk" would pass as Asia/Bangkok (found by fuzzing the iCalendar import).
+    public static func isZoneName(_ name: String) -> Bool {
+        !name.isEmpty && name.count <= 64 && name.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value < 0x7F }
     }
 
     /// Letters (Thai too), digits, `-`, `_`, `.`, `@`, up to 64: what a person types after `deadlinectl submit`.

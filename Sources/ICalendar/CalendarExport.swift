@@ -207,11 +207,16 @@ struct MailboxText {
         } else {
             return nil
         }
+        // Only a text that reads back the same (one space before `<`, nothing around) becomes
+        // ORGANIZER/ATTENDEE; anything else stays text, exactly as typed.
+        guard Self.text(name: name, address: address) == text else { return nil }
     }
 
-    /// Something with an `@` and no space or control character: safe as a property value.
+    /// Something with an `@` and no space, angle bracket or control character.
     static func isAddress(_ text: String) -> Bool {
-        text.contains("@") && !text.unicodeScalars.contains { $0.properties.isWhitespace || $0.properties.generalCategory == .control }
+        text.contains("@") && !text.unicodeScalars.contains {
+            $0 == "<" || $0 == ">" || $0.properties.isWhitespace || $0.properties.generalCategory == .control
+        }
     }
 
     /// Back to what a person types.

@@ -157,7 +157,10 @@ struct EventReader {
                     one.value = String(value)
                     let (exWhen, _) = try time(one)
                     switch (when, exWhen) {
-                    case (_, .instant(let t)): recurrence!.exceptions.insert(t)
+                    case (.instant, .instant(let t)): recurrence!.exceptions.insert(t)
+                    case (.day, .instant(let t)):
+                        // An all-day series: the date-time names the instance of its day.
+                        recurrence!.exceptions.insert(LocalDate(t, in: zone).at(hour: 0, minute: 0, in: zone))
                     case (.day, .day(let d)): recurrence!.exceptions.insert(d.at(hour: 0, minute: 0, in: zone))
                     case (.instant(let s), .day(let d)):
                         // A date excludes the instance on that day, at the series' clock time.
@@ -173,6 +176,9 @@ struct EventReader {
         }
 
         let uid = ContentLine.unescape(uidLine.value)
+        guard !uid.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw fail(uidLine.line, "the UID is empty, so importing it again could not find it")
+        }
         guard uid.count <= 1000, !uid.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
             throw fail(uidLine.line, "the UID is longer than 1000 characters or holds a control character")
         }
@@ -269,7 +275,10 @@ struct EventReader {
             String(String.UnicodeScalarView(s.unicodeScalars.filter { $0.properties.generalCategory != .control })).trimmingCharacters(in: .whitespaces)
         }
         var address = clean(p.value)
-        if address.lowercased().hasPrefix("mailto:") { address = clean(String(address.dropFirst(7))) }
+        // By scalars: "mailto:" followed by a combining mark ends in one Character ":ุ".
+        if address.lowercased().unicodeScalars.starts(with: "mailto:".unicodeScalars) {
+            address = clean(String(String.UnicodeScalarView(address.unicodeScalars.dropFirst(7))))
+        }
         let name = p.parameter("CN").map(clean).flatMap { $0.isEmpty ? nil : $0 }
         guard !address.isEmpty else { return name }
         return MailboxText.text(name: name, address: address)
@@ -343,14 +352,15 @@ struct ZoneTable {
     /// An IANA name as it is (or at the end of a longer TZID, as in
     /// `/mozilla.org/20050126_1/Asia/Bangkok`), a Windows name, or a fixed-offset VTIMEZONE.
     func resolve(_ tzid: String) -> String? {
-        if TimeZone(identifier: tzid) != nil, tzid.contains("/") || tzid == "UTC" { return tzid }
-        let parts = tzid.split(separator: "/")
-        if parts.count > 2 {
-            let tail = parts.suffix(2).joined(separator: "/")
-            if TimeZone(identifier: tail) != nil { return tail }
+        if NewItem.isZoneName(tzid) {
+            if TimeZone(identifier: tzid) != nil, tzid.contains("/") || tzid == "UTC" { return tzid }
+            let parts = tzid.split(separator: "/")
+            if parts.count > 2 {
+                let tail = parts.suffix(2).joined(separator: "/")
+                if TimeZone(identifier: tail) != nil { return tail }
+            }
         }
-        if let w = Self.windowsNames[tzid] { return w }
-        return known[tzid]
+        return Self.windowsNames[tzid] ?? known[tzid]
     }
 
     static func offset(_ text: String) -> Int? {

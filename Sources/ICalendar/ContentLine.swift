@@ -47,15 +47,17 @@ public struct ContentLine: Equatable, Sendable {
         return clean.contains(where: { ":;,".contains($0) }) ? "\"" + clean + "\"" : clean
     }
 
-    /// Parses one unfolded line.
+    /// Parses one unfolded line. By scalars: a delimiter followed by a combining mark (a Thai
+    /// vowel right after `:`) is one Swift Character and would hide the delimiter.
     public static func parse(_ raw: String, line: Int, file: String) throws(ICalendarError) -> ContentLine {
         func fail(_ m: String) -> ICalendarError { ICalendarError(location: "\(file):\(line)", message: m) }
-        let chars = Array(raw)
+        let chars = Array(raw.unicodeScalars)
+        func text(_ range: Range<Int>) -> String { String(String.UnicodeScalarView(chars[range])) }
         var i = 0
         func readName() -> String {
             let start = i
-            while i < chars.count, chars[i].isLetter || chars[i].isNumber || chars[i] == "-" { i += 1 }
-            return String(chars[start..<i]).uppercased()
+            while i < chars.count, chars[i].isASCII, chars[i].properties.isAlphabetic || ("0"..."9").contains(chars[i]) || chars[i] == "-" { i += 1 }
+            return text(start..<i).uppercased()
         }
         let name = readName()
         guard !name.isEmpty, i < chars.count, chars[i] == ":" || chars[i] == ";" else {
@@ -75,18 +77,18 @@ public struct ContentLine: Equatable, Sendable {
                     let start = i
                     while i < chars.count, chars[i] != "\"" { i += 1 }
                     guard i < chars.count else { throw fail("a quoted value of \(name);\(pname) is not closed") }
-                    values.append(String(chars[start..<i]))
+                    values.append(text(start..<i))
                     i += 1
                 } else {
                     let start = i
-                    while i < chars.count, !";:,".contains(chars[i]) { i += 1 }
-                    values.append(String(chars[start..<i]))
+                    while i < chars.count, chars[i] != ";", chars[i] != ":", chars[i] != "," { i += 1 }
+                    values.append(text(start..<i))
                 }
             } while i < chars.count && chars[i] == ","
             parameters.append((pname, values))
         }
         guard i < chars.count, chars[i] == ":" else { throw fail("\(name) has no ':' before its value") }
-        return ContentLine(name, parameters, String(chars[(i + 1)...]), line: line)
+        return ContentLine(name, parameters, text((i + 1)..<chars.count), line: line)
     }
 
     // MARK: - TEXT values

@@ -48,6 +48,8 @@ struct ContentLineTests {
         let p = try ContentLine.parse("ATTENDEE;CN=\"Somchai, J.\";ROLE=REQ-PARTICIPANT:mailto:s@example.org", line: 7, file: "x.ics")
         #expect(p.name == "ATTENDEE" && p.parameter("CN") == "Somchai, J." && p.value == "mailto:s@example.org")
         #expect(try ContentLine.parse(p.text, line: 1, file: "x") == p)
+        // A value starting with a Thai vowel: ":" and the vowel are one Swift Character.
+        #expect(try ContentLine.parse("SUMMARY:\u{0E38}x", line: 1, file: "x").value == "\u{0E38}x")
         let error = #expect(throws: ICalendarError.self) { try ContentLine.parse("no colon here", line: 9, file: "x.ics") }
         #expect(error?.location == "x.ics:9")
     }
