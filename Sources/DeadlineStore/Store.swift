@@ -105,9 +105,9 @@ public final class Store: Sendable {
     /// with other fields is updated in place, the same fields change nothing. When an item's
     /// timing changes (its date, zone, rule or leads), its pending reminders are replaced by
     /// `plan(item)`; reminders already delivered stay as they are.
-    /// - Parameter references: keys that must exist (in the import or the store), each with the
-    ///   message to fail with.
     /// - Parameters:
+    ///   - references: keys that must exist (in the import or the store), each with the message
+    ///     to fail with.
     ///   - uids: the iCalendar UID of a new item, by key (an imported invitation's).
     ///   - sequences: the iCalendar SEQUENCE a new item starts from, by key.
     ///   - close: open items to move to another state (a cancelled invitation), by key.
