@@ -42,7 +42,7 @@ public enum AgendaFile {
     static let topKeys = ["organisation", "time_zone", "plans", "meetings", "deadlines"]
     static let planKeys = ["key", "name", "agency", "period"]
     static let commonKeys = ["key", "title", "notes", "tags", "remind", "rule", "leads", "time_zone", "plan"]
-    static let meetingKeys = commonKeys + ["at", "end", "location", "chair", "attendees", "working_group", "follow_up_of", "organisation"]
+    static let meetingKeys = commonKeys + ["at", "end", "location", "chair", "attendees", "working_group", "follow_up_of", "organisation", "repeat"]
     static let deadlineKeys = commonKeys + ["due", "to", "escalation", "organisation", "organisations"]
 
     public static func read(yaml: String, file: String, defaults: AgendaDefaults) throws(AgendaError) -> Agenda {
@@ -97,6 +97,15 @@ public enum AgendaFile {
                     item.attendees = try f.strings("attendees")
                     item.workingGroup = try f.string("working_group")
                     item.followUpOf = try f.string("follow_up_of")
+                    if let rule = try f.string("repeat") {
+                        // An RRULE; its UNTIL takes the type of `at` (RFC 5545), as everywhere.
+                        do {
+                            let timed: Bool = if case .instant = when { true } else { false }
+                            item.recurrence = try Recurrence(rrule: rule, zone: itemZone).untilMatching(timed: timed, zone: itemZone)
+                        } catch {
+                            throw doc.fail(f.node("repeat"), "\(error)")
+                        }
+                    }
                     meetingKeysSeen.insert(key)
                     if let target = item.followUpOf {
                         pendingReferences.append((.init(target: .meeting, key: target, location: doc.location(f.node("follow_up_of"))), f.node("follow_up_of")))

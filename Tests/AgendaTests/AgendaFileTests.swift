@@ -146,6 +146,17 @@ struct AgendaFileTests {
         #expect(agenda.externalReferences.first { $0.key == "m1" }?.location == "a.yaml:5:19")
     }
 
+    @Test("a repeating meeting: repeat: takes an RRULE, its UNTIL typed like the start")
+    func repeating() throws {
+        let yaml = "meetings:\n  - key: monthly\n    title: ประชุมประจำเดือน\n    at: 2 พ.ค. 60 14.00\n    repeat: FREQ=MONTHLY;BYDAY=1TU;UNTIL=20170930\n"
+        let agenda = try AgendaFile.read(yaml: yaml, file: "a.yaml", defaults: defaults)
+        let item = try #require(agenda.items.first)
+        let r = try #require(item.recurrence)
+        #expect(r.rrule == "FREQ=MONTHLY;UNTIL=20170930T165959Z;BYDAY=1TU")
+        let starts = r.instances(from: item.seriesStart, zone: bangkok).map { LocalDate($0, in: bangkok).description }
+        #expect(starts == ["2017-05-02", "2017-06-06", "2017-07-04", "2017-08-01", "2017-09-05"])
+    }
+
     @Test("malformed agendas name file:line:column and what is wrong", arguments: [
         ("meetings:\n  - key: m1\n    title: t\n    at: 30 กุมภาพันธ์ 2560\n", "a.yaml:4:9: 'at': cannot read '30 กุมภาพันธ์ 2560' as a date: กุมภาพันธ์ 2560 has no day 30"),
         ("meetings:\n  - key: m1\n    title: t\n    at: วันพุธที่ 16 พฤษภาคม 2560\n", "a.yaml:4:9: 'at': cannot read"),
@@ -161,6 +172,8 @@ struct AgendaFileTests {
         ("meetings: [unclosed\n", "a.yaml:2:1: not valid YAML"),
         ("meeting:\n  - key: m1\n", "a.yaml:1:1: unknown key 'meeting' in an agenda file"),
         ("plans:\n  - key: p1\n", "a.yaml:2:5: a plan needs 'name'"),
+        ("meetings:\n  - key: m1\n    title: t\n    at: 2017-05-16 14:00\n    repeat: FREQ=YEARLY\n", "a.yaml:5:13: RRULE: not supported: FREQ=YEARLY"),
+        ("deadlines:\n  - key: d1\n    title: t\n    due: 2017-05-24\n    repeat: FREQ=MONTHLY\n", "a.yaml:5:5: unknown key 'repeat' in a deadline"),
     ])
     func malformed(yaml: String, expected: String) {
         #expect {
