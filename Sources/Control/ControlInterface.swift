@@ -481,6 +481,8 @@ public enum ControlAPI {
         public var rule: String?
         /// A new RRULE for a meeting; empty: it stops repeating.
         public var recurrence: String?
+        /// Meetings of a series to leave out (each a date or a date and time of one of them).
+        public var skip: [String]?
         public init(key: String) { self.key = key }
     }
 

@@ -207,7 +207,9 @@ method Update(
   leads: ?[]string,
   rule: ?string,
   # A new RRULE for a meeting; empty: it stops repeating.
-  recurrence: ?string
+  recurrence: ?string,
+  # Meetings of a series to leave out (EXDATE): the day (or date and time) of each.
+  skip: ?[]string
 ) -> (item: Item)
 
 # Re-reads the config, holidays and templates as one unit, as SIGHUP does. A config that cannot

@@ -25,6 +25,20 @@ extension DaemonControl {
         }
     }
 
+    /// Leaves the meeting of a series on the day of `text` (or at its date and time) out.
+    func skip(_ text: String, in fields: inout NewItem, zone: TimeZone, now: Date) throws {
+        guard var r = fields.recurrence else { throw ControlAPI.invalidRecurrence(text, reason: "only a repeating meeting has meetings to skip") }
+        let when = try parseDate(text, zone: zone, now: now)
+        let (from, to): (Date, Date) = switch when {
+        case .instant(let d): (d, d.addingTimeInterval(1))
+        case .day(let d): (d.at(hour: 0, minute: 0, in: zone), d.adding(days: 1).at(hour: 0, minute: 0, in: zone))
+        }
+        let hits = planner.instances(of: fields, from: from, to: to, limit: 10)
+        guard !hits.isEmpty else { throw ControlAPI.invalidRecurrence(text, reason: "no meeting of this series is then") }
+        for hit in hits { r.exceptions.insert(hit.instant(zone: zone, dayTime: TimeOfDay(hour: 0, minute: 0)!)) }
+        fields.recurrence = r
+    }
+
     func export(_ p: ControlAPI.ExportParameters) async throws -> ControlAPI.ExportReply {
         guard (p.format ?? "ics").lowercased() == "ics" else { throw VarlinkError.invalidParameter("format") }
         let now = clock.now()

@@ -322,6 +322,7 @@ final class DaemonControl: ControlHandler {
         } else if let r = fields.recurrence, p.at != nil {
             fields.recurrence = r.untilMatching(timed: { if case .instant = fields.when { true } else { false } }(), zone: itemZone)
         }
+        for text in p.skip ?? [] { try skip(text, in: &fields, zone: itemZone, now: now) }
         do { try fields.validate() } catch { throw VarlinkError.invalidParameter(error.parameter) }
         if config.rules.unknownRule(fields) != nil { throw VarlinkError.invalidParameter("rule") }
         let updated = fields

@@ -47,6 +47,7 @@ struct Update: ParsableCommand {
     @Option(name: .long, help: "Tags, replacing the current ones; repeat for more.") var tag: [String] = []
     @Option(name: .long, help: "People or channels to remind, replacing the current ones; repeat for more.") var notify: [String] = []
     @Option(name: .long, help: "How a meeting repeats (an RRULE); empty: it stops repeating.") var `repeat`: String?
+    @Option(name: .long, help: "Leave out the meeting of a series on this day (e.g. \"13 เม.ย. 70\"); repeat for more.") var skip: [String] = []
     @OptionGroup var connection: ConnectionOptions
 
     func run() throws {
@@ -62,6 +63,7 @@ struct Update: ParsableCommand {
         p.tags = tag.isEmpty ? nil : tag
         p.remind = notify.isEmpty ? nil : notify
         p.recurrence = `repeat`
+        p.skip = skip.isEmpty ? nil : skip
         let item = try connection.fetch("Update", p, as: ControlAPI.ItemReply.self).item
         if connection.json { return try connection.printJSON(ControlAPI.ItemReply(item: item)) }
         print("updated \(item.kind.rawValue) \(item.key): \(item.title) at \(item.at)")

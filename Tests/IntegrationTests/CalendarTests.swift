@@ -260,6 +260,15 @@ struct CalendarTests {
         #expect((5...7).contains(planned.count), "three weeks of a weekly meeting, two reminders each: \(planned.map(\.fireAt))")
         let table = try ctl(box, ["list", "--lang", "en"]).out
         #expect(table.contains("↻"), "\(table)")
+        // Skipping the next meeting: it leaves the series, its reminders are dropped.
+        let nextDay = String(try #require(weekly.next).prefix(10))
+        let skipped = try ctl(box, ["update", "weekly", "--skip", nextDay, "--json"])
+        let after = try JSONDecoder().decode(ControlAPI.ItemReply.self, from: Data(skipped.out.utf8)).item
+        #expect(after.exceptions?.count == 1 && after.next != weekly.next, "\(skipped.err)")
+        #expect(!after.reminders.contains { $0.state == "pending" && $0.instance == weekly.next })
+        #expect(!(try ctl(box, ["instances", "weekly", "--from", "today", "--to", "+14d"]).out.contains(nextDay)))
+        let noMeeting = try ctl(box, ["update", "weekly", "--skip", DateOutput.iso8601(Date().addingTimeInterval(86_400 * 200 + 3600), timeZone: zone)])
+        #expect(noMeeting.status != 0 && noMeeting.err.contains("no meeting of this series is then"), "\(noMeeting.err)")
         // "held" would end the series: refused, with what to do instead; cancel ends it.
         let held = try ctl(box, ["held", "weekly"])
         #expect(held.status != 0 && held.err.contains("not held as a whole"), "\(held.err)")
