@@ -55,9 +55,11 @@ extension DaemonControl {
         return ControlAPI.ExportReply(format: "ics", items: kept.count, text: text)
     }
 
-    /// An item and its reminder leads as offsets before its (first) instance.
+    /// An item and its reminder leads as offsets before its (first) instance's start as the
+    /// calendar sees it: the instant, or for an all-day item midnight (a reminder at 09:00 on
+    /// the day is then PT9H after the start).
     func calendarEntry(_ item: Item) -> CalendarExport.Entry {
-        let start = item.fields.instant(dayTime: config.dayTime)
+        let start = item.fields.seriesStart
         let alarms = planner.plan(when: item.fields.when, zone: item.zone, rule: config.rules.rule(for: item.fields), now: nil)
             .compactMap { r -> CalendarExport.Alarm? in
                 guard case .lead(let lead) = r.purpose else { return nil }
@@ -126,7 +128,7 @@ extension DaemonControl {
         // A follow-up must point at a meeting in this file or in the store.
         let references = items.compactMap { item in
             item.followUpOf.map { (key: $0, isPlan: false, error: "\(p.name): \(item.key): no meeting has key '\($0)' in this file or in the store") }
-        }.filter { ref in !items.contains { $0.key == ref.key } }
+        }.filter { !keys.contains($0.key) }
         let by = Caller.current.map { "import by uid \($0.uid) (\($0.command))" } ?? "import"
         let closing = close
         let toImport = items

@@ -128,6 +128,10 @@ struct CalendarTests {
         // The New York series keeps 09:00 local across the DST change: 14:00Z, then 13:00Z.
         let ny = theirs["ny-weekly@example.org"] ?? []
         #expect(ny.first == "2027-02-01T14:00:00Z" && ny.last == "2027-04-19T13:00:00Z" && !ny.contains("2027-03-15T13:00:00Z"))
+        // An all-day deadline's alarms count from its midnight: "0@09:00" is nine hours after.
+        let feedText = try String(contentsOfFile: feed, encoding: .utf8)
+        #expect(feedText.contains("TRIGGER:PT9H\r\nX-DEADLINED-LEAD:0@09:00"), "alarms of an all-day deadline")
+        #expect(feedText.contains("TRIGGER:-PT15H\r\nX-DEADLINED-LEAD:1wd@09:00"), "the working day before at 09:00")
         // One alarm per lead: the daily meeting's own two, the invitation's 15 minutes.
         let alarms = try #require(python["alarms"] as? [String: Int])
         #expect(alarms["daily"] == 2 && alarms["ny-weekly@example.org"] == 1)
