@@ -88,6 +88,7 @@ install: release man completions
 	install -m 0644 units/deadlined.catalog $(CATALOGDIR)/deadlined.catalog
 	install -m 0644 units/deadlined.sysusers $(SYSUSERSDIR)/deadlined.conf
 	install -m 0644 Config/deadlined.yaml $(SHAREDIR)/deadlined.yaml.sample
+	install -d -m 0700 $(DESTDIR)/etc/deadlined/credentials
 	install -d $(SHAREDIR)/holidays $(SHAREDIR)/agenda
 	install -m 0644 Config/holidays/*.yaml $(SHAREDIR)/holidays/
 	install -m 0644 Config/agenda/*.yaml $(SHAREDIR)/agenda/

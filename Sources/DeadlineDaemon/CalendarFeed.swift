@@ -10,6 +10,7 @@ import Synchronization
 /// written once more afterwards, so the file always ends up showing the latest state without
 /// a write per change of a large import. Each write goes to a temporary file beside the feed,
 /// is synced, and renamed over it: a reader sees the old feed or the new one, never half.
+/// The feed is made to be published, so it is readable by all (0644) whatever the umask.
 final class CalendarFeed: Sendable {
     let path: String
     private let render: @Sendable () async throws -> String
@@ -59,7 +60,7 @@ final class CalendarFeed: Sendable {
         let temporary = path + ".partial"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw FeedError("cannot create \(temporary): \(String(cString: strerror(errno)))") }
-        var ok = true
+        var ok = fchmod(fd, 0o644) == 0
         let bytes = Array(text.utf8)
         bytes.withUnsafeBytes { buffer in
             var offset = 0

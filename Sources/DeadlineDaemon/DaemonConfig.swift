@@ -49,7 +49,8 @@ public struct DaemonConfig: Sendable, Equatable {
     public var routes: ChannelRoutes
     /// Template overrides by `"<event>.<language>"`.
     public var templates: [String: String]
-    /// The iCalendar feed rewritten after every change; nil: none (`calendar.feed: off`).
+    /// The iCalendar feed rewritten after every change, readable by all; nil: none
+    /// (`calendar.feed: off`).
     public var calendarFeed: String?
     /// The file the values came from, nil for built-in defaults only.
     public var sourceFile: String?
