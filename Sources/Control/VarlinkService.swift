@@ -26,19 +26,23 @@ public struct VarlinkInterface: Sendable {
         self.description = description
     }
 
+    /// A call's parameters as `P` (absent parameters as `{}`); what does not decode is
+    /// `InvalidParameter` naming the field.
+    static func parameters<P: Decodable>(of message: Data) throws -> P {
+        do {
+            return try VarlinkJSON.decoder.decode(ParametersEnvelope<P>.self, from: message).parameters
+                ?? VarlinkJSON.decoder.decode(P.self, from: Data("{}".utf8))
+        } catch let error as DecodingError {
+            throw VarlinkError.invalidParameter(error.fieldPath)
+        }
+    }
+
     /// Adds a method whose parameters decode as `P` and whose reply encodes from `R`.
-    /// Parameters that do not decode give `InvalidParameter` naming the field.
     public mutating func method<P: Decodable & Sendable, R: Encodable & Sendable>(
         _ name: String, _: P.Type = P.self, access: Access = .read, _ body: @escaping @Sendable (P) async throws -> R
     ) {
         methods[name] = (access, { message in
-            let parameters: P
-            do {
-                parameters = try VarlinkJSON.decoder.decode(ParametersEnvelope<P>.self, from: message).parameters
-                    ?? VarlinkJSON.decoder.decode(P.self, from: Data("{}".utf8))
-            } catch let error as DecodingError {
-                throw VarlinkError.invalidParameter(error.fieldPath)
-            }
+            let parameters: P = try Self.parameters(of: message)
             return try VarlinkJSON.encoder.encode(try await body(parameters))
         })
     }
@@ -52,13 +56,7 @@ extension VarlinkInterface {
         _ body: @escaping @Sendable (P) async throws -> AsyncStream<R>
     ) {
         streams[name] = (access, { message in
-            let parameters: P
-            do {
-                parameters = try VarlinkJSON.decoder.decode(ParametersEnvelope<P>.self, from: message).parameters
-                    ?? VarlinkJSON.decoder.decode(P.self, from: Data("{}".utf8))
-            } catch let error as DecodingError {
-                throw VarlinkError.invalidParameter(error.fieldPath)
-            }
+            let parameters: P = try Self.parameters(of: message)
             let source = try await body(parameters)
             return AsyncThrowingStream { continuation in
                 let task = Task {
