@@ -100,8 +100,7 @@ public enum AgendaFile {
                     if let rule = try f.string("repeat") {
                         // An RRULE; its UNTIL takes the type of `at` (RFC 5545), as everywhere.
                         do {
-                            let timed: Bool = if case .instant = when { true } else { false }
-                            item.recurrence = try Recurrence(rrule: rule, zone: itemZone).untilMatching(timed: timed, zone: itemZone)
+                            item.recurrence = try Recurrence(rrule: rule, zone: itemZone).untilMatching(when, zone: itemZone)
                         } catch {
                             throw doc.fail(f.node("repeat"), "\(error)")
                         }

@@ -70,20 +70,15 @@ public enum ControlAPI {
                 }
                 if let upcoming {
                     day = LocalDate(upcoming, in: zone)
-                    switch f.instanceWhen(upcoming) {
-                    case .instant(let d): next = DateOutput.iso8601(d, timeZone: zone)
-                    case .day(let d): next = d.description
-                    }
+                    next = DateOutput.text(f.instanceWhen(upcoming), timeZone: zone)
                 }
             }
             id = item.id
             key = f.key
             kind = f.kind
             title = f.title
-            switch f.when {
-            case .instant(let d): at = DateOutput.iso8601(d, timeZone: zone); dateOnly = false
-            case .day(let d): at = d.description; dateOnly = true
-            }
+            at = DateOutput.text(f.when, timeZone: zone)
+            dateOnly = !f.when.hasTime
             end = f.end.map { DateOutput.iso8601($0, timeZone: zone) }
             timeZone = f.timeZone
             organisation = f.organisation

@@ -71,6 +71,15 @@ public enum DateText {
 /// the item's zone, so a person reads local time and a program gets an exact instant.
 /// Milliseconds appear only when there are any; instants are kept to the millisecond.
 public enum DateOutput {
+    /// An item's date on the wire: an instant as `iso8601` in `timeZone`, a whole day as
+    /// `2017-05-24`.
+    public static func text(_ when: When, timeZone: TimeZone) -> String {
+        switch when {
+        case .instant(let d): iso8601(d, timeZone: timeZone)
+        case .day(let d): d.description
+        }
+    }
+
     public static func iso8601(_ date: Date, timeZone: TimeZone) -> String {
         // Whole milliseconds, rounded: the store keeps milliseconds, and a Double standing for
         // .313 s may be .31299999. Written by arithmetic, not a formatter: a reply lists every

@@ -130,6 +130,12 @@ public enum When: Hashable, Sendable {
         }
     }
 
+    /// Whether it has a time of day (an instant), not a whole day.
+    public var hasTime: Bool {
+        if case .instant = self { return true }
+        return false
+    }
+
     public func localDate(in zone: TimeZone) -> LocalDate {
         switch self {
         case .instant(let d): LocalDate(d, in: zone)

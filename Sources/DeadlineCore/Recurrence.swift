@@ -109,12 +109,12 @@ public struct Recurrence: Hashable, Sendable {
         self.init(frequency: frequency, interval: interval, count: count, until: until, byDay: byDay, byMonthDay: byMonthDay, weekStart: weekStart)
     }
 
-    /// The rule with its UNTIL of the same type as the series' start, as RFC 5545 asks: a
-    /// date-time for a timed series (a date then means the whole of that day, in `zone`),
-    /// a date for an all-day one.
-    public func untilMatching(timed: Bool, zone: TimeZone) -> Recurrence {
+    /// The rule with its UNTIL of the same type as the series' first instance `start`, as
+    /// RFC 5545 asks: a date-time for a timed series (a date then means the whole of that day,
+    /// in `zone`), a date for an all-day one.
+    public func untilMatching(_ start: When, zone: TimeZone) -> Recurrence {
         var r = self
-        switch (until, timed) {
+        switch (until, start.hasTime) {
         case (.day(let d)?, true): r.until = .instant(d.adding(days: 1).at(hour: 0, minute: 0, in: zone).addingTimeInterval(-1))
         case (.instant(let u)?, false): r.until = .day(LocalDate(u, in: zone))
         default: break
@@ -128,7 +128,7 @@ public struct Recurrence: Hashable, Sendable {
         if interval != 1 { parts.append("INTERVAL=\(interval)") }
         if let count { parts.append("COUNT=\(count)") }
         switch until {
-        case .instant(let d)?: parts.append("UNTIL=\(Self.utcStamp(d))")
+        case .instant(let d)?: parts.append("UNTIL=\(ICalDateTime.utc(d))")
         case .day(let d)?: parts.append("UNTIL=" + String(format: "%04d%02d%02d", d.year, d.month, d.day))
         case nil: break
         }
@@ -149,17 +149,8 @@ public struct Recurrence: Hashable, Sendable {
     }
 
     static func parseUntil(_ text: String, zone: TimeZone) -> Until? {
-        let digits = text.filter(\.isNumber)
-        if text.count == 8, digits.count == 8, let y = Int(digits.prefix(4)), let m = Int(digits.dropFirst(4).prefix(2)),
-           let d = Int(digits.suffix(2)), let day = LocalDate(year: y, month: m, day: d) {
-            return .day(day)
-        }
-        guard let instant = ICalDateTime.parse(text, zone: zone) else { return nil }
-        return .instant(instant)
-    }
-
-    static func utcStamp(_ date: Date) -> String {
-        ICalDateTime.utc(date)
+        if let day = ICalDateTime.parseDate(text) { return .day(day) }
+        return ICalDateTime.parse(text, zone: zone).map { .instant($0) }
     }
 
     // MARK: - Expansion

@@ -18,8 +18,7 @@ extension DaemonControl {
         do {
             var r = try Recurrence(rrule: text, zone: zone)
             r.exceptions = old?.exceptions ?? []
-            if case .instant = when { return r.untilMatching(timed: true, zone: zone) }
-            return r.untilMatching(timed: false, zone: zone)
+            return r.untilMatching(when, zone: zone)
         } catch {
             throw ControlAPI.invalidRecurrence(text, reason: error.description)
         }
@@ -75,12 +74,7 @@ extension DaemonControl {
         let to = endOfRange(try parseDate(p.to, zone: item.zone, now: now))
         guard from <= to else { throw VarlinkError.invalidParameter("to") }
         let limit = min(max(p.limit ?? 1000, 1), 100_000)
-        let list = planner.instances(of: item.fields, from: from, to: to, limit: limit).map { when -> String in
-            switch when {
-            case .instant(let d): DateOutput.iso8601(d, timeZone: item.zone)
-            case .day(let d): d.description
-            }
-        }
+        let list = planner.instances(of: item.fields, from: from, to: to, limit: limit).map { DateOutput.text($0, timeZone: item.zone) }
         return ControlAPI.InstancesReply(key: item.key, recurrence: item.fields.recurrence?.rrule, instances: list)
     }
 

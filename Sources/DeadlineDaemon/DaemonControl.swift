@@ -320,7 +320,7 @@ final class DaemonControl: ControlHandler {
         if let r = p.recurrence {
             fields.recurrence = r.isEmpty ? nil : try parseRecurrence(r, when: fields.when, zone: itemZone, keeping: fields.recurrence)
         } else if let r = fields.recurrence, p.at != nil {
-            fields.recurrence = r.untilMatching(timed: { if case .instant = fields.when { true } else { false } }(), zone: itemZone)
+            fields.recurrence = r.untilMatching(fields.when, zone: itemZone)
         }
         for text in p.skip ?? [] { try skip(text, in: &fields, zone: itemZone, now: now) }
         do { try fields.validate() } catch { throw VarlinkError.invalidParameter(error.parameter) }

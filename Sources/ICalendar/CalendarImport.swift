@@ -146,8 +146,7 @@ struct EventReader {
         var recurrence: Recurrence?
         if let r = event.first("RRULE") {
             do {
-                let timed: Bool = if case .instant = when { true } else { false }
-                recurrence = try Recurrence(rrule: r.value, zone: zone).untilMatching(timed: timed, zone: zone)
+                recurrence = try Recurrence(rrule: r.value, zone: zone).untilMatching(when, zone: zone)
             } catch {
                 throw fail(r.line, error.description)
             }

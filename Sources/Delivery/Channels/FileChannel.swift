@@ -42,20 +42,13 @@ public struct FileChannel: Channel {
         let subject: String?
     }
 
-    static func text(_ when: When, zone: TimeZone) -> String {
-        switch when {
-        case .instant(let d): DateOutput.iso8601(d, timeZone: zone)
-        case .day(let d): d.description
-        }
-    }
-
     public func deliver(_ reminder: Reminder) async throws -> String? {
         let item = reminder.item
         let now = Date()
         let message = renderer?.render(reminder, channel: name, language: language, now: now)
         let line = Line(key: reminder.idempotencyKey(channel: name), item: item.key, occurrence: reminder.occurrence.id,
                         kind: item.kind.rawValue, title: item.title, lead: reminder.occurrence.label,
-                        at: Self.text(item.fields.when, zone: item.zone),
+                        at: DateOutput.text(item.fields.when, timeZone: item.zone),
                         fireAt: DateOutput.iso8601(reminder.occurrence.fireAt, timeZone: item.zone),
                         sentAt: DateOutput.iso8601(now, timeZone: item.zone), organisation: item.fields.organisation,
                         event: message?.event.rawValue, subject: message?.subject)
