@@ -199,7 +199,7 @@ struct MailboxText {
             let name = t[..<open].trimmingCharacters(in: .whitespaces)
             // A CN parameter cannot hold a double quote or a control character: such a name
             // stays text (X-DEADLINED-ATTENDEE), which keeps it exactly.
-            guard !name.unicodeScalars.contains(where: { $0 == "\"" || $0.properties.generalCategory == .control }) else { return nil }
+            guard !name.unicodeScalars.contains(where: { $0 == "\"" || $0.isControl }) else { return nil }
             self.name = name.isEmpty ? nil : name
             self.address = address
         } else if Self.isAddress(t) {
@@ -215,7 +215,7 @@ struct MailboxText {
     /// Something with an `@` and no space, angle bracket or control character.
     static func isAddress(_ text: String) -> Bool {
         text.contains("@") && !text.unicodeScalars.contains {
-            $0 == "<" || $0 == ">" || $0.properties.isWhitespace || $0.properties.generalCategory == .control
+            $0 == "<" || $0 == ">" || $0.properties.isWhitespace || $0.isControl
         }
     }
 

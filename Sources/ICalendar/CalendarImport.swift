@@ -178,7 +178,7 @@ struct EventReader {
         guard !uid.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw fail(uidLine.line, "the UID is empty, so importing it again could not find it")
         }
-        guard uid.count <= 1000, !uid.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+        guard uid.count <= 1000, !uid.unicodeScalars.contains(where: { $0.isControl }) else {
             throw fail(uidLine.line, "the UID is longer than 1000 characters or holds a control character")
         }
         let kind: ItemKind = x("KIND") == "deadline" ? .deadline : .meeting
@@ -271,7 +271,7 @@ struct EventReader {
     static func person(_ p: ContentLine) -> String? {
         // A name and an address are one line each: no control character survives.
         func clean(_ s: String) -> String {
-            String(String.UnicodeScalarView(s.unicodeScalars.filter { $0.properties.generalCategory != .control })).trimmingCharacters(in: .whitespaces)
+            String(String.UnicodeScalarView(s.unicodeScalars.filter { !$0.isControl })).trimmingCharacters(in: .whitespaces)
         }
         var address = clean(p.value)
         // By scalars: "mailto:" followed by a combining mark ends in one Character ":ุ".

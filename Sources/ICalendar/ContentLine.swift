@@ -43,7 +43,7 @@ public struct ContentLine: Equatable, Sendable {
     /// A parameter value, quoted when it holds `:`, `;` or `,` (RFC 5545 §3.2). A double quote
     /// cannot appear in one at all; it becomes a single quote.
     static func parameterValue(_ v: String) -> String {
-        let clean = v.replacingOccurrences(of: "\"", with: "'").filter { c in !c.unicodeScalars.contains { $0.properties.generalCategory == .control } }
+        let clean = v.replacingOccurrences(of: "\"", with: "'").filter { c in !c.unicodeScalars.contains { $0.isControl } }
         return clean.contains(where: { ":;,".contains($0) }) ? "\"" + clean + "\"" : clean
     }
 
@@ -194,4 +194,9 @@ public struct ContentLine: Equatable, Sendable {
         }
         return out
     }
+}
+
+extension Unicode.Scalar {
+    /// A C0/C1 control (NUL, CR, LF, TAB …): never part of a name, an address or a UID.
+    var isControl: Bool { properties.generalCategory == .control }
 }
