@@ -223,14 +223,13 @@ public final class Store: Sendable {
         try pool.write { db in
             var added: [Occurrence] = []
             for record in try ItemRecord.filter(Column("rrule") != nil && Column("state") == ItemState.open.rawValue).fetchAll(db) {
-                var record = record
                 let item = try record.domain()
-                let after = record.planned_through_ms.map(Millis.date) ?? now
-                let planned = plan(item, after)
-                guard let through = planned.plannedThrough, Millis.from(through) != record.planned_through_ms else { continue }
+                let planned = plan(item, record.planned_through_ms.map(Millis.date) ?? now)
+                // Nothing new: the window's end stays, and the next pass looks from there again.
+                // (Moving it anyway rewrote every series' row every hour.)
+                guard let through = planned.plannedThrough, !planned.reminders.isEmpty else { continue }
                 added += try insertOccurrences(planned.reminders, itemID: item.id, now: now, db)
-                record.planned_through_ms = Millis.from(through)
-                try record.update(db)
+                try db.execute(sql: "UPDATE item SET planned_through_ms = ? WHERE id = ?", arguments: [Millis.from(through), item.id])
             }
             return added
         }
