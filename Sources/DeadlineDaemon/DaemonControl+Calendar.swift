@@ -44,7 +44,7 @@ extension DaemonControl {
         let from = try p.from.map { try parseDate($0, zone: zone, now: now).instant(zone: zone, dayTime: TimeOfDay(hour: 0, minute: 0)!) }
         let to = try p.to.map { endOfRange(try parseDate($0, zone: zone, now: now)) }
         if let from, let to, from > to { throw VarlinkError.invalidParameter("to") }
-        let items = try await offload { [store] in try store.listItems().map(\.0) }
+        let items = try await offload { [store] in try store.items() }
         let kept = items.filter { item in
             guard from != nil || to != nil else { return true }
             let lower = from ?? .distantPast, upper = to ?? .distantFuture

@@ -229,9 +229,9 @@ final class DaemonControl: ControlHandler {
         let start = from.instant(zone: zone, dayTime: TimeOfDay(hour: 0, minute: 0)!)
         let end = endOfRange(to)
         guard start <= end else { throw VarlinkError.invalidParameter("to") }
-        let rows = try await offload { [store] in try store.listItems() }
+        let rows = try await offload { [store] in try store.items() }
         var out: [(Date, ControlAPI.PlannedReminder)] = []
-        for (item, _) in rows where item.state == .open {
+        for item in rows where item.state == .open {
             let rule = config.rules.rule(for: item.fields)
             for one in instances(of: item, reachingInto: start, end) {
                 for r in planner.plan(when: one.when, zone: item.zone, rule: rule, now: nil) where r.fireAt >= start && r.fireAt < end {
@@ -271,7 +271,7 @@ final class DaemonControl: ControlHandler {
         let planner = self.planner
         let (cancelled, added) = try await offload { [store, config] in
             var cancelled: [Int64] = [], added: [Occurrence] = []
-            for (item, _) in try store.listItems() where item.state == .open {
+            for item in try store.items() where item.state == .open {
                 var rule = config.rules.rule(for: item.fields)
                 rule.past = .skip
                 let plan = planner.plan(item: item.fields, rule: rule, now: now)

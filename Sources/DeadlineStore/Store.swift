@@ -248,6 +248,12 @@ public final class Store: Sendable {
         try pool.read { db in try record(key: key, db)?.domain() }
     }
 
+    /// Every item in order of its instant, without its occurrences (the calendar feed, rewritten
+    /// after every change, needs no reminder rows).
+    public func items() throws -> [Item] {
+        try pool.read { db in try ItemRecord.order(Column("at_ms"), Column("id")).fetchAll(db).map { try $0.domain() } }
+    }
+
     /// Every item in order of its instant, with its occurrences.
     public func listItems() throws -> [(Item, [Occurrence])] {
         try pool.read { db in
