@@ -133,14 +133,18 @@ public enum ControlAPI {
         public var lastDowntime: String?
         public var channels: [ChannelInfo]
         public var problems: [Problem]
+        public var holidayYears: [HolidayYearInfo]
+        public var holidayCaveats: [HolidayCaveatInfo]
 
         public init(version: String, uptimeSeconds: Int, store: String, storeHealth: String = "ok", storeBytes: Int = 0,
                     language: String, timeZone: String, items: Int,
                     pending: Int, firing: Int, delivered: Int, retrying: Int = 0, failed: Int = 0, missed: Int = 0, cancelled: Int,
                     nextReminder: String?, watchdogUsec: Int, lastDowntime: String? = nil, channels: [ChannelInfo] = [],
-                    problems: [Problem] = []) {
+                    problems: [Problem] = [], holidayYears: [HolidayYearInfo] = [], holidayCaveats: [HolidayCaveatInfo] = []) {
             self.channels = channels
             self.problems = problems
+            self.holidayYears = holidayYears
+            self.holidayCaveats = holidayCaveats
             self.storeHealth = storeHealth
             self.storeBytes = storeBytes
             self.retrying = retrying
@@ -200,7 +204,12 @@ public enum ControlAPI {
 
     public struct ItemReply: Codable, Sendable, Equatable {
         public var item: Item
-        public init(item: Item) { self.item = item }
+        /// AddItem and Update: working-day reminders that rest on holidays not announced.
+        public var warnings: [String]?
+        public init(item: Item, warnings: [String]? = nil) {
+            self.item = item
+            self.warnings = warnings
+        }
     }
 
     public struct ListParameters: Codable, Sendable, Equatable {
@@ -255,9 +264,13 @@ public enum ControlAPI {
         public var cancelled: [String]?
         /// What was skipped or not used, one line each (never dropped unseen).
         public var notes: [String]?
-        public init(added: [String], updated: [String], unchanged: [String], plans: Int, cancelled: [String]? = nil, notes: [String]? = nil) {
+        /// Working-day reminders that rest on holidays not announced, one line each.
+        public var warnings: [String]?
+        public init(added: [String], updated: [String], unchanged: [String], plans: Int, cancelled: [String]? = nil, notes: [String]? = nil,
+                    warnings: [String]? = nil) {
             self.cancelled = cancelled
             self.notes = notes
+            self.warnings = warnings
             self.added = added
             self.updated = updated
             self.unchanged = unchanged
@@ -350,17 +363,53 @@ public enum ControlAPI {
             public var date: String
             public var name: String
             public var english: String?
+            public var source: String?
+        }
+        public struct NotHoliday: Codable, Sendable, Equatable {
+            public var date: String
+            public var name: String
+            public var english: String?
+            public var why: String
         }
         public var year: Int
-        public var status: String
+        public var status: HolidayStatus
         public var source: String
         public var holidays: [Day]
+        public var notHolidays: [NotHoliday]?
 
         public init(_ y: HolidayYear) {
             year = y.year
             status = y.status
             source = y.source
-            holidays = y.holidays.map { Day(date: $0.date.description, name: $0.name, english: $0.english) }
+            holidays = y.holidays.map { Day(date: $0.date.description, name: $0.name, english: $0.english, source: $0.source) }
+            notHolidays = y.notHolidays.isEmpty ? nil
+                : y.notHolidays.map { NotHoliday(date: $0.date.description, name: $0.name, english: $0.english, why: $0.why) }
+        }
+    }
+
+    /// A loaded holiday year, as `Status` lists it.
+    public struct HolidayYearInfo: Codable, Sendable, Equatable {
+        public var year: Int
+        public var status: HolidayStatus
+        public var holidays: Int
+        public init(_ y: HolidayYear) {
+            year = y.year
+            status = y.status
+            holidays = y.holidays.count
+        }
+    }
+
+    /// A year not announced that open items' working-day reminders count through.
+    public struct HolidayCaveatInfo: Codable, Sendable, Equatable {
+        public var year: Int
+        public var status: HolidayStatus?
+        public var items: [String]
+        public var message: String
+        public init(_ c: HolidayCaveat) {
+            year = c.year
+            status = c.status
+            items = c.items
+            message = c.sentence
         }
     }
 

@@ -123,7 +123,36 @@ type AuditEntry (
 type Holiday (
   date: string,
   name: string,
-  english: ?string
+  english: ?string,
+  # The Cabinet resolution or report it comes from, or the rule that computed it.
+  source: ?string
+)
+
+# A day government offices work although people may expect a holiday (Labour Day), or a
+# holiday that was moved away.
+type NotHoliday (
+  date: string,
+  name: string,
+  english: ?string,
+  why: string
+)
+
+# How a year's holidays are known: announced (every day checked against the Cabinet's
+# resolutions), provisional (a file not fully checked), computed (no file: fixed dates, the
+# lunar calendar and substitution days, without the Royal Ploughing Day and special days).
+type HolidayYear (
+  year: int,
+  status: (announced, provisional, computed),
+  holidays: int
+)
+
+# A year, not announced, that open items' working-day reminders count through: they may land a
+# day early or late until the year's announcement is loaded. `status` null: nothing is known.
+type HolidayCaveat (
+  year: int,
+  status: ?(announced, provisional, computed),
+  items: []string,
+  message: string
 )
 
 # The daemon's health and workload.
@@ -147,7 +176,10 @@ method Status() -> (
   watchdogUsec: int,
   lastDowntime: ?string,
   channels: []Channel,
-  problems: []Problem
+  problems: []Problem,
+  # The loaded holiday years (years without one are computed).
+  holidayYears: []HolidayYear,
+  holidayCaveats: []HolidayCaveat
 )
 
 # Adds an item. An `at` without an offset is read in `timeZone`, which defaults to the
@@ -178,7 +210,7 @@ method AddItem(
   # BYDAY, BYMONTHDAY); `at` is its first instance. Reminders are planned for the instances in
   # a window ahead, never for the whole series.
   recurrence: ?string
-) -> (item: Item)
+) -> (item: Item, warnings: ?[]string)
 
 # Items, soonest first; every filter given must hold. `from` and `to` bound the item's own
 # date (a whole day as `to` counts to its end); `overdue` keeps open items past their date.
@@ -210,7 +242,7 @@ method Update(
   recurrence: ?string,
   # Meetings of a series to leave out (EXDATE): the day (or date and time) of each.
   skip: ?[]string
-) -> (item: Item)
+) -> (item: Item, warnings: ?[]string)
 
 # Re-reads the config, holidays and templates as one unit, as SIGHUP does. A config that cannot
 # be used is refused with InvalidConfig and the old one stays in force.
@@ -243,7 +275,9 @@ method Import(name: string, content: string) -> (
   # Items an iCalendar import cancelled (STATUS:CANCELLED, METHOD:CANCEL).
   cancelled: ?[]string,
   # What was skipped or had no field, one line each.
-  notes: ?[]string
+  notes: ?[]string,
+  # Working-day reminders that rest on holidays not announced, one line each.
+  warnings: ?[]string
 )
 
 # The agenda as an iCalendar text (format "ics", the only one): every item, or those whose date
@@ -259,7 +293,13 @@ method ListInstances(key: string, from: string, to: string, limit: ?int) -> (key
 method Simulate(from: string, to: string) -> (reminders: []PlannedReminder)
 
 # The holidays of a Buddhist Era year, and where the data came from.
-method ListHolidays(year: int) -> (year: int, status: string, source: string, holidays: []Holiday)
+method ListHolidays(year: int) -> (
+  year: int,
+  status: (announced, provisional, computed),
+  source: string,
+  holidays: []Holiday,
+  notHolidays: ?[]NotHoliday
+)
 
 # Loads a year of holidays (the text of a holiday file), replacing that year.
 method ImportHolidays(name: string, content: string) -> (year: int, holidays: int)

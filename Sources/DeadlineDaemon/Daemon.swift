@@ -30,7 +30,8 @@ public enum Daemon {
         let store = try Store(path: config.storePath, durability: config.storeDurability)
         let holidays = HolidayLoader.folder(configured: config.holidaysPath, configurationDirectory: directories.configuration)
         let calendar = SharedCalendar(try HolidayLoader.load(folder: holidays, store: store))
-        logger.info("holidays: \(calendar.current.years.count) year(s) from \(holidays ?? "nowhere: weekends only")")
+        HolidayLoader.report(calendar.current, folder: holidays, spans: try store.workingDaySpans(),
+                             today: LocalDate(startedAt, in: TimeZone(identifier: config.timeZone)!), logger: logger)
         let renderer = try MessageRenderer(overrides: config.templates, dayTime: config.dayTime, calendar: { calendar.current })
         let channels = try ChannelFactory.make(config: config, renderer: renderer, logger: logger,
                                                environment: ProcessInfo.processInfo.environment)

@@ -137,7 +137,8 @@ extension DaemonControl {
         core.remove(occurrenceIDs: outcome.cancelledOccurrences)
         core.schedule(outcome.newOccurrences)
         let reply = ControlAPI.ImportReply(added: outcome.added, updated: outcome.updated, unchanged: outcome.unchanged, plans: 0,
-                                           cancelled: outcome.closed, notes: notes)
+                                           cancelled: outcome.closed, notes: notes,
+                                           warnings: await holidayWarnings(forNew: outcome.newOccurrences))
         await audit("Import", target: p.name, before: nil as ControlAPI.ImportReply?, after: reply)
         for key in outcome.added { changed(key, state: "open", detail: "imported") }
         for key in outcome.updated { changed(key, state: "open", detail: "updated by import") }

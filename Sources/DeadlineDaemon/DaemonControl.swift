@@ -74,6 +74,8 @@ final class DaemonControl: ControlHandler {
             figures = ([:], 0, nil, [])
         }
         let (counts, items, downtime, problems) = figures
+        let holidays = calendar.current
+        let caveats = (try? await offload { [store] in try store.workingDaySpans() }).map(holidays.caveats) ?? []
         let storeBytes = ["", "-wal"].reduce(0) { sum, suffix in
             sum + ((try? FileManager.default.attributesOfItem(atPath: store.path + suffix)[.size] as? Int) ?? 0)
         }
@@ -105,7 +107,9 @@ final class DaemonControl: ControlHandler {
             problems: problems.map { p in
                 ControlAPI.Problem(reminder: p.occurrence.id, item: p.itemKey, fireAt: DateOutput.iso8601(p.occurrence.fireAt, timeZone: zone),
                                    state: p.occurrence.state.rawValue, attempts: p.occurrence.attempts, error: p.occurrence.lastError ?? "")
-            }
+            },
+            holidayYears: holidays.years.values.sorted { $0.year < $1.year }.map(ControlAPI.HolidayYearInfo.init),
+            holidayCaveats: caveats.map(ControlAPI.HolidayCaveatInfo.init)
         )
     }
 
@@ -133,7 +137,8 @@ final class DaemonControl: ControlHandler {
             return try store.add(item, reminders: planned.reminders, plannedThrough: planned.plannedThrough, dayTime: config.dayTime, now: now)
         }
         core.schedule(occurrences)
-        let reply = ControlAPI.ItemReply(item: wire(stored, occurrences))
+        let reply = ControlAPI.ItemReply(item: wire(stored, occurrences),
+                                         warnings: holidayWarnings(WorkingDaySpan.of(occurrences, item: stored.fields)))
         await audit("AddItem", target: stored.key, before: nil as ControlAPI.Item?, after: reply.item)
         changed(stored.key, state: stored.state.rawValue, detail: "added")
         return reply
@@ -215,7 +220,8 @@ final class DaemonControl: ControlHandler {
         }
         core.remove(occurrenceIDs: outcome.cancelledOccurrences)
         core.schedule(outcome.newOccurrences)
-        let reply = ControlAPI.ImportReply(added: outcome.added, updated: outcome.updated, unchanged: outcome.unchanged, plans: outcome.plans)
+        let reply = ControlAPI.ImportReply(added: outcome.added, updated: outcome.updated, unchanged: outcome.unchanged, plans: outcome.plans,
+                                           warnings: await holidayWarnings(forNew: outcome.newOccurrences))
         await audit("Import", target: p.name, before: nil as ControlAPI.ImportReply?, after: reply)
         for key in outcome.added { changed(key, state: "open", detail: "imported") }
         for key in outcome.updated { changed(key, state: "open", detail: "updated by import") }
@@ -255,7 +261,7 @@ final class DaemonControl: ControlHandler {
     func listHolidays(_ p: ControlAPI.YearParameters) async throws -> ControlAPI.HolidaysReply {
         // Accept a Gregorian year too: 2017 means 2560.
         let year = p.year < 2400 ? p.year + 543 : p.year
-        guard let data = calendar.withLock({ $0.years[year] }) else { throw ControlAPI.noHolidayData(year) }
+        guard let data = calendar.withLock({ $0.year(year) }) else { throw ControlAPI.noHolidayData(year) }
         return ControlAPI.HolidaysReply(data)
     }
 
@@ -286,6 +292,23 @@ final class DaemonControl: ControlHandler {
         let reply = ControlAPI.ImportHolidaysReply(year: year.year, holidays: year.holidays.count)
         await audit("ImportHolidays", target: String(year.year), before: nil as ControlAPI.ImportHolidaysReply?, after: reply)
         return reply
+    }
+
+    /// One line per year, not announced, that these working-day reminders count through; nil when none.
+    func holidayWarnings(_ spans: [WorkingDaySpan]) -> [String]? {
+        let lines = calendar.current.caveats(spans).map(\.sentence)
+        return lines.isEmpty ? nil : lines
+    }
+
+    /// The same for reminders an import just planned, of whichever items they belong to.
+    func holidayWarnings(forNew occurrences: [Occurrence]) async -> [String]? {
+        let relevant = occurrences.filter { WorkingDaySpan.countsWorkingDays(label: $0.label) }
+        guard !relevant.isEmpty, let items = try? await offload({ [store] in try store.items() }) else { return nil }
+        let byID = Dictionary(uniqueKeysWithValues: items.map { ($0.id, $0) })
+        let spans = Dictionary(grouping: relevant, by: \.itemID).flatMap { id, list in
+            byID[id].map { WorkingDaySpan.of(list, item: $0.fields) } ?? []
+        }
+        return holidayWarnings(spans)
     }
 
     func audit(_ p: ControlAPI.AuditParameters) async throws -> ControlAPI.AuditReply {
@@ -336,7 +359,7 @@ final class DaemonControl: ControlHandler {
             guard let item = try store.item(key: p.key) else { throw StoreError.noSuchItem(p.key) }
             return (item, try store.occurrences(ofItem: item.id))
         }
-        let reply = ControlAPI.ItemReply(item: wire(item, occurrences))
+        let reply = ControlAPI.ItemReply(item: wire(item, occurrences), warnings: holidayWarnings(WorkingDaySpan.of(occurrences, item: item.fields)))
         if !outcome.updated.isEmpty {
             changed(item.key, state: item.state.rawValue, detail: "updated")
             await audit("Update", target: item.key, before: wire(before, []), after: reply.item)

@@ -2,6 +2,7 @@ import Agenda
 import DeadlineCore
 import DeadlineStore
 import Foundation
+import Logging
 
 /// Builds the working calendar: every `*.yaml` in the holidays folder, then the years imported
 /// at run time (kept in the store), which replace the files' years.
@@ -38,5 +39,25 @@ enum HolidayLoader {
         }
         for year in try store.holidayYears() { calendar.replace(year) }
         return calendar
+    }
+
+    /// Says where the holidays come from, and at warning level what rests on data that is not
+    /// announced: this year or the next, and every year open items' working-day reminders count
+    /// through (one line each, with the items).
+    static func report(_ calendar: WorkingCalendar, folder: String?, spans: [WorkingDaySpan], today: LocalDate, logger: Logger) {
+        let loaded = calendar.years.values.sorted { $0.year < $1.year }
+        let byStatus = Dictionary(grouping: loaded, by: \.status).sorted { $0.key < $1.key }
+            .map { "\($0.value.count) \($0.key.rawValue)" }.joined(separator: ", ")
+        logger.info("holidays: \(loaded.count) year(s) from \(folder ?? "no folder") and imports (\(byStatus.isEmpty ? "none" : byStatus)); other years computed")
+        let caveats = calendar.caveats(spans)
+        for year in [today.buddhistYear, today.buddhistYear + 1] where !caveats.contains(where: { $0.year == year }) {
+            let status = calendar.status(ofYear: year)
+            guard status != .announced else { continue }
+            let caveat = HolidayCaveat(year: year, status: status, items: [])
+            logger.warning("holidays of \(year) are \(caveat.what): load the Cabinet's announcement with deadlinectl holidays import")
+        }
+        for caveat in caveats {
+            logger.warning("\(caveat.sentence)", metadata: ["holiday_year": "\(caveat.year)", "items": "\(caveat.items.count)"])
+        }
     }
 }

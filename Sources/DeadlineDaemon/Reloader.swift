@@ -69,6 +69,8 @@ final class Reloader: Sendable {
             let summary = Summary(source: new.sourceFile ?? "built-in defaults", channels: channels.channels.keys.sorted(),
                                   holidayYears: holidays.years.count)
             logger.notice("reloaded \(summary.source): channels \(summary.channels.joined(separator: ", ")); \(summary.holidayYears) holiday year(s)")
+            HolidayLoader.report(holidays, folder: folder, spans: (try? store.workingDaySpans()) ?? [],
+                                 today: LocalDate(Date(), in: TimeZone(identifier: new.timeZone)!), logger: logger)
             let snapshot = core.snapshot()
             notifier.notify(.ready, .status(Daemon.statusLine(snapshot, zone: TimeZone(identifier: new.timeZone)!)))
             return summary

@@ -23,37 +23,70 @@ struct CalendarCommand: ParsableCommand {
         let m = month ?? today.month
         let lang = language.resolve(status)
         let items = try connection.fetch("ListItems", ControlAPI.ListParameters(), as: ControlAPI.ListItemsReply.self).items
-        var holidays: [LocalDate: String] = [:]
-        // A year without holiday data still gets its grid, with weekends only.
-        if let h = try? connection.fetch("ListHolidays", ControlAPI.YearParameters(year: y + 543), as: ControlAPI.HolidaysReply.self) {
-            for day in h.holidays { if let d = LocalDate(iso: day.date) { holidays[d] = lang == .english ? (day.english ?? day.name) : day.name } }
+        var holidays: [LocalDate: [String]] = [:]
+        // A year the daemon has no data for (not even computed) still gets its grid, with weekends only.
+        let holidayYear = try? connection.fetch("ListHolidays", ControlAPI.YearParameters(year: y + 543), as: ControlAPI.HolidaysReply.self)
+        for day in holidayYear?.holidays ?? [] {
+            if let d = LocalDate(iso: day.date) { holidays[d, default: []].append(lang == .english ? (day.english ?? day.name) : day.name) }
         }
         var marks: [LocalDate: [ControlAPI.Item]] = [:]
         for item in items where item.state == .open {
             let tz = TimeZone(identifier: item.timeZone) ?? zone
             if let when = try? DateInput.parse(item.at, timeZone: tz) { marks[when.localDate(in: tz), default: []].append(item) }
         }
+        let first = LocalDate(year: y, month: m, day: 1)!
+        let days = (0..<LocalDate.daysIn(month: m, year: y)).map { first.adding(days: $0) }
+        if connection.json {
+            let month = Month(year: y, month: m, holidayStatus: holidayYear?.status, days: days.map { d in
+                Month.Day(date: d.description, workingDay: !d.isWeekend && holidays[d] == nil, holidays: holidays[d] ?? [],
+                          items: (marks[d] ?? []).map { Month.Entry(key: $0.key, kind: $0.kind, title: $0.title, at: $0.at) })
+            })
+            return try connection.printJSON(month)
+        }
         print(Self.grid(year: y, month: m, today: today, marks: marks.mapValues { $0.map(\.kind) }, holidays: Set(holidays.keys),
                         language: lang, thaiDigits: language.thaiDigits))
         // The month's entries under the grid.
-        let first = LocalDate(year: y, month: m, day: 1)!
-        let days = (0..<LocalDate.daysIn(month: m, year: y)).map { first.adding(days: $0) }
         for d in days {
-            for h in holidays[d].map({ [$0] }) ?? [] { print("  \(DateText.shortDay(d, language: lang))  h  \(h)") }
-            for item in marks[d] ?? [] { print("  \(DateText.shortDay(d, language: lang))  \(item.kind == .meeting ? "m" : "d")  \(item.key)  \(item.title)") }
+            let day = DateText.shortDay(d, language: lang, thaiDigits: language.thaiDigits)
+            for h in holidays[d] ?? [] { print("  \(day)  h  \(h)") }
+            for item in marks[d] ?? [] { print("  \(day)  \(item.kind == .meeting ? "m" : "d")  \(item.key)  \(item.title)") }
         }
+        if let status = holidayYear?.status, status != .announced {
+            printWarnings(["\(y + 543)'s holidays are \(HolidayCaveat(year: y + 543, status: status, items: []).what)"])
+        }
+    }
+
+    /// The month as `--json` prints it: every day, whether offices work, its holidays and items.
+    struct Month: Encodable {
+        struct Entry: Encodable {
+            var key: String
+            var kind: ItemKind
+            var title: String
+            var at: String
+        }
+        struct Day: Encodable {
+            var date: String
+            var workingDay: Bool
+            var holidays: [String]
+            var items: [Entry]
+        }
+        var year: Int
+        var month: Int
+        var holidayStatus: HolidayStatus?
+        var days: [Day]
     }
 
     /// The grid alone: pure, so a test can check it.
     static func grid(year: Int, month: Int, today: LocalDate, marks: [LocalDate: [ItemKind]], holidays: Set<LocalDate>,
                      language: Language, thaiDigits: Bool) -> String {
         let first = LocalDate(year: year, month: month, day: 1)!
+        let digits: (String) -> String = { thaiDigits ? ThaiCalendar.thaiDigits($0) : $0 }
         let title = language == .thai
-            ? "\(ThaiCalendar.months[month - 1].full) \(year + 543)"
-            : "\(ThaiCalendar.englishMonths[month - 1]) \(year)"
+            ? "\(ThaiCalendar.months[month - 1].full) \(digits(String(year + 543)))"
+            : "\(ThaiCalendar.englishMonths[month - 1]) \(digits(String(year)))"
         let heads = language == .thai ? ["อา", "จ", "อ", "พ", "พฤ", "ศ", "ส"] : ["Su", "Mo", "Tu", "We", "Th", "Fr", "Sa"]
-        func cell(_ text: String) -> String { String(repeating: " ", count: max(0, 5 - text.count)) + text }
-        var lines = [String(repeating: " ", count: max(0, (35 - title.count) / 2)) + title, heads.map(cell).joined()]
+        func cell(_ text: String) -> String { TerminalWidth.padded(text, to: 5, alignRight: true) }
+        var lines = [String(repeating: " ", count: max(0, (35 - TerminalWidth.of(title)) / 2)) + title, heads.map(cell).joined()]
         var row = Array(repeating: cell(""), count: first.weekday - 1)
         for n in 0..<LocalDate.daysIn(month: month, year: year) {
             let d = first.adding(days: n)
@@ -62,7 +95,7 @@ struct CalendarCommand: ParsableCommand {
             if holidays.contains(d) { mark += "h" }
             if marks[d]?.contains(.meeting) == true { mark += "m" }
             if marks[d]?.contains(.deadline) == true { mark += "d" }
-            let number = thaiDigits ? ThaiCalendar.thaiDigits(String(d.day)) : String(d.day)
+            let number = digits(String(d.day))
             row.append(cell(number + String(mark.prefix(2))))
             if row.count == 7 { lines.append(row.joined()); row = [] }
         }

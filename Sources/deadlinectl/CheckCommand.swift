@@ -10,8 +10,8 @@ struct Check: ParsableCommand {
         abstract: "Check open deadlines and the daemon's health for Nagios/Icinga (exit 0/1/2/3).",
         discussion: """
             CRITICAL: the daemon cannot be reached, a deadline is overdue or due within --crit, or \
-            a reminder failed for good. WARNING: a deadline is due within --warn, or reminders are \
-            being retried. UNKNOWN: the daemon answered something this check cannot read.
+            a reminder failed for good. WARNING: a deadline is due within --warn, reminders are \
+            being retried, or working-day reminders count through a year whose holidays are not announced. UNKNOWN: the daemon answered something this check cannot read.
             """
     )
     @Option(name: .long, help: "Warn for open deadlines due within this long: 3d, 36h (default 3d).")
@@ -67,7 +67,8 @@ struct Check: ParsableCommand {
             else if left <= warnAfter { warning.append("\(item.key) (due in \(hours >= 48 ? "\(hours / 24)d" : "\(hours)h"))") }
         }
         if !overdue.isEmpty || !critical.isEmpty || status.failed > 0 || status.storeHealth != "ok" { state = max(state, .critical) }
-        if !warning.isEmpty || status.retrying > 0 { state = max(state, .warning) }
+        let caveatItems = Set(status.holidayCaveats.flatMap(\.items))
+        if !warning.isEmpty || status.retrying > 0 || !caveatItems.isEmpty { state = max(state, .warning) }
         var parts: [String] = []
         if !overdue.isEmpty { parts.append("\(overdue.count) overdue: " + overdue.joined(separator: ", ")) }
         if !critical.isEmpty { parts.append("\(critical.count) due within \(crit): " + critical.joined(separator: ", ")) }
@@ -75,9 +76,13 @@ struct Check: ParsableCommand {
         if status.storeHealth != "ok" { parts.append("store: \(status.storeHealth)") }
         if status.failed > 0 { parts.append("\(status.failed) reminder(s) failed") }
         if status.retrying > 0 { parts.append("\(status.retrying) reminder(s) being retried") }
+        if !caveatItems.isEmpty {
+            parts.append("\(caveatItems.count) item(s) count working days through holidays not announced: "
+                         + status.holidayCaveats.map { "\($0.year) \($0.status?.rawValue ?? "unknown") (\($0.items.count))" }.joined(separator: ", "))
+        }
         if parts.isEmpty { parts.append("\(items.filter { $0.kind == .deadline && $0.state == .open }.count) open deadline(s), none due within \(warn)") }
         let perf = "overdue=\(overdue.count) due_crit=\(critical.count) due_warn=\(warning.count) failed=\(status.failed) "
-            + "retrying=\(status.retrying) pending=\(status.pending)"
+            + "retrying=\(status.retrying) pending=\(status.pending) holiday_caveat_items=\(caveatItems.count)"
         finish(state, parts.joined(separator: "; "), perf: perf)
     }
 

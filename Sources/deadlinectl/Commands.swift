@@ -20,6 +20,8 @@ struct Status: ParsableCommand {
         if !s.channels.isEmpty {
             print("channels:  " + s.channels.map { "\($0.name) (\($0.type))" }.joined(separator: ", "))
         }
+        print("holidays:  " + HolidayYearsText.summary(s.holidayYears))
+        printWarnings(s.holidayCaveats.map(\.message))
         if !s.problems.isEmpty {
             print("problems:")
             for p in s.problems {
@@ -64,10 +66,12 @@ struct Update: ParsableCommand {
         p.remind = notify.isEmpty ? nil : notify
         p.recurrence = `repeat`
         p.skip = skip.isEmpty ? nil : skip
-        let item = try connection.fetch("Update", p, as: ControlAPI.ItemReply.self).item
-        if connection.json { return try connection.printJSON(ControlAPI.ItemReply(item: item)) }
+        let reply = try connection.fetch("Update", p, as: ControlAPI.ItemReply.self)
+        if connection.json { return try connection.printJSON(reply) }
+        let item = reply.item
         print("updated \(item.kind.rawValue) \(item.key): \(item.title) at \(item.at)")
         for r in item.reminders where r.state == "pending" { print("  reminder \(r.fireAt)  \(r.label)") }
+        printWarnings(reply.warnings)
     }
 }
 
@@ -255,9 +259,11 @@ struct ItemOptions: ParsableArguments {
     }
 
     func add(_ p: ControlAPI.AddItemParameters, connection: ConnectionOptions) throws {
-        guard let item = try connection.call("AddItem", p, as: ControlAPI.ItemReply.self)?.item else { return }
+        guard let reply = try connection.call("AddItem", p, as: ControlAPI.ItemReply.self) else { return }
+        let item = reply.item
         print("added \(item.kind.rawValue) \(item.key): \(item.title) at \(item.at)" + (item.recurrence.map { ", repeating \($0)" } ?? ""))
         for r in item.reminders { print("  reminder \(r.fireAt)  \(r.label)" + (r.instance.map { "  (meeting of \($0))" } ?? "")) }
+        printWarnings(reply.warnings)
     }
 }
 
@@ -354,9 +360,9 @@ struct List: ParsableCommand {
         let lang = try language.resolve(connection.status())
         let th = lang == .thai
         let rows = shown.map { item -> [String] in
-            let left: String = item.daysLeft < 0
+            let left: String = language.digits(item.daysLeft < 0
                 ? (th ? "เลยมา \(-item.daysLeft) วัน" : "\(-item.daysLeft) d ago")
-                : (th ? "\(item.daysLeft) วัน (\(item.workingDaysLeft) วันทำการ)" : "\(item.daysLeft) d (\(item.workingDaysLeft) wd)")
+                : (th ? "\(item.daysLeft) วัน (\(item.workingDaysLeft) วันทำการ)" : "\(item.daysLeft) d (\(item.workingDaysLeft) wd)"))
             let kind = th ? (item.kind == .meeting ? "ประชุม" : "กำหนดส่ง") : item.kind.rawValue
             // A repeating meeting shows its next instance, marked ↻.
             let when = readable(item.next ?? item.at, zone: item.timeZone, language: lang, thaiDigits: language.thaiDigits)
@@ -433,6 +439,7 @@ struct Import: ParsableCommand {
         if let cancelled = r.cancelled { line += ", \(cancelled.count) cancelled" } else { line += ", \(r.plans) plan(s)" }
         print(line)
         for note in r.notes ?? [] { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
+        printWarnings(r.warnings)
     }
 }
 
@@ -493,7 +500,7 @@ struct Simulate: ParsableCommand {
         let lang = language.resolve(status)
         printTable(header: lang == .thai ? ["เวลาเตือน", "รหัส", "เหตุ", "เรื่อง"] : ["WHEN", "KEY", "WHY", "TITLE"],
                    rows: r.reminders.map { [readable($0.fireAt, zone: status.timeZone, language: lang, thaiDigits: language.thaiDigits),
-                                            $0.key, $0.label, $0.title] })
+                                            $0.key, language.digits($0.label), $0.title] })
     }
 }
 
@@ -511,11 +518,19 @@ struct HolidaysList: ParsableCommand {
     func run() throws {
         guard let r = try connection.call("ListHolidays", ControlAPI.YearParameters(year: year), as: ControlAPI.HolidaysReply.self) else { return }
         let lang = try language.resolve(connection.status())
-        print("\(r.year) (\(r.year - 543)): \(r.status); \(r.source)")
-        printTable(header: lang == .thai ? ["วันที่", "วันหยุด"] : ["DATE", "HOLIDAY"], rows: r.holidays.map { h in
-            let day = LocalDate(iso: h.date).map { DateText.day($0, language: lang, thaiDigits: language.thaiDigits) } ?? h.date
-            return [day, lang == .english ? (h.english ?? h.name) : h.name]
+        print(language.digits("\(r.year) (\(r.year - 543))") + ": \(r.status.rawValue); \(r.source)")
+        func day(_ iso: String) -> String { LocalDate(iso: iso).map { DateText.day($0, language: lang, thaiDigits: language.thaiDigits) } ?? iso }
+        printTable(header: lang == .thai ? ["วันที่", "วันหยุด", "ที่มา"] : ["DATE", "HOLIDAY", "SOURCE"], rows: r.holidays.map { h in
+            [day(h.date), lang == .english ? (h.english ?? h.name) : h.name, h.source ?? ""]
         })
+        for n in r.notHolidays ?? [] {
+            print((lang == .thai ? "ไม่ใช่วันหยุดราชการ: " : "not a government holiday: ")
+                  + "\(day(n.date)) \(lang == .english ? (n.english ?? n.name) : n.name): \(n.why)")
+        }
+        if r.status != .announced {
+            printWarnings(["\(r.year)'s holidays are \(HolidayCaveat(year: r.year, status: r.status, items: []).what): "
+                           + "working days counted in it may be a day off until its announcement is loaded (deadlinectl holidays import)"])
+        }
     }
 }
 

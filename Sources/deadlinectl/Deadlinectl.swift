@@ -111,6 +111,9 @@ struct LanguageOptions: ParsableArguments {
     @Flag(name: .long, help: "Write Thai dates with Thai digits (๑๖ พฤษภาคม ๒๕๖๐).")
     var thaiDigits = false
 
+    /// A number or date as this command prints it: in Thai digits with `--thai-digits`.
+    func digits(_ text: String) -> String { thaiDigits ? ThaiCalendar.thaiDigits(text) : text }
+
     /// `--lang`, else the daemon's language; the status is fetched only when needed.
     func resolve(_ status: @autoclosure () throws -> ControlAPI.StatusReply) rethrows -> Language {
         if let lang { return lang }
@@ -134,15 +137,15 @@ func readable(_ wire: String, zone: String, language: Language, thaiDigits: Bool
     return DateText.when(when, zone: tz, language: language, thaiDigits: thaiDigits)
 }
 
-/// Columns padded to their widest cell, counting grapheme clusters: a Thai consonant with its
-/// vowel and tone marks is one cluster and one column on the terminal.
-/// The header is bold, and rows `alert` says are urgent are red, on a terminal that wants colour.
+/// Columns padded to their widest cell in terminal columns (`TerminalWidth`: Thai vowel and tone
+/// marks above and below take none). The header is bold, and rows `alert` says are urgent are
+/// red, on a terminal that wants colour.
 func printTable(header: [String], rows: [[String]], alert: (Int) -> Bool = { _ in false }) {
     let all = [header] + rows
-    let widths = header.indices.map { i in all.map { $0[i].count }.max() ?? 0 }
+    let widths = header.indices.map { i in all.map { TerminalWidth.of($0[i]) }.max() ?? 0 }
     for (n, row) in all.enumerated() {
         let cells = row.enumerated().map { i, cell in
-            i == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[i] - cell.count)
+            i == row.count - 1 ? cell : TerminalWidth.padded(cell, to: widths[i])
         }
         let line = cells.joined(separator: "  ")
         print(n == 0 ? Style.bold(line) : alert(n - 1) ? Style.red(line) : line)

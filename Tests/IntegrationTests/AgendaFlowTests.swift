@@ -127,8 +127,20 @@ struct AgendaFlowTests {
             let holidays = try ctl(box, ["holidays", "list", "--year", "2560", "--lang", "th"])
             #expect(holidays.out.contains("วันพุธที่ 10 พฤษภาคม 2560"))
             #expect(holidays.out.contains("วันวิสาขบูชา"))
-            let none = try ctl(box, ["holidays", "list", "--year", "2590"])
-            #expect(none.err.contains("no holiday data for 2590"))
+            // A year without a file is computed, and says so; past the computed span nothing is known.
+            let computed = try ctl(box, ["holidays", "list", "--year", "2590", "--lang", "en"])
+            #expect(computed.out.hasPrefix("2590 (2047): computed") && computed.out.contains("Visakha Bucha Day"), "\(computed.out)")
+            #expect(computed.err.contains("warning: 2590's holidays are computed"), "\(computed.err)")
+            let none = try ctl(box, ["holidays", "list", "--year", "2800"])
+            #expect(none.err.contains("no holiday data for 2800"), "\(none.err)")
+            // Working-day reminders that rest on a computed year say so, at add and in status.
+            let far = try ctl(box, ["add", "deadline", "แผนปี 2590", "--due", "2047-06-03", "--key", "far-2590"])
+            #expect(far.status == 0 && far.err.contains("warning: working-day reminders of far-2590 count through 2590, whose holidays are computed"),
+                    "\(far.err)")
+            let status = try ctl(box, ["status"])
+            #expect(status.out.contains("holidays:  2560–2570 ") || status.out.contains("holidays:  2560"), "\(status.out)")
+            #expect(status.err.contains("far-2590 count through 2590"), "\(status.err)")
+            _ = try ctl(box, ["remove", "far-2590"])
 
             // Replacing a year at run time: 2560 with one extra day off.
             let file = box.path + "/th-2560.yaml"

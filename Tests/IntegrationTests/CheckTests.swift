@@ -16,7 +16,22 @@ struct CheckTests {
         let zone = TimeZone(identifier: "Asia/Bangkok")!
         let today = LocalDate(Date(), in: zone)
 
+        // Whatever the shipped data says of this year and the next: first provisional, then announced.
+        func loadYears(_ status: String) throws {
+            for year in [today.buddhistYear, today.buddhistYear + 1] {
+                let file = box.path + "/th-\(year).yaml"
+                try "year: \(year)\nstatus: \(status)\nsource: test\nholidays: []\n".write(toFile: file, atomically: true, encoding: .utf8)
+                let loaded = try deadlinectl(["holidays", "import", file, "--socket", box.socket])
+                #expect(loaded.status == 0, "\(loaded.err)")
+            }
+        }
+        try loadYears("provisional")
         _ = try deadlinectl(["add", "deadline", "far", "--due", today.adding(days: 30).description, "--key", "far", "--socket", box.socket])
+        let caveat = try deadlinectl(["check", "--socket", box.socket])
+        #expect(caveat.status == 1, "\(caveat.out)")
+        #expect(caveat.out.contains("1 item(s) count working days through holidays not announced: \(today.buddhistYear) provisional (1)")
+                && caveat.out.contains("holiday_caveat_items=1"), "\(caveat.out)")
+        try loadYears("announced")
         let ok = try deadlinectl(["check", "--socket", box.socket])
         #expect(ok.status == 0, "\(ok.out)")
         #expect(ok.out.hasPrefix("DEADLINED OK - 1 open deadline(s)") && ok.out.contains("| overdue=0"), "\(ok.out)")

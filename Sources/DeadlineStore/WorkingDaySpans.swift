@@ -1,0 +1,22 @@
+import DeadlineCore
+import Foundation
+import GRDB
+
+extension Store {
+    /// The spans of every pending or retrying reminder counted in working days (`3wd`, `1wd@09:00`,
+    /// an escalation by working days, `overdue-N`: `WorkingDaySpan.countsWorkingDays(label:)` in
+    /// SQL), in each item's own zone: what `Status`, `check` and the journal warn about.
+    public func workingDaySpans() throws -> [WorkingDaySpan] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT i.key, i.time_zone, o.fire_at_ms, COALESCE(o.instance_ms, i.at_ms) AS item_ms
+                FROM occurrence o JOIN item i ON i.id = o.item_id
+                WHERE o.state IN ('pending', 'retrying') AND (o.label LIKE '%wd%' OR o.label LIKE 'overdue-%')
+                """).map { row in
+                let zone = TimeZone(identifier: row["time_zone"]) ?? TimeZone(secondsFromGMT: 0)!
+                return WorkingDaySpan(itemKey: row["key"], from: LocalDate(Millis.date(row["fire_at_ms"]), in: zone),
+                                      to: LocalDate(Millis.date(row["item_ms"]), in: zone))
+            }
+        }
+    }
+}
