@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -49,7 +50,7 @@ let package = Package(
         ),
         .target(
             name: "ICalendar",
-            dependencies: ["DeadlineCore"]
+            dependencies: ["DeadlineCore", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(
             name: "DeadlineStore",
@@ -126,7 +127,7 @@ let package = Package(
         .executableTarget(
             name: "DeadlineBench",
             dependencies: [
-                "DeadlineCore", "DeadlineStore", "Scheduler", "Delivery", "Control", "ICalendar",
+                "DeadlineCore", "DeadlineStore", "Scheduler", "Delivery", "Control", "ICalendar", "Agenda",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

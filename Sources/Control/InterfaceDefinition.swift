@@ -206,8 +206,8 @@ method AddItem(
   escalation: ?[]string,
   leads: ?[]string,
   rule: ?string,
-  # A meeting that repeats: an RRULE (FREQ=DAILY/WEEKLY/MONTHLY with INTERVAL, COUNT, UNTIL,
-  # BYDAY, BYMONTHDAY); `at` is its first instance. Reminders are planned for the instances in
+  # A meeting that repeats: an RRULE (FREQ=DAILY/WEEKLY/MONTHLY/YEARLY with INTERVAL, COUNT, UNTIL,
+  # BYDAY, BYMONTHDAY, BYMONTH); `at` is its first instance. Reminders are planned for the instances in
   # a window ahead, never for the whole series.
   recurrence: ?string
 ) -> (item: Item, warnings: ?[]string)

@@ -1,13 +1,14 @@
 import Foundation
 
 /// How a meeting repeats: the part of RFC 5545's RRULE that offices use (a weekly working-group
-/// meeting, a monthly progress meeting on the first Tuesday), plus the dates left out (EXDATE).
+/// meeting, a monthly progress meeting on the first Tuesday, a yearly one on 24 May or on the
+/// last Friday of September), plus the dates left out (EXDATE).
 ///
 /// A series is never materialised: `instances(of:zone:)` is a lazy sequence, and the daemon
 /// plans reminders only for the instances inside a window ahead of now.
 public struct Recurrence: Hashable, Sendable {
     public enum Frequency: String, Hashable, Sendable, CaseIterable {
-        case daily = "DAILY", weekly = "WEEKLY", monthly = "MONTHLY"
+        case daily = "DAILY", weekly = "WEEKLY", monthly = "MONTHLY", yearly = "YEARLY"
     }
 
     /// `TU`, `2TU` (the second Tuesday of the month), `-1FR` (the last Friday).
@@ -35,31 +36,38 @@ public struct Recurrence: Hashable, Sendable {
     public var until: Until?
     public var byDay: [WeekdayNumber]
     public var byMonthDay: [Int]
+    /// The months of a yearly rule (1 = January); empty for DTSTART's month (or every month,
+    /// when BYDAY or BYMONTHDAY is given), as RFC 5545 expands FREQ=YEARLY.
+    public var byMonth: [Int]
     /// The day a week starts on for weekly rules with an interval (RFC 5545's WKST, default Monday).
     public var weekStart: Int
     /// Instances left out (EXDATE): their start instants. They still count towards `count`.
     public var exceptions: Set<Date>
 
     public init(frequency: Frequency, interval: Int = 1, count: Int? = nil, until: Until? = nil, byDay: [WeekdayNumber] = [],
-                byMonthDay: [Int] = [], weekStart: Int = 2, exceptions: Set<Date> = []) {
+                byMonthDay: [Int] = [], weekStart: Int = 2, exceptions: Set<Date> = [], byMonth: [Int] = []) {
         self.frequency = frequency
         self.interval = interval
         self.count = count
         self.until = until
         self.byDay = byDay
         self.byMonthDay = byMonthDay
+        self.byMonth = byMonth
         self.weekStart = weekStart
         self.exceptions = exceptions
     }
 
     static let weekdayCodes = ["SU", "MO", "TU", "WE", "TH", "FR", "SA"]
 
-    /// Parses the value of an RRULE (`FREQ=MONTHLY;BYDAY=1TU;COUNT=12`). Rule parts this
+    /// Parses the value of an RRULE (`FREQ=MONTHLY;BYDAY=1TU;COUNT=12`,
+    /// `FREQ=YEARLY;BYMONTH=9;BYDAY=-1FR`). Rule parts this
     /// daemon cannot honour are an error that names them, never silently dropped.
     /// - Parameter zone: the zone of a floating (no `Z`) UNTIL date-time.
-    public init(rrule text: String, zone: TimeZone) throws(RecurrenceError) {
+    /// - Parameter stored: a rule read back from the store, accepted before a stricter check
+    ///   existed (FREQ=WEEKLY with BYMONTHDAY, refused for new rules since): it keeps working.
+    public init(rrule text: String, zone: TimeZone, stored: Bool = false) throws(RecurrenceError) {
         var frequency: Frequency?
-        var interval = 1, count: Int?, until: Until?, byDay: [WeekdayNumber] = [], byMonthDay: [Int] = [], weekStart = 2
+        var interval = 1, count: Int?, until: Until?, byDay: [WeekdayNumber] = [], byMonthDay: [Int] = [], byMonth: [Int] = [], weekStart = 2
         var seen = Set<String>()
         for part in text.split(separator: ";", omittingEmptySubsequences: true) {
             let pieces = part.split(separator: "=", maxSplits: 1).map(String.init)
@@ -69,7 +77,7 @@ public struct Recurrence: Hashable, Sendable {
             switch name {
             case "FREQ":
                 guard let f = Frequency(rawValue: value) else {
-                    throw .unsupported("FREQ=\(value) (supported: DAILY, WEEKLY, MONTHLY)")
+                    throw .unsupported("FREQ=\(value) (supported: DAILY, WEEKLY, MONTHLY, YEARLY)")
                 }
                 frequency = f
             case "INTERVAL":
@@ -91,22 +99,37 @@ public struct Recurrence: Hashable, Sendable {
                     guard let n = Int(v), n != 0, (-31...31).contains(n) else { throw .malformed("BYMONTHDAY value '\(v)' is not a day from -31 to 31") }
                     return n
                 }
+            case "BYMONTH":
+                byMonth = try value.split(separator: ",").map { v throws(RecurrenceError) in
+                    guard let n = Int(v), (1...12).contains(n) else { throw .malformed("BYMONTH value '\(v)' is not a month from 1 to 12") }
+                    return n
+                }
             case "WKST":
                 guard let i = Self.weekdayCodes.firstIndex(of: value) else { throw .malformed("WKST=\(value) is not a weekday") }
                 weekStart = i + 1
-            case "BYSETPOS", "BYWEEKNO", "BYYEARDAY", "BYMONTH", "BYHOUR", "BYMINUTE", "BYSECOND":
-                throw .unsupported("\(name) (supported: FREQ, INTERVAL, COUNT, UNTIL, BYDAY, BYMONTHDAY, WKST)")
+            case "BYSETPOS", "BYWEEKNO", "BYYEARDAY", "BYHOUR", "BYMINUTE", "BYSECOND":
+                throw .unsupported("\(name) (supported: FREQ, INTERVAL, COUNT, UNTIL, BYDAY, BYMONTHDAY, BYMONTH with YEARLY, WKST)")
             default:
                 throw .unsupported("rule part \(name)")
             }
         }
         guard let frequency else { throw .malformed("FREQ is missing") }
         if count != nil && until != nil { throw .malformed("COUNT and UNTIL together (RFC 5545 allows one)") }
-        if frequency != .monthly, byDay.contains(where: { $0.ordinal != nil }) {
+        // RFC 5545 §3.3.10: BYMONTHDAY MUST NOT be given with FREQ=WEEKLY.
+        if frequency == .weekly, !byMonthDay.isEmpty, !stored { throw .malformed("BYMONTHDAY with FREQ=WEEKLY (RFC 5545 does not allow it)") }
+        if frequency != .yearly, !byMonth.isEmpty {
+            throw .unsupported("BYMONTH with FREQ=\(frequency.rawValue) (only with FREQ=YEARLY)")
+        }
+        if frequency == .yearly, byMonth.isEmpty, byDay.contains(where: { $0.ordinal != nil }) {
+            // Without BYMONTH, 20MO would be the 20th Monday of the year.
+            throw .unsupported("a numbered BYDAY (like -1FR) with FREQ=YEARLY and no BYMONTH")
+        }
+        if frequency != .monthly && frequency != .yearly, byDay.contains(where: { $0.ordinal != nil }) {
             throw .unsupported("a numbered BYDAY (like 2TU) with FREQ=\(frequency.rawValue)")
         }
         if byDay.contains(where: { ($0.ordinal ?? 1) == 0 || abs($0.ordinal ?? 1) > 5 }) { throw .malformed("a BYDAY number must be 1 to 5 or -1 to -5") }
-        self.init(frequency: frequency, interval: interval, count: count, until: until, byDay: byDay, byMonthDay: byMonthDay, weekStart: weekStart)
+        self.init(frequency: frequency, interval: interval, count: count, until: until, byDay: byDay, byMonthDay: byMonthDay, weekStart: weekStart,
+                  byMonth: byMonth)
     }
 
     /// The rule with its UNTIL of the same type as the series' first instance `start`, as
@@ -136,6 +159,7 @@ public struct Recurrence: Hashable, Sendable {
             parts.append("BYDAY=" + byDay.map { ($0.ordinal.map(String.init) ?? "") + Self.weekdayCodes[$0.weekday - 1] }.joined(separator: ","))
         }
         if !byMonthDay.isEmpty { parts.append("BYMONTHDAY=" + byMonthDay.map(String.init).joined(separator: ",")) }
+        if !byMonth.isEmpty { parts.append("BYMONTH=" + byMonth.map(String.init).joined(separator: ",")) }
         if weekStart != 2 { parts.append("WKST=" + Self.weekdayCodes[weekStart - 1]) }
         return parts.joined(separator: ";")
     }
@@ -243,16 +267,29 @@ public struct Recurrence: Hashable, Sendable {
             let weekFirst = startDay.adding(days: -offset + period * interval * 7)
             let week = (0..<7).map { weekFirst.adding(days: $0) }
             let wanted = weekdays.isEmpty ? [startDay.weekday] : weekdays
+            // BYMONTHDAY here only in a rule read from the store (`stored:`), as it was expanded then.
             return week.filter { wanted.contains($0.weekday) && (byMonthDay.isEmpty || monthDayMatches($0)) }
         case .monthly:
             let months = startDay.year * 12 + (startDay.month - 1) + period * interval
-            let (year, month) = (months / 12, months % 12 + 1)
-            let length = LocalDate.daysIn(month: month, year: year)
-            let all = (1...length).compactMap { LocalDate(year: year, month: month, day: $0) }
-            if byDay.isEmpty && byMonthDay.isEmpty { return all.filter { $0.day == startDay.day } }
-            return all.filter { day in
-                (byMonthDay.isEmpty || monthDayMatches(day)) && (byDay.isEmpty || byDay.contains { matches(day, $0, monthLength: length) })
-            }
+            return days(inMonth: months % 12 + 1, year: months / 12, startDay: startDay)
+        case .yearly:
+            let year = startDay.year + period * interval
+            // RFC 5545's table: BYMONTH, BYMONTHDAY and BYDAY expand the year; with none of
+            // them it is DTSTART's month and day (29 February: leap years only).
+            let months = !byMonth.isEmpty ? Set(byMonth).sorted() : byDay.isEmpty && byMonthDay.isEmpty ? [startDay.month] : Array(1...12)
+            return months.flatMap { days(inMonth: $0, year: year, startDay: startDay) }
+        }
+    }
+
+    /// The days of one month a monthly rule (or a yearly one, month by month) gives: BYDAY
+    /// (numbered within the month) and BYMONTHDAY, both when both are given; DTSTART's day
+    /// of the month when neither is.
+    private func days(inMonth month: Int, year: Int, startDay: LocalDate) -> [LocalDate] {
+        let length = LocalDate.daysIn(month: month, year: year)
+        let all = (1...length).compactMap { LocalDate(year: year, month: month, day: $0) }
+        if byDay.isEmpty && byMonthDay.isEmpty { return all.filter { $0.day == startDay.day } }
+        return all.filter { day in
+            (byMonthDay.isEmpty || monthDayMatches(day)) && (byDay.isEmpty || byDay.contains { matches(day, $0, monthLength: length) })
         }
     }
 

@@ -186,7 +186,7 @@ struct ItemRecord: FetchableRecord, MutablePersistableRecord {
     private func recurrence() throws -> Recurrence? {
         guard let rrule else { return nil }
         do {
-            var r = try Recurrence(rrule: rrule, zone: TimeZone(identifier: time_zone) ?? TimeZone(secondsFromGMT: 0)!)
+            var r = try Recurrence(rrule: rrule, zone: TimeZone(identifier: time_zone) ?? TimeZone(secondsFromGMT: 0)!, stored: true)
             r.exceptions = Set(try JSONList.decode(exdates ?? "[]").compactMap { Int64($0).map(Millis.date) })
             return r
         } catch {

@@ -53,7 +53,11 @@ public enum CalendarExport {
                 switch r.until {
                 case .instant(let u)?: last = max(last, u)
                 case .day(let d)?: last = max(last, d.adding(days: 1).at(hour: 0, minute: 0, in: e.item.zone))
-                case nil: last = max(last, r.count == nil ? now.addingTimeInterval(5 * 365 * 86_400) : start.addingTimeInterval(Double(r.count!) * 31 * 86_400 * Double(r.interval)))
+                case nil:
+                    // A series with COUNT ends at most COUNT periods (a month, a year) after its start.
+                    let period: Double = r.frequency == .yearly ? 366 : 31
+                    last = max(last, r.count == nil ? now.addingTimeInterval(5 * 365 * 86_400)
+                        : start.addingTimeInterval(Double(r.count!) * period * 86_400 * Double(r.interval)))
                 }
             }
             let span = spans[e.item.timeZone] ?? (start, last)

@@ -1,3 +1,4 @@
+import Crypto
 import DeadlineCore
 import Foundation
 
@@ -29,12 +30,26 @@ public struct CalendarImport: Sendable {
     public static func read(_ text: String, file: String, defaultZone: String, organisation: String) throws(ICalendarError) -> CalendarImport {
         let calendar = try Component.parse(text, file: file)
         let zones = try ZoneTable(calendar, file: file)
+        // Google Calendar names the calendar's own zone: floating times and dates are in it.
+        var defaultZone = defaultZone
+        if let wr = calendar.first("X-WR-TIMEZONE").map({ ContentLine.unescape($0.value) }), let zone = zones.resolve(wr) { defaultZone = zone }
         let cancelAll = calendar.first("METHOD")?.value.uppercased() == "CANCEL"
         var out = CalendarImport()
         var ignored: [String: Int] = [:]
         var uids: [String: Int] = [:]
+        // Instances of a series cancelled one by one (RECURRENCE-ID, STATUS:CANCELLED): with
+        // the uid of their series, they become its EXDATEs once every series is read.
+        var cancelledInstances: [(uid: String, recurrenceID: ContentLine, reader: EventReader)] = []
+        var withoutUID: [Int] = []
         for c in calendar.components {
             switch c.name {
+            case "VEVENT" where c.first("RECURRENCE-ID") != nil:
+                guard cancelledInstances.count < maxEvents else {
+                    throw ICalendarError(location: "\(file):\(c.line)", message: "more than \(maxEvents) cancelled instances in one file")
+                }
+                let reader = EventReader(event: c, file: file, zones: zones, defaultZone: defaultZone, organisation: organisation)
+                let (uid, recurrenceID) = try reader.cancelledInstance(cancelAll: cancelAll)
+                cancelledInstances.append((uid, recurrenceID, reader))
             case "VEVENT":
                 guard out.events.count < maxEvents else {
                     throw ICalendarError(location: "\(file):\(c.line)", message: "more than \(maxEvents) events in one file")
@@ -43,9 +58,11 @@ public struct CalendarImport: Sendable {
                 var event = try reader.read()
                 if cancelAll { event.cancelled = true }
                 if let first = uids[event.uid] {
-                    throw ICalendarError(location: "\(file):\(c.line)",
-                                         message: "UID \(event.uid) is used by the event of line \(first) too (a changed instance, RECURRENCE-ID, is not supported)")
+                    throw ICalendarError(location: "\(file):\(c.line)", message: reader.derivedUID
+                        ? "the event has no UID and the same start, title and place as the event of line \(first): give each a UID"
+                        : "UID \(event.uid) is used by the event of line \(first) too (a changed instance, RECURRENCE-ID, is not supported)")
                 }
+                if reader.derivedUID { withoutUID.append(c.line) }
                 uids[event.uid] = c.line
                 out.events.append(event)
                 for (name, line) in reader.ignored where ignored[name] == nil { ignored[name] = line }
@@ -54,6 +71,25 @@ public struct CalendarImport: Sendable {
             default:
                 out.notes.append("\(file):\(c.line): skipped \(c.name): only VEVENT is imported")
             }
+        }
+        if let first = withoutUID.first {
+            out.notes.append("\(file):\(first): " + (withoutUID.count == 1 ? "the event has no UID" : "\(withoutUID.count) events have no UID (lines "
+                + withoutUID.prefix(10).map(String.init).joined(separator: ", ") + (withoutUID.count > 10 ? ", …)" : ")"))
+                + ": each is known by one made from its start, title and place (importing the same file again finds it; "
+                + "a changed start, title or place makes a new event)")
+        }
+        let index = Dictionary(out.events.enumerated().map { ($0.element.uid, $0.offset) }, uniquingKeysWith: { first, _ in first })
+        for (uid, recurrenceID, reader) in cancelledInstances {
+            guard let i = index[uid] else {
+                throw reader.fail(recurrenceID.line, "a cancelled instance (RECURRENCE-ID) of a series that is not in this file: cancelling one "
+                    + "meeting of a series imported before is not supported (skip it with deadlinectl update KEY --skip DATE)")
+            }
+            let series = out.events[i].item
+            guard series.recurrence != nil, let zone = TimeZone(identifier: series.timeZone) else {
+                throw reader.fail(recurrenceID.line, "RECURRENCE-ID names an instance of the event of line \(out.events[i].line), which does not repeat")
+            }
+            let (when, _) = try reader.time(recurrenceID)
+            out.events[i].item.recurrence!.exceptions.insert(EventReader.instance(when, ofSeriesStartingAt: series.when, zone: zone))
         }
         if !ignored.isEmpty {
             out.notes.append("ignored properties with no field in deadlined: "
@@ -71,6 +107,8 @@ struct EventReader {
     let defaultZone: String
     let organisation: String
     var ignored: [String: Int] = [:]
+    /// The event had no UID: it was made from its content (`derivedUID(_:)`).
+    var derivedUID = false
 
     init(event: Component, file: String, zones: ZoneTable, defaultZone: String, organisation: String) {
         self.event = event
@@ -89,11 +127,44 @@ struct EventReader {
     static let timingUnsupported: [String: String] = [
         "RDATE": "extra dates (RDATE) are not supported",
         "EXRULE": "EXRULE is not supported (it is deprecated; use EXDATE)",
-        "RECURRENCE-ID": "a changed instance of a series (RECURRENCE-ID) is not supported",
     ]
 
     func fail(_ line: Int, _ message: String) -> ICalendarError {
         ICalendarError(location: "\(file):\(line)", message: message)
+    }
+
+    /// A VEVENT with RECURRENCE-ID that cancels one instance of its series: its UID and that
+    /// line. One that changes an instance (a new time, title or place) or a range of them
+    /// would need the store to keep instances of their own: refused.
+    func cancelledInstance(cancelAll: Bool) throws(ICalendarError) -> (uid: String, recurrenceID: ContentLine) {
+        let recurrenceID = event.first("RECURRENCE-ID")!
+        if event.all("RECURRENCE-ID").count > 1 { throw fail(event.all("RECURRENCE-ID")[1].line, "RECURRENCE-ID appears twice in one event") }
+        if recurrenceID.parameter("RANGE")?.uppercased() == "THISANDFUTURE" {
+            throw fail(recurrenceID.line, "RECURRENCE-ID;RANGE=THISANDFUTURE (a change to this and every later instance) is not supported")
+        }
+        guard cancelAll || event.first("STATUS")?.value.uppercased() == "CANCELLED" else {
+            throw fail(recurrenceID.line, "a changed instance of a series (RECURRENCE-ID) is not supported; only a cancelled one (STATUS:CANCELLED)")
+        }
+        guard let uidLine = event.first("UID"), !uidLine.value.isEmpty else {
+            throw fail(event.line, "the cancelled instance (RECURRENCE-ID) has no UID, so its series cannot be found")
+        }
+        return (ContentLine.unescape(uidLine.value), recurrenceID)
+    }
+
+    /// The start of the instance an EXDATE or RECURRENCE-ID value names in a series that
+    /// starts at `start`: a date names the instance on that day at the series' clock time
+    /// (midnight for an all-day series), a date-time on an all-day series its day.
+    static func instance(_ value: When, ofSeriesStartingAt start: When, zone: TimeZone) -> Date {
+        switch (start, value) {
+        case (.instant, .instant(let t)): return t
+        case (.day, .instant(let t)): return LocalDate(t, in: zone).at(hour: 0, minute: 0, in: zone)
+        case (.day, .day(let d)): return d.at(hour: 0, minute: 0, in: zone)
+        case (.instant(let s), .day(let d)):
+            var cal = Calendar(identifier: .gregorian)
+            cal.timeZone = zone
+            let c = cal.dateComponents([.hour, .minute, .second], from: s)
+            return d.at(hour: c.hour!, minute: c.minute!, in: zone).addingTimeInterval(Double(c.second!))
+        }
     }
 
     mutating func read() throws(ICalendarError) -> CalendarImport.Event {
@@ -103,9 +174,6 @@ struct EventReader {
         }
         for name in ["UID", "DTSTART", "DTEND", "DURATION", "RRULE", "SUMMARY"] where event.all(name).count > 1 {
             throw fail(event.all(name)[1].line, "\(name) appears twice in one event")
-        }
-        guard let uidLine = event.first("UID"), !uidLine.value.isEmpty else {
-            throw fail(event.line, "the event has no UID, so importing it again could not find it")
         }
         guard let startLine = event.first("DTSTART") else { throw fail(event.line, "the event has no DTSTART") }
         guard let summary = event.first("SUMMARY") else { throw fail(event.line, "the event has no SUMMARY (its title)") }
@@ -155,31 +223,26 @@ struct EventReader {
                     var one = ex
                     one.value = String(value)
                     let (exWhen, _) = try time(one)
-                    switch (when, exWhen) {
-                    case (.instant, .instant(let t)): recurrence!.exceptions.insert(t)
-                    case (.day, .instant(let t)):
-                        // An all-day series: the date-time names the instance of its day.
-                        recurrence!.exceptions.insert(LocalDate(t, in: zone).at(hour: 0, minute: 0, in: zone))
-                    case (.day, .day(let d)): recurrence!.exceptions.insert(d.at(hour: 0, minute: 0, in: zone))
-                    case (.instant(let s), .day(let d)):
-                        // A date excludes the instance on that day, at the series' clock time.
-                        var cal = Calendar(identifier: .gregorian)
-                        cal.timeZone = zone
-                        let c = cal.dateComponents([.hour, .minute, .second], from: s)
-                        recurrence!.exceptions.insert(d.at(hour: c.hour!, minute: c.minute!, in: zone).addingTimeInterval(Double(c.second!)))
-                    }
+                    recurrence!.exceptions.insert(Self.instance(exWhen, ofSeriesStartingAt: when, zone: zone))
                 }
             }
         } else if let ex = event.first("EXDATE") {
             throw fail(ex.line, "EXDATE without an RRULE")
         }
 
-        let uid = ContentLine.unescape(uidLine.value)
-        guard !uid.trimmingCharacters(in: .whitespaces).isEmpty else {
-            throw fail(uidLine.line, "the UID is empty, so importing it again could not find it")
-        }
-        guard uid.count <= 1000, !uid.unicodeScalars.contains(where: { $0.isControl }) else {
-            throw fail(uidLine.line, "the UID is longer than 1000 characters or holds a control character")
+        let uid: String
+        if let uidLine = event.first("UID") {
+            uid = ContentLine.unescape(uidLine.value)
+            guard !uid.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw fail(uidLine.line, "the UID is empty, so importing it again could not find it")
+            }
+            guard uid.count <= 1000, !uid.unicodeScalars.contains(where: { $0.isControl }) else {
+                throw fail(uidLine.line, "the UID is longer than 1000 characters or holds a control character")
+            }
+        } else {
+            // Some programs (web pages' "add to calendar" links, hand-written files) leave it out.
+            uid = Self.derivedUID(start: startLine, summary: summary, location: event.first("LOCATION"))
+            derivedUID = true
         }
         let kind: ItemKind = x("KIND") == "deadline" ? .deadline : .meeting
         let key = x("KEY").flatMap { NewItem.isValidKey($0) ? $0 : nil } ?? Self.key(forUID: uid)
@@ -278,9 +341,20 @@ struct EventReader {
         if address.lowercased().unicodeScalars.starts(with: "mailto:".unicodeScalars) {
             address = clean(String(String.UnicodeScalarView(address.unicodeScalars.dropFirst(7))))
         }
-        let name = p.parameter("CN").map(clean).flatMap { $0.isEmpty ? nil : $0 }
+        // Google Calendar writes the address as the name of a person it has no name for.
+        let name = p.parameter("CN").map(clean).flatMap { $0.isEmpty || $0.lowercased() == address.lowercased() ? nil : $0 }
         guard !address.isEmpty else { return name }
         return MailboxText.text(name: name, address: address)
+    }
+
+    /// A UID for an event without one, from what identifies it: its DTSTART (value and zone),
+    /// SUMMARY and LOCATION as written, so that the same file imported again finds the same
+    /// item. A SHA-256 of them, shortened to 128 bits.
+    static func derivedUID(start: ContentLine, summary: ContentLine, location: ContentLine?) -> String {
+        let parts = [start.parameter("TZID") ?? "", start.value, ContentLine.unescape(summary.value).trimmingCharacters(in: .whitespacesAndNewlines),
+                     location.map { ContentLine.unescape($0.value) } ?? ""]
+        let digest = SHA256.hash(data: Array(parts.joined(separator: "\u{1F}").utf8))
+        return digest.prefix(16).map { String(format: "%02x", $0) }.joined() + "@deadlined.invalid"
     }
 
     /// A typeable key for a UID from elsewhere: the UID itself if it is one, else `ics-` and a
@@ -324,8 +398,13 @@ struct ZoneTable {
     /// TZID → IANA or fixed-offset zone identifier.
     private var known: [String: String] = [:]
 
-    /// Zones that Outlook and Exchange name their own way.
+    /// Zones that Outlook and Exchange name their own way: Windows' ids and, as Office 365
+    /// writes them, display names.
     static let windowsNames: [String: String] = [
+        "(UTC+07:00) Bangkok, Hanoi, Jakarta": "Asia/Bangkok", "(GMT+07:00) Bangkok, Hanoi, Jakarta": "Asia/Bangkok",
+        "(UTC) Coordinated Universal Time": "UTC", "(UTC+08:00) Kuala Lumpur, Singapore": "Asia/Singapore",
+        "(UTC+08:00) Beijing, Chongqing, Hong Kong, Urumqi": "Asia/Shanghai", "(UTC+09:00) Osaka, Sapporo, Tokyo": "Asia/Tokyo",
+        "(UTC+05:30) Chennai, Kolkata, Mumbai, New Delhi": "Asia/Kolkata", "(UTC+06:30) Yangon (Rangoon)": "Asia/Yangon",
         "SE Asia Standard Time": "Asia/Bangkok", "UTC": "UTC", "GMT Standard Time": "Europe/London",
         "W. Europe Standard Time": "Europe/Berlin", "Romance Standard Time": "Europe/Paris",
         "Eastern Standard Time": "America/New_York", "Pacific Standard Time": "America/Los_Angeles",
@@ -335,12 +414,18 @@ struct ZoneTable {
 
     init(_ calendar: Component, file: String) throws(ICalendarError) {
         for tz in calendar.components where tz.name == "VTIMEZONE" {
-            guard let id = tz.first("TZID")?.value else { throw ICalendarError(location: "\(file):\(tz.line)", message: "VTIMEZONE has no TZID") }
-            // A zone that never changes its offset can be used whatever it is called.
-            let offsets = Set(tz.components.compactMap { $0.first("TZOFFSETTO")?.value })
+            // TZID's value is TEXT, escaped (`Bangkok\, Hanoi`); the TZID parameter that names it
+            // is quoted instead (RFC 5545 §3.2, §3.8.3.1).
+            guard let id = tz.first("TZID").map({ ContentLine.unescape($0.value) }) else {
+                throw ICalendarError(location: "\(file):\(tz.line)", message: "VTIMEZONE has no TZID")
+            }
+            // A zone that never changes its offset can be used whatever it is called. Exchange
+            // writes a DAYLIGHT observance with the standard offset for zones without daylight
+            // saving time: every observance at one offset is still a fixed offset.
+            let offsets = Set(tz.components.filter { $0.name == "STANDARD" || $0.name == "DAYLIGHT" }.compactMap { $0.first("TZOFFSETTO")?.value })
             // Offsets on Earth run from -12:00 to +14:00; anything else is left unresolved, and
             // the TZID that names it is then an error.
-            if offsets.count == 1, !tz.components.contains(where: { $0.name == "DAYLIGHT" }), let seconds = Self.offset(offsets.first!),
+            if offsets.count == 1, let seconds = Self.offset(offsets.first!),
                (-12 * 3600...14 * 3600).contains(seconds), let fixed = TimeZone(secondsFromGMT: seconds) {
                 let whole = "Etc/GMT\(seconds > 0 ? "-" : "+")\(abs(seconds) / 3600)"
                 known[id] = seconds % 3600 == 0 && seconds != 0 && TimeZone(identifier: whole) != nil ? whole : fixed.identifier
@@ -349,17 +434,31 @@ struct ZoneTable {
     }
 
     /// An IANA name as it is (or at the end of a longer TZID, as in
-    /// `/mozilla.org/20050126_1/Asia/Bangkok`), a Windows name, or a fixed-offset VTIMEZONE.
+    /// `/mozilla.org/20050126_1/Asia/Bangkok` or `/Asia/Bangkok`), a Windows name, or a
+    /// fixed-offset VTIMEZONE.
     func resolve(_ tzid: String) -> String? {
         if NewItem.isZoneName(tzid) {
-            if TimeZone(identifier: tzid) != nil, tzid.contains("/") || tzid == "UTC" { return tzid }
+            if Self.isIANA(tzid) { return tzid }
+            // The longest tail that is a zone: America/Argentina/Buenos_Aires has three parts.
             let parts = tzid.split(separator: "/")
-            if parts.count > 2 {
-                let tail = parts.suffix(2).joined(separator: "/")
-                if TimeZone(identifier: tail) != nil { return tail }
+            for n in stride(from: min(3, parts.count), through: 1, by: -1) {
+                let tail = parts.suffix(n).joined(separator: "/")
+                if Self.isIANA(tail) { return tail }
             }
         }
-        return Self.windowsNames[tzid] ?? known[tzid]
+        if let found = Self.windowsNames[tzid] ?? known[tzid] { return found }
+        // A parameter cannot be backslash-escaped, but some programs do it as in the TZID value.
+        let unescaped = ContentLine.unescape(tzid)
+        return unescaped == tzid ? nil : Self.windowsNames[unescaped] ?? known[unescaped]
+    }
+
+    /// A zone Foundation knows by that very name (`Asia/Bangkok`, `UTC`; not `Bangkok` or
+    /// `/Asia/Bangkok`, which Foundation may read as a path).
+    static func isIANA(_ name: String) -> Bool {
+        guard name == "UTC" || name.contains("/"), !name.hasPrefix("/"), !name.hasSuffix("/"), !name.contains("//"), !name.contains(".."),
+              let zone = TimeZone(identifier: name) else { return false }
+        // Foundation calls UTC "GMT".
+        return name == "UTC" || zone.identifier == name
     }
 
     static func offset(_ text: String) -> Int? {

@@ -75,15 +75,54 @@ struct RecurrenceTests {
         #expect(Array(r.instances(from: at("20270201T090000", bangkok), zone: bangkok)).count == 1)
     }
 
+    @Test("yearly: on a date, on the last Friday of a month, from DTSTART (29 February in leap years only)")
+    func yearly() throws {
+        #expect(try expand("FREQ=YEARLY;BYMONTH=5;BYMONTHDAY=24", from: "20270524T090000", zone: bangkok, take: 3) == [
+            "20270524T090000", "20280524T090000", "20290524T090000",
+        ])
+        #expect(try expand("FREQ=YEARLY;BYMONTH=9;BYDAY=-1FR;COUNT=4", from: "20270924T133000", zone: bangkok) == [
+            "20270924T133000", "20280929T133000", "20290928T133000", "20300927T133000",
+        ])
+        #expect(try expand("FREQ=YEARLY;COUNT=3", from: "20270401T100000", zone: bangkok) == [
+            "20270401T100000", "20280401T100000", "20290401T100000",
+        ])
+        #expect(try expand("FREQ=YEARLY;COUNT=3", from: "20280229T100000", zone: bangkok) == [
+            "20280229T100000", "20320229T100000", "20360229T100000",
+        ])
+        // BYMONTH alone: DTSTART's day in each month; the first Monday of January and July.
+        #expect(try expand("FREQ=YEARLY;BYMONTH=1,7;COUNT=4", from: "20270115T090000", zone: bangkok) == [
+            "20270115T090000", "20270715T090000", "20280115T090000", "20280715T090000",
+        ])
+        #expect(try expand("FREQ=YEARLY;BYMONTH=7,1;BYDAY=1MO;UNTIL=20280201", from: "20270104T090000", zone: bangkok) == [
+            "20270104T090000", "20270705T090000", "20280103T090000",
+        ])
+        // Every other year; BYMONTHDAY without BYMONTH is that day of every month (RFC 5545).
+        #expect(try expand("FREQ=YEARLY;INTERVAL=2;BYMONTH=3;BYMONTHDAY=1;COUNT=3", from: "20270301T090000", zone: bangkok) == [
+            "20270301T090000", "20290301T090000", "20310301T090000",
+        ])
+        #expect(try expand("FREQ=YEARLY;BYMONTHDAY=-1;COUNT=3", from: "20270131T090000", zone: bangkok) == [
+            "20270131T090000", "20270228T090000", "20270331T090000",
+        ])
+        // Never matches (30 February): ends instead of looping.
+        let never = try Recurrence(rrule: "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30", zone: bangkok)
+        #expect(Array(never.instances(from: at("20270201T090000", bangkok), zone: bangkok)).count == 1)
+    }
+
     @Test("the RRULE text round-trips in a fixed order")
     func text() throws {
         let r = try Recurrence(rrule: "byday=mo,-1fr;freq=monthly;interval=2;until=20271231T170000Z;wkst=su", zone: bangkok)
         #expect(r.rrule == "FREQ=MONTHLY;INTERVAL=2;UNTIL=20271231T170000Z;BYDAY=MO,-1FR;WKST=SU")
         #expect(try Recurrence(rrule: r.rrule, zone: bangkok) == r)
+        let y = try Recurrence(rrule: "bymonth=9;byday=-1fr;freq=yearly;count=3", zone: bangkok)
+        #expect(y.rrule == "FREQ=YEARLY;COUNT=3;BYDAY=-1FR;BYMONTH=9" && y.byMonth == [9])
+        #expect(try Recurrence(rrule: y.rrule, zone: bangkok) == y)
     }
 
     @Test("what is not supported or malformed is named", arguments: [
-        ("FREQ=YEARLY", "YEARLY"), ("FREQ=MONTHLY;BYSETPOS=-1;BYDAY=MO", "BYSETPOS"), ("FREQ=WEEKLY;BYDAY=2TU", "numbered BYDAY"),
+        ("FREQ=HOURLY", "FREQ=HOURLY"), ("FREQ=MONTHLY;BYSETPOS=-1;BYDAY=MO", "BYSETPOS"),
+        ("FREQ=WEEKLY;BYDAY=MO;BYMONTHDAY=1", "BYMONTHDAY with FREQ=WEEKLY"), ("FREQ=YEARLY;BYDAY=20MO", "no BYMONTH"),
+        ("FREQ=YEARLY;BYMONTH=13", "BYMONTH value '13'"), ("FREQ=YEARLY;BYMONTH=0", "BYMONTH"), ("FREQ=YEARLY;BYYEARDAY=100", "BYYEARDAY"),
+        ("FREQ=YEARLY;BYWEEKNO=20", "BYWEEKNO"), ("FREQ=DAILY;BYMONTH=5", "only with FREQ=YEARLY"), ("FREQ=WEEKLY;BYDAY=2TU", "numbered BYDAY"),
         ("FREQ=DAILY;COUNT=3;UNTIL=20270101", "COUNT and UNTIL"), ("INTERVAL=2", "FREQ is missing"), ("FREQ=DAILY;INTERVAL=0", "INTERVAL"),
         ("FREQ=MONTHLY;BYMONTHDAY=32", "BYMONTHDAY"), ("FREQ=DAILY;FREQ=WEEKLY", "twice"), ("FREQ=WEEKLY;BYDAY=XX", "BYDAY"),
         ("FREQ=DAILY;UNTIL=tomorrow", "UNTIL"), ("FREQ=MONTHLY;BYMONTH=5", "BYMONTH"),
@@ -110,5 +149,16 @@ struct RecurrenceTests {
         // and an hour after it: the instances of days 35 to 45.
         #expect(next.reminders.map { Int($0.instance!.timeIntervalSince(start) / 86_400) } == Array(35...45))
         #expect(Set(next.reminders.map(\.instance)).isDisjoint(with: Set(first.reminders.map(\.instance))))
+    }
+
+    @Test("a WEEKLY rule with BYMONTHDAY is refused when given, but one already in the store still reads")
+    func storedWeeklyByMonthDay() throws {
+        let zone = TimeZone(identifier: "Asia/Bangkok")!
+        #expect(throws: RecurrenceError.self) { try Recurrence(rrule: "FREQ=WEEKLY;BYDAY=TU;BYMONTHDAY=1,2,3,4,5,6,7", zone: zone) }
+        let stored = try Recurrence(rrule: "FREQ=WEEKLY;BYDAY=TU;BYMONTHDAY=1,2,3,4,5,6,7", zone: zone, stored: true)
+        // 2 May 2017 is a Tuesday: the first Tuesdays of May, June and July.
+        let start = LocalDate(year: 2017, month: 5, day: 2)!.at(hour: 14, minute: 0, in: zone)
+        let days = stored.instances(from: start, zone: zone).prefix(3).map { LocalDate($0, in: zone).description }
+        #expect(days == ["2017-05-02", "2017-06-06", "2017-07-04"])
     }
 }

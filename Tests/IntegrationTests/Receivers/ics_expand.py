@@ -3,7 +3,8 @@
 `recurring-ical-events` between two dates: an independent reading of deadlined's feed.
 Prints JSON: each X-DEADLINED-KEY with its instances (UTC ISO 8601 for timed ones, the date
 for all-day ones), the longest physical line in octets, and whether every physical line is
-valid UTF-8 on its own (folding must not split a character)."""
+valid UTF-8 on its own (folding must not split a character). With --skip-cancelled, events
+(and instances) with STATUS:CANCELLED are left out, as a calendar program shows them."""
 import datetime
 import json
 import sys
@@ -11,7 +12,8 @@ import sys
 import icalendar
 import recurring_ical_events
 
-path, start, end = sys.argv[1], sys.argv[2], sys.argv[3]
+skip_cancelled = "--skip-cancelled" in sys.argv
+path, start, end = [a for a in sys.argv[1:] if a != "--skip-cancelled"][:3]
 raw = open(path, "rb").read()
 physical = raw.split(b"\r\n")
 valid = True
@@ -23,6 +25,8 @@ for line in physical:
 cal = icalendar.Calendar.from_ical(raw)
 out = {}
 for event in recurring_ical_events.of(cal).between(datetime.date.fromisoformat(start), datetime.date.fromisoformat(end)):
+    if skip_cancelled and str(event.get("STATUS", "")).upper() == "CANCELLED":
+        continue
     key = str(event.get("X-DEADLINED-KEY") or event.get("UID"))
     dt = event["DTSTART"].dt
     if isinstance(dt, datetime.datetime):
@@ -35,6 +39,8 @@ for key in out:
 print(json.dumps({
     "instances": out,
     "events": len(cal.walk("VEVENT")),
+    "series": len([e for e in cal.walk("VEVENT") if "RECURRENCE-ID" not in e]),
+    "uids": {str(e.get("X-DEADLINED-KEY") or e.get("UID")): str(e.get("UID")) for e in cal.walk("VEVENT")},
     "alarms": {str(e.get("X-DEADLINED-KEY")): len(e.walk("VALARM")) for e in cal.walk("VEVENT")},
     "max_line_octets": max(len(line) for line in physical),
     "lines_valid_utf8": valid,
