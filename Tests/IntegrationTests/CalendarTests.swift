@@ -162,12 +162,7 @@ struct CalendarTests {
         #expect(again.out.contains("0 added, 0 updated, 9 unchanged"), "\(again.out)")
         let reexported = b.path + "/b.ics"
         #expect(try ctl(b, ["export", "-o", reexported]).status == 0)
-        // DTSTAMP is the time of export and LAST-MODIFIED the time of the change: they differ.
-        func normalised(_ path: String) throws -> [String] {
-            try String(contentsOfFile: path, encoding: .utf8).components(separatedBy: "\r\n")
-                .filter { !$0.hasPrefix("DTSTAMP:") && !$0.hasPrefix("LAST-MODIFIED:") }
-        }
-        let (x, y) = (try normalised(exported), try normalised(reexported))
+        let (x, y) = (try exportLines(exported), try exportLines(reexported))
         #expect(x == y, "first difference: \(zip(x, y).first { $0 != $1 }.map { "\($0.0) | \($0.1)" } ?? "lengths \(x.count) \(y.count)")")
         #expect(x.contains("SEQUENCE:1") && x.contains("STATUS:CANCELLED"), "a change bumps SEQUENCE; a cancelled item says so")
     }
@@ -215,11 +210,7 @@ struct CalendarTests {
         #expect(intoB.status == 0 && intoB.out.contains("\(events) added"), "\(intoB.out) \(intoB.err)")
         let reexported = b.path + "/b.ics"
         #expect(try ctl(b, ["export", "-o", reexported]).status == 0)
-        func normalised(_ path: String) throws -> [String] {
-            try String(contentsOfFile: path, encoding: .utf8).components(separatedBy: "\r\n")
-                .filter { !$0.hasPrefix("DTSTAMP:") && !$0.hasPrefix("LAST-MODIFIED:") }
-        }
-        let (x, y) = (try normalised(exported), try normalised(reexported))
+        let (x, y) = (try exportLines(exported), try exportLines(reexported))
         #expect(x == y, "\(file): first difference: \(zip(x, y).first { $0 != $1 }.map { "\($0.0) | \($0.1)" } ?? "lengths \(x.count) \(y.count)")")
         for key in theirs.keys.sorted() {
             #expect(try instances(b, key, from: from, to: to) == instances(a, key, from: from, to: to), "\(file) \(key) in the second daemon")
@@ -338,4 +329,11 @@ struct CalendarTests {
         let cancelled = try JSONDecoder().decode(ControlAPI.ItemReply.self, from: Data(try ctl(box, ["get", "weekly", "--json"]).out.utf8)).item
         #expect(cancelled.state == .cancelled && !cancelled.reminders.contains { $0.state == "pending" })
     }
+}
+
+/// An export's lines but DTSTAMP (the time of export) and LAST-MODIFIED (the time of the change),
+/// which differ between two exports of the same items.
+private func exportLines(_ path: String) throws -> [String] {
+    try String(contentsOfFile: path, encoding: .utf8).components(separatedBy: "\r\n")
+        .filter { !$0.hasPrefix("DTSTAMP:") && !$0.hasPrefix("LAST-MODIFIED:") }
 }
