@@ -26,6 +26,8 @@ final class DaemonControl: ControlHandler {
     let events = EventHub<ControlAPI.WatchReply>()
     /// The iCalendar feed, told of every change; nil when `calendar.feed` is off.
     let feedBox = Mutex<CalendarFeed?>(nil)
+    /// What `Status` last found on holidays not announced, and when (see `holidayCaveats()`).
+    private let caveatCache = Mutex<(at: Date, caveats: [HolidayCaveat])?>(nil)
     var feed: CalendarFeed? { feedBox.withLock { $0 } }
     /// Replaced by ImportHolidays; read by every call that plans or counts working days, and
     /// by the message templates.
@@ -75,7 +77,7 @@ final class DaemonControl: ControlHandler {
         }
         let (counts, items, downtime, problems) = figures
         let holidays = calendar.current
-        let caveats = (try? await offload { [store] in try store.workingDaySpans() }).map(holidays.caveats) ?? []
+        let caveats = await holidayCaveats()
         let storeBytes = ["", "-wal"].reduce(0) { sum, suffix in
             sum + ((try? FileManager.default.attributesOfItem(atPath: store.path + suffix)[.size] as? Int) ?? 0)
         }
@@ -272,6 +274,7 @@ final class DaemonControl: ControlHandler {
         let now = clock.now()
         try await offload { [store] in try store.saveHolidayYear(year, now: now) }
         calendar.withLock { $0.replace(year) }
+        caveatCache.withLock { $0 = nil }
         // Working-day reminders of open items move with the holidays. Only reminders still
         // ahead are replanned: nothing already sent is sent again as a catch-up.
         let planner = self.planner
@@ -292,6 +295,19 @@ final class DaemonControl: ControlHandler {
         let reply = ControlAPI.ImportHolidaysReply(year: year.year, holidays: year.holidays.count)
         await audit("ImportHolidays", target: String(year.year), before: nil as ControlAPI.ImportHolidaysReply?, after: reply)
         return reply
+    }
+
+    /// The years not announced that open items' working-day reminders count through, for `Status`
+    /// (and so `check`). Finding them reads every reminder still to be sent, so the answer is kept
+    /// a minute and dropped by every change of items or holidays: a warning a minute late after a
+    /// reminder went out costs nothing, a scan per `Status` at a million reminders would.
+    func holidayCaveats() async -> [HolidayCaveat] {
+        let now = clock.now()
+        if let cached = caveatCache.withLock({ $0 }), abs(now.timeIntervalSince(cached.at)) < 60 { return cached.caveats }
+        let spans = (try? await offload { [store] in try store.workingDaySpans() }) ?? []
+        let caveats = calendar.current.caveats(spans)
+        caveatCache.withLock { $0 = (now, caveats) }
+        return caveats
     }
 
     /// One line per year, not announced, that these working-day reminders count through; nil when none.
@@ -371,6 +387,7 @@ final class DaemonControl: ControlHandler {
         guard let reloader = reloader.withLock({ $0 }) else { throw ControlAPI.internalError("reload is not wired") }
         do {
             let s = try await reloader.reload()
+            caveatCache.withLock { $0 = nil }
             let reply = ControlAPI.ReloadReply(source: s.source, channels: s.channels, holidayYears: s.holidayYears)
             await audit("Reload", target: s.source, before: nil as ControlAPI.ReloadReply?, after: reply)
             return reply
@@ -424,6 +441,7 @@ final class DaemonControl: ControlHandler {
     /// An item was added or changed: watchers hear of it.
     func changed(_ key: String, state: String, detail: String) {
         feed?.changed()
+        caveatCache.withLock { $0 = nil }
         events.publish(.init(event: .init(kind: .itemChanged, at: DateOutput.iso8601(clock.now(), timeZone: zone), item: key,
                                           state: state, detail: detail)))
     }
