@@ -54,7 +54,7 @@ struct ListPath: ParsableCommand {
         table("i. ListItems at \(count) open deadlines due over 6 years (median of \(rounds) rounds)", [
             ("store: read items and reminders", ms(median(read))),
             ("wire items (working days left by arithmetic)", ms(median(wire))),
-            ("working days left by walking every day (before)", ms(median(walk))),
+            ("working days left by walking every day (as before, same calendar)", ms(median(walk))),
             ("both counts agree", checksum == 0 ? "yes" : "NO (\(checksum))"),
         ])
     }
