@@ -58,6 +58,12 @@ public struct HolidayCaveat: Hashable, Sendable {
         }
     }
 
+    /// One line for a person on the year alone, whatever items rest on it.
+    public var yearSentence: String {
+        "\(year)'s holidays are \(what): working days counted in it may be a day off until its announcement is "
+            + "loaded (deadlinectl holidays import)"
+    }
+
     /// One line for a person: which items, which year, what to do.
     public var sentence: String {
         let shown = items.prefix(5).joined(separator: ", ") + (items.count > 5 ? " and \(items.count - 5) more" : "")

@@ -46,11 +46,10 @@ public struct WorkingCalendar: Sendable, Equatable {
 
     private mutating func reindex() {
         let loaded = byDate.keys.filter { !$0.isWeekend }.map(\.dayNumber)
-        guard missingYears == .computed else { return closedWeekdays = loaded.sorted() }
-        // Most calendars are copies; one built anew shares the computed table until it loads a year.
-        if years.isEmpty { return closedWeekdays = ComputedHolidays.closedWeekdays.map(\.dayNumber) }
-        let computed = ComputedHolidays.closedWeekdays.filter { years[$0.buddhistYear] == nil }.map(\.dayNumber)
-        closedWeekdays = (computed + loaded).sorted()
+        let computed = missingYears == .computed
+            ? ComputedHolidays.closedWeekdays.filter { years[$0.buddhistYear] == nil }.map(\.dayNumber) : []
+        // The computed days come sorted: a calendar with nothing loaded (tests, tools) needs no sort.
+        closedWeekdays = loaded.isEmpty ? computed : (computed + loaded).sorted()
     }
 
     /// The year's data: loaded, else computed (nil when neither).

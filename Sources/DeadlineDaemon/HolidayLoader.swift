@@ -53,8 +53,7 @@ enum HolidayLoader {
         for year in [today.buddhistYear, today.buddhistYear + 1] where !caveats.contains(where: { $0.year == year }) {
             let status = calendar.status(ofYear: year)
             guard status != .announced else { continue }
-            let caveat = HolidayCaveat(year: year, status: status, items: [])
-            logger.warning("holidays of \(year) are \(caveat.what): load the Cabinet's announcement with deadlinectl holidays import")
+            logger.warning("\(HolidayCaveat(year: year, status: status, items: []).yearSentence)")
         }
         for caveat in caveats {
             logger.warning("\(caveat.sentence)", metadata: ["holiday_year": "\(caveat.year)", "items": "\(caveat.items.count)"])

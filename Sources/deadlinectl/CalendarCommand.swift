@@ -52,7 +52,7 @@ struct CalendarCommand: ParsableCommand {
             for item in marks[d] ?? [] { print("  \(day)  \(item.kind == .meeting ? "m" : "d")  \(item.key)  \(item.title)") }
         }
         if let status = holidayYear?.status, status != .announced {
-            printWarnings(["\(y + 543)'s holidays are \(HolidayCaveat(year: y + 543, status: status, items: []).what)"])
+            printWarnings([HolidayCaveat(year: y + 543, status: status, items: []).yearSentence])
         }
     }
 

@@ -528,8 +528,7 @@ struct HolidaysList: ParsableCommand {
                   + "\(day(n.date)) \(lang == .english ? (n.english ?? n.name) : n.name): \(n.why)")
         }
         if r.status != .announced {
-            printWarnings(["\(r.year)'s holidays are \(HolidayCaveat(year: r.year, status: r.status, items: []).what): "
-                           + "working days counted in it may be a day off until its announcement is loaded (deadlinectl holidays import)"])
+            printWarnings([HolidayCaveat(year: r.year, status: r.status, items: []).yearSentence])
         }
     }
 }
