@@ -19,12 +19,13 @@ public func fuzzICalendar(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         if let r = event.item.recurrence {
             for _ in r.instances(from: event.item.seriesStart, zone: zone).prefix(200) {}
         }
-        entries.append(.init(item: Item(id: Int64(n), fields: event.item, uid: event.uid, sequence: event.sequence), alarms: []))
+        entries.append(.init(item: Item(id: Int64(n), fields: event.item, uid: event.uid, sequence: event.sequence, recurrenceID: event.recurrenceID), alarms: []))
     }
     let exported = CalendarExport.calendar(entries, now: Date(timeIntervalSince1970: 1_800_000_000))
     do {
         let again = try CalendarImport.read(exported, file: "again.ics", defaultZone: "Asia/Bangkok", organisation: "")
         guard again.events.map(\.uid) == read.events.map(\.uid) else { fatalError("round trip changed the UIDs:\n\(exported)") }
+        guard again.events.map(\.recurrenceID) == read.events.map(\.recurrenceID) else { fatalError("round trip changed the RECURRENCE-IDs:\n\(exported)") }
         for (a, b) in zip(read.events, again.events) where a.item != b.item {
             var changed: [String] = []
             for (x, y) in zip(Mirror(reflecting: a.item).children, Mirror(reflecting: b.item).children) {

@@ -51,8 +51,12 @@ public enum ControlAPI {
         public var recurrence: String?
         /// Instances left out of the series.
         public var exceptions: [String]?
+        /// Instances added to the series' rule (RDATE).
+        public var extraDates: [String]?
         /// Its iCalendar UID.
         public var uid: String?
+        /// A meeting changed out of a series (RECURRENCE-ID): the start of the one it replaces.
+        public var replaces: String?
         /// A repeating meeting's next instance from today (its last, once the series is over);
         /// `daysLeft` counts to it.
         public var next: String?
@@ -106,7 +110,9 @@ public enum ControlAPI {
             }
             recurrence = f.recurrence?.rrule
             exceptions = f.recurrence.flatMap { r in r.exceptions.isEmpty ? nil : r.exceptions.sorted().map { DateOutput.iso8601($0, timeZone: zone) } }
+            extraDates = f.recurrence.flatMap { r in r.additions.isEmpty ? nil : r.additions.sorted().map { DateOutput.iso8601($0, timeZone: zone) } }
             uid = item.uid.isEmpty ? nil : item.uid
+            replaces = item.recurrenceID.map { DateOutput.iso8601($0, timeZone: zone) }
         }
     }
 

@@ -60,8 +60,13 @@ type Item (
   recurrence: ?string,
   # Instances left out of the series.
   exceptions: ?[]string,
+  # Instances added to the series' rule (an invitation's RDATE).
+  extraDates: ?[]string,
   # Its iCalendar UID, stable for the item's life.
   uid: ?string,
+  # A meeting moved or changed out of a series (an invitation's RECURRENCE-ID): the start of
+  # the series' meeting it replaces. It shares the series' UID.
+  replaces: ?string,
   # A repeating meeting's next instance from today (its last once the series is over);
   # daysLeft and workingDaysLeft count to it.
   next: ?string

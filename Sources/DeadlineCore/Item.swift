@@ -166,9 +166,12 @@ public struct Item: Sendable, Equatable, Identifiable {
     public var sequence: Int
     /// When it last changed (or was added).
     public var updatedAt: Date?
+    /// A meeting that replaces one instance of a series (a moved or changed meeting of an
+    /// invitation, iCalendar's RECURRENCE-ID): that instance's start. It shares the series' `uid`.
+    public var recurrenceID: Date?
 
     public init(id: Int64, fields: NewItem, state: ItemState = .open, stateChangedAt: Date? = nil, stateChangedBy: String? = nil,
-                uid: String = "", sequence: Int = 0, updatedAt: Date? = nil) {
+                uid: String = "", sequence: Int = 0, updatedAt: Date? = nil, recurrenceID: Date? = nil) {
         self.id = id
         self.fields = fields
         self.state = state
@@ -177,6 +180,7 @@ public struct Item: Sendable, Equatable, Identifiable {
         self.uid = uid
         self.sequence = sequence
         self.updatedAt = updatedAt
+        self.recurrenceID = recurrenceID
     }
 
     public var kind: ItemKind { fields.kind }

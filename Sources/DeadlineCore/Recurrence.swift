@@ -2,7 +2,7 @@ import Foundation
 
 /// How a meeting repeats: the part of RFC 5545's RRULE that offices use (a weekly working-group
 /// meeting, a monthly progress meeting on the first Tuesday, a yearly one on 24 May or on the
-/// last Friday of September), plus the dates left out (EXDATE).
+/// last Friday of September), plus the dates left out (EXDATE) and the dates added (RDATE).
 ///
 /// A series is never materialised: `instances(of:zone:)` is a lazy sequence, and the daemon
 /// plans reminders only for the instances inside a window ahead of now.
@@ -43,9 +43,12 @@ public struct Recurrence: Hashable, Sendable {
     public var weekStart: Int
     /// Instances left out (EXDATE): their start instants. They still count towards `count`.
     public var exceptions: Set<Date>
+    /// Instances added to the rule's (RDATE): their start instants, after the series' start.
+    /// Neither `count` nor `until` bounds them (RFC 5545 §3.8.5.2); `exceptions` do.
+    public var additions: Set<Date>
 
     public init(frequency: Frequency, interval: Int = 1, count: Int? = nil, until: Until? = nil, byDay: [WeekdayNumber] = [],
-                byMonthDay: [Int] = [], weekStart: Int = 2, exceptions: Set<Date> = [], byMonth: [Int] = []) {
+                byMonthDay: [Int] = [], weekStart: Int = 2, exceptions: Set<Date> = [], byMonth: [Int] = [], additions: Set<Date> = []) {
         self.frequency = frequency
         self.interval = interval
         self.count = count
@@ -55,6 +58,18 @@ public struct Recurrence: Hashable, Sendable {
         self.byMonth = byMonth
         self.weekStart = weekStart
         self.exceptions = exceptions
+        self.additions = additions
+    }
+
+    /// A meeting on its start and the added dates only (an event with RDATE and no RRULE):
+    /// a rule that gives just the start.
+    public static func dates(_ additions: Set<Date>) -> Recurrence {
+        Recurrence(frequency: .daily, count: 1, additions: additions)
+    }
+
+    /// The rule gives just the start: what is more comes from `additions`.
+    public var isDatesOnly: Bool {
+        frequency == .daily && interval == 1 && count == 1 && until == nil && byDay.isEmpty && byMonthDay.isEmpty && byMonth.isEmpty
     }
 
     static let weekdayCodes = ["SU", "MO", "TU", "WE", "TH", "FR", "SA"]
@@ -180,7 +195,7 @@ public struct Recurrence: Hashable, Sendable {
     // MARK: - Expansion
 
     /// The series' start instants in order, from `start` (always the first, RFC 5545 §3.3.10)
-    /// on, without the exceptions. Lazy: take what you need.
+    /// on, the added dates among them, without the exceptions. Lazy: take what you need.
     /// - Parameters:
     ///   - start: the first instance (DTSTART). Later instances keep its wall-clock time in
     ///     `zone`, across daylight-saving changes.
@@ -207,6 +222,11 @@ public struct Recurrence: Hashable, Sendable {
             var produced = 0
             var emptyPeriods = 0
             var finished = false
+            /// The added dates still to come, ascending.
+            var additions: ArraySlice<Date>
+            /// The rule's next instance, read ahead to merge the added dates in.
+            var ruleHead: Date?
+            var ruleDone = false
 
             init(rule: Recurrence, start: Date, zone: TimeZone) {
                 self.rule = rule
@@ -218,9 +238,32 @@ public struct Recurrence: Hashable, Sendable {
                 let c = cal.dateComponents([.hour, .minute, .second], from: start)
                 clock = (c.hour ?? 0, c.minute ?? 0, c.second ?? 0)
                 pending = [start]
+                additions = ArraySlice(rule.additions.filter { $0 > start && !rule.exceptions.contains($0) }.sorted())
             }
 
             public mutating func next() -> Date? {
+                if ruleHead == nil && !ruleDone {
+                    ruleHead = nextOfRule()
+                    ruleDone = ruleHead == nil
+                }
+                switch (ruleHead, additions.first) {
+                case (nil, nil): return nil
+                case (let r?, nil):
+                    ruleHead = nil
+                    return r
+                case (nil, let a?):
+                    additions.removeFirst()
+                    return a
+                case (let r?, let a?):
+                    if a < r { additions.removeFirst(); return a }
+                    // An added date the rule gives too is one instance.
+                    if a == r { additions.removeFirst() }
+                    ruleHead = nil
+                    return r
+                }
+            }
+
+            mutating func nextOfRule() -> Date? {
                 while !finished {
                     if pending.isEmpty { fill() ; continue }
                     let candidate = pending.removeFirst()

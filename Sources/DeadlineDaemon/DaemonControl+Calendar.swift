@@ -13,11 +13,12 @@ extension DaemonControl {
     }
 
     /// An RRULE from a caller, its UNTIL made the type of `when`; a changed rule keeps the
-    /// series' exceptions.
+    /// series' exceptions and added dates.
     func parseRecurrence(_ text: String, when: When, zone: TimeZone, keeping old: Recurrence? = nil) throws -> Recurrence {
         do {
             var r = try Recurrence(rrule: text, zone: zone)
             r.exceptions = old?.exceptions ?? []
+            r.additions = old?.additions ?? []
             return r.untilMatching(when, zone: zone)
         } catch {
             throw ControlAPI.invalidRecurrence(text, reason: error.description)
@@ -74,8 +75,17 @@ extension DaemonControl {
         let to = endOfRange(try parseDate(p.to, zone: item.zone, now: now))
         guard from <= to else { throw VarlinkError.invalidParameter("to") }
         let limit = min(max(p.limit ?? 1000, 1), 100_000)
-        let list = planner.instances(of: item.fields, from: from, to: to, limit: limit).map { DateOutput.text($0, timeZone: item.zone) }
-        return ControlAPI.InstancesReply(key: item.key, recurrence: item.fields.recurrence?.rrule, instances: list)
+        // A series' moved meetings are items of their own; they are its meetings still.
+        let replacements = item.recurrenceID == nil && item.fields.recurrence != nil
+            ? try await offload { [store] in try store.replacements(ofUID: item.uid) }.filter { $0.state != .cancelled } : []
+        var found: [(at: Date, text: String)] = []
+        for one in [item] + replacements {
+            found += planner.instances(of: one.fields, from: from, to: to, limit: limit).map {
+                ($0.instant(zone: one.zone, dayTime: config.dayTime), DateOutput.text($0, timeZone: one.zone))
+            }
+        }
+        let list = found.sorted { $0.at < $1.at }.prefix(limit).map(\.text)
+        return ControlAPI.InstancesReply(key: item.key, recurrence: item.fields.recurrence?.rrule, instances: Array(list))
     }
 
     /// Imports the VEVENTs of an iCalendar text, by UID, in one transaction.
@@ -87,13 +97,46 @@ extension DaemonControl {
         } catch {
             throw ControlAPI.invalidFile(location: error.location, message: error.message)
         }
+        // Changes to meetings of series imported before: the series, changed, is imported too.
+        var events = parsed.events
+        var seriesOfStore: [String: Int] = [:]
+        var applied = parsed.instanceChanges.filter { $0.instance != nil }
+        for var change in parsed.instanceChanges where change.instance == nil {
+            if seriesOfStore[change.uid] == nil {
+                let uid = change.uid
+                guard let stored = try await offload({ [store] in try store.item(uid: uid) }) else {
+                    throw ControlAPI.invalidFile(location: "\(p.name):\(change.line)", message: "RECURRENCE-ID names a meeting of the series with UID "
+                        + "\(uid), which is neither in this file nor imported before")
+                }
+                seriesOfStore[uid] = events.count
+                events.append(CalendarImport.Event(uid: uid, item: stored.fields, cancelled: false, state: nil, sequence: stored.sequence,
+                                                   line: change.line, keyGiven: true))
+            }
+            let i = seriesOfStore[change.uid]!
+            do {
+                try CalendarImport.apply(&change, to: &events[i].item, series: events[i].item.key, file: p.name)
+            } catch {
+                throw ControlAPI.invalidFile(location: error.location, message: error.message)
+            }
+            if let replacement = change.replacement { events.append(replacement) }
+            applied.append(change)
+        }
+        // A cancelled meeting that was moved before: its moved meeting is cancelled too.
+        let cancelledInstances = applied.filter { $0.replacement == nil }
+        let movedBefore: [String] = try await offload { [store] in
+            try cancelledInstances.compactMap { c in try store.key(forUID: c.uid, recurrenceID: c.instance) }
+        }
         // A UID seen before keeps the key it was given then; a new one must not take the key
         // of another item.
-        let events = parsed.events
+        let toLookUp = events
         let known: [(byUID: String?, ownerOfKey: String?)] = try await offload { [store] in
-            try events.map { e in (try store.key(forUID: e.uid), try store.item(key: e.item.key)?.uid) }
+            try toLookUp.map { e in
+                (try store.key(forUID: e.uid, recurrenceID: e.recurrenceID), try store.item(key: e.item.key)?.uid)
+            }
         }
-        var items: [NewItem] = [], uids: [String: String] = [:], sequences: [String: Int] = [:], close: [String: ItemState] = [:], notes = parsed.notes
+        var items: [NewItem] = [], uids: [String: String] = [:], recurrenceIDs: [String: Date] = [:], sequences: [String: Int] = [:]
+        var close: [String: ItemState] = [:], notes = parsed.notes
+        for key in movedBefore { close[key] = .cancelled }
         var keys = Set<String>()
         for (event, known) in zip(events, known) {
             var item = event.item
@@ -116,6 +159,7 @@ extension DaemonControl {
                 }
             }
             uids[item.key] = event.uid
+            recurrenceIDs[item.key] = event.recurrenceID
             sequences[item.key] = event.sequence
             items.append(item)
         }
@@ -127,9 +171,10 @@ extension DaemonControl {
         let closing = close
         let toImport = items
         let newUIDs = uids
+        let newRecurrenceIDs = recurrenceIDs
         let newSequences = sequences
         let outcome = try await offload { [store, config] in
-            try store.importAgenda(plans: [], items: toImport, references: references, uids: newUIDs, sequences: newSequences, close: closing, closedBy: by,
+            try store.importAgenda(plans: [], items: toImport, references: references, uids: newUIDs, recurrenceIDs: newRecurrenceIDs, sequences: newSequences, close: closing, closedBy: by,
                                    dayTime: config.dayTime, now: now, plan: { item in
                                        closing[item.key] != nil ? .init(reminders: [], plannedThrough: nil) : self.plan(item, now: now)
                                    })

@@ -34,7 +34,9 @@ struct ItemRecord: FetchableRecord, MutablePersistableRecord {
     var created_ms: Int64
     var rrule: String?
     var exdates: String?
+    var rdates: String?
     var uid: String
+    var recurrence_id_ms: Int64?
     var sequence: Int
     var planned_through_ms: Int64?
     var updated_ms: Int64?
@@ -72,7 +74,9 @@ struct ItemRecord: FetchableRecord, MutablePersistableRecord {
         created_ms = row["created_ms"]
         rrule = row["rrule"]
         exdates = row["exdates"]
+        rdates = row["rdates"]
         uid = row["uid"]
+        recurrence_id_ms = row["recurrence_id_ms"]
         sequence = row["sequence"]
         planned_through_ms = row["planned_through_ms"]
         updated_ms = row["updated_ms"]
@@ -107,14 +111,17 @@ struct ItemRecord: FetchableRecord, MutablePersistableRecord {
         container["created_ms"] = created_ms
         container["rrule"] = rrule
         container["exdates"] = exdates
+        container["rdates"] = rdates
         container["uid"] = uid
+        container["recurrence_id_ms"] = recurrence_id_ms
         container["sequence"] = sequence
         container["planned_through_ms"] = planned_through_ms
         container["updated_ms"] = updated_ms
     }
 
-    init(_ new: NewItem, instant: Date, createdAt: Date, uid: String) {
+    init(_ new: NewItem, instant: Date, createdAt: Date, uid: String, recurrenceID: Date? = nil) {
         self.uid = uid
+        recurrence_id_ms = recurrenceID.map(Millis.from)
         sequence = 0
         updated_ms = Millis.from(createdAt)
         key = new.key
@@ -156,7 +163,8 @@ struct ItemRecord: FetchableRecord, MutablePersistableRecord {
         rule = new.rule
         leads = new.leads.map { JSONList.encode($0.map(\.description)) }
         rrule = new.recurrence?.rrule
-        exdates = new.recurrence.map { r in JSONList.encode(r.exceptions.map { String(Millis.from($0)) }.sorted()) }
+        exdates = new.recurrence.map { r in Self.instants(r.exceptions) }
+        rdates = new.recurrence.flatMap { r in r.additions.isEmpty ? nil : Self.instants(r.additions) }
     }
 
     func domain() throws -> Item {
@@ -180,14 +188,24 @@ struct ItemRecord: FetchableRecord, MutablePersistableRecord {
             recurrence: try recurrence()
         )
         return Item(id: id, fields: fields, state: s, stateChangedAt: state_changed_ms.map(Millis.date), stateChangedBy: state_changed_by,
-                    uid: uid, sequence: sequence, updatedAt: updated_ms.map(Millis.date))
+                    uid: uid, sequence: sequence, updatedAt: updated_ms.map(Millis.date), recurrenceID: recurrence_id_ms.map(Millis.date))
+    }
+
+    /// Instants as exdates and rdates keep them: a JSON list of milliseconds, ascending.
+    static func instants(_ dates: Set<Date>) -> String {
+        JSONList.encode(dates.map(Millis.from).sorted().map(String.init))
+    }
+
+    static func instants(_ text: String?) throws -> Set<Date> {
+        Set(try JSONList.decode(text ?? "[]").compactMap { Int64($0).map(Millis.date) })
     }
 
     private func recurrence() throws -> Recurrence? {
         guard let rrule else { return nil }
         do {
             var r = try Recurrence(rrule: rrule, zone: TimeZone(identifier: time_zone) ?? TimeZone(secondsFromGMT: 0)!, stored: true)
-            r.exceptions = Set(try JSONList.decode(exdates ?? "[]").compactMap { Int64($0).map(Millis.date) })
+            r.exceptions = try Self.instants(exdates)
+            r.additions = try Self.instants(rdates)
             return r
         } catch {
             throw StoreError.corrupt("item \(id ?? -1) has recurrence '\(rrule)': \(error)")

@@ -155,6 +155,18 @@ enum Schema {
             try db.execute(sql: "CREATE UNIQUE INDEX item_uid ON item(uid)")
             try db.alter(table: "occurrence") { t in t.add(column: "instance_ms", .integer) }
         }
+        m.registerMigration("v8: added dates and changed instances of a series") { db in
+            try db.alter(table: "item") { t in
+                // A series' RDATEs, as exdates: a JSON list of millisecond instants.
+                t.add(column: "rdates", .text)
+                // A meeting that replaces one instance of a series (iCalendar's RECURRENCE-ID):
+                // the start of that instance. It shares the series' UID, so the UID alone no
+                // longer names one item.
+                t.add(column: "recurrence_id_ms", .integer)
+            }
+            try db.execute(sql: "DROP INDEX item_uid")
+            try db.execute(sql: "CREATE UNIQUE INDEX item_uid ON item(uid, ifnull(recurrence_id_ms, -1))")
+        }
         return m
     }
 }

@@ -58,16 +58,18 @@ public final class Store: Sendable {
         try ItemRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM item WHERE key = ?"), arguments: [key])
     }
 
-    private func insert(_ item: NewItem, uid: String?, sequence: Int = 0, plannedThrough: Date?, dayTime: TimeOfDay, now: Date, _ db: Database) throws -> Item {
+    private func insert(_ item: NewItem, uid: String?, recurrenceID: Date? = nil, sequence: Int = 0, plannedThrough: Date?, dayTime: TimeOfDay,
+                        now: Date, _ db: Database) throws -> Item {
         if !item.key.isEmpty, try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM item WHERE key = ?)"),
                                                 arguments: [item.key]) == true {
             throw StoreError.duplicateKey(item.key)
         }
-        if let uid, try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM item WHERE uid = ?)"), arguments: [uid]) == true {
+        if let uid, try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM item WHERE uid = ? AND recurrence_id_ms IS ?)"),
+                                      arguments: [uid, recurrenceID.map(Millis.from)]) == true {
             throw StoreError.duplicateUID(uid)
         }
         var record = ItemRecord(item, instant: item.instant(dayTime: dayTime), createdAt: now,
-                                uid: uid ?? UUID().uuidString.lowercased() + "@deadlined")
+                                uid: uid ?? UUID().uuidString.lowercased() + "@deadlined", recurrenceID: recurrenceID)
         record.planned_through_ms = plannedThrough.map(Millis.from)
         record.sequence = sequence
         if item.key.isEmpty { record.key = "new-" + UUID().uuidString }
@@ -109,10 +111,13 @@ public final class Store: Sendable {
     ///   - references: keys that must exist (in the import or the store), each with the message
     ///     to fail with.
     ///   - uids: the iCalendar UID of a new item, by key (an imported invitation's).
+    ///   - recurrenceIDs: for a new item that replaces one instance of a series (sharing its
+    ///     UID), that instance's start, by key.
     ///   - sequences: the iCalendar SEQUENCE a new item starts from, by key.
     ///   - close: open items to move to another state (a cancelled invitation), by key.
     public func importAgenda(plans: [Plan], items: [NewItem], references: [(key: String, isPlan: Bool, error: String)],
-                             uids: [String: String] = [:], sequences: [String: Int] = [:], close: [String: ItemState] = [:], closedBy: String = "import",
+                             uids: [String: String] = [:], recurrenceIDs: [String: Date] = [:], sequences: [String: Int] = [:],
+                             close: [String: ItemState] = [:], closedBy: String = "import",
                              dayTime: TimeOfDay, now: Date,
                              plan: (NewItem) -> ReminderPlanner.ItemPlan) throws -> ImportOutcome {
         try pool.write { db in
@@ -147,7 +152,7 @@ public final class Store: Sendable {
                     out.updated.append(item.key)
                 } else {
                     let planned = plan(item)
-                    let stored = try insert(item, uid: uids[item.key], sequence: sequences[item.key] ?? 0,
+                    let stored = try insert(item, uid: uids[item.key], recurrenceID: recurrenceIDs[item.key], sequence: sequences[item.key] ?? 0,
                                             plannedThrough: planned.plannedThrough, dayTime: dayTime, now: now, db)
                     out.newOccurrences += try insertOccurrences(planned.reminders, itemID: stored.id, now: now, db)
                     out.added.append(item.key)
@@ -235,9 +240,26 @@ public final class Store: Sendable {
         }
     }
 
-    /// The key of the item with this iCalendar UID, if any.
-    public func key(forUID uid: String) throws -> String? {
-        try pool.read { db in try String.fetchOne(db, sql: "SELECT key FROM item WHERE uid = ?", arguments: [uid]) }
+    /// The key of the item with this iCalendar UID, if any: the series (or single item) for a
+    /// nil `recurrenceID`, else the meeting that replaces that instance of it.
+    public func key(forUID uid: String, recurrenceID: Date? = nil) throws -> String? {
+        try pool.read { db in
+            try String.fetchOne(db, sql: "SELECT key FROM item WHERE uid = ? AND recurrence_id_ms IS ?", arguments: [uid, recurrenceID.map(Millis.from)])
+        }
+    }
+
+    /// The series (or single item) with this iCalendar UID, if any.
+    public func item(uid: String) throws -> Item? {
+        try pool.read { db in try ItemRecord.fetchOne(db, sql: "SELECT * FROM item WHERE uid = ? AND recurrence_id_ms IS NULL", arguments: [uid])?.domain() }
+    }
+
+    /// The meetings that replace instances of the series with this UID, by the start of the
+    /// instance each replaces.
+    public func replacements(ofUID uid: String) throws -> [Item] {
+        try pool.read { db in
+            try ItemRecord.fetchAll(db, sql: "SELECT * FROM item WHERE uid = ? AND recurrence_id_ms IS NOT NULL ORDER BY recurrence_id_ms",
+                                    arguments: [uid]).map { try $0.domain() }
+        }
     }
 
     public func item(id: Int64) throws -> Item? {

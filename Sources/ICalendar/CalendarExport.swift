@@ -50,6 +50,7 @@ public enum CalendarExport {
             guard case .instant(let start) = e.item.fields.when else { continue }
             var last = e.item.fields.end ?? start
             if let r = e.item.fields.recurrence {
+                if let added = r.additions.max() { last = max(last, added) }
                 switch r.until {
                 case .instant(let u)?: last = max(last, u)
                 case .day(let d)?: last = max(last, d.adding(days: 1).at(hour: 0, minute: 0, in: e.item.zone))
@@ -66,12 +67,17 @@ public enum CalendarExport {
         for zone in spans.keys.sorted() {
             if let tz = TimeZone(identifier: zone) { cal.components.append(timeZone(tz, id: zone, from: spans[zone]!.from, to: spans[zone]!.to)) }
         }
-        cal.components += entries.map { event($0, now: now) }
+        // A meeting moved out of a series is its RECURRENCE-ID, not an EXDATE of the series
+        // as well: calendar programs would drop it.
+        var replaced: [String: Set<Date>] = [:]
+        for e in entries where e.item.fields.recurrence == nil { if let id = e.item.recurrenceID { replaced[e.item.uid, default: []].insert(id) } }
+        cal.components += entries.map { event($0, now: now, replaced: $0.item.recurrenceID == nil ? replaced[$0.item.uid] ?? [] : []) }
         return cal.text
     }
 
     /// One item as a VEVENT.
-    public static func event(_ e: Entry, now: Date) -> Component {
+    /// - Parameter replaced: instances of this series that other entries replace.
+    public static func event(_ e: Entry, now: Date, replaced: Set<Date> = []) -> Component {
         let item = e.item, f = item.fields, zone = item.zone
         var p: [ContentLine] = [
             ContentLine("UID", ContentLine.escape(item.uid)),
@@ -90,12 +96,25 @@ public enum CalendarExport {
             let endDay = f.end.map { max(LocalDate($0, in: zone), d.adding(days: 1)) } ?? d.adding(days: 1)
             p.append(ContentLine("DTEND", [("VALUE", ["DATE"])], ICalDateTime.date(endDay)))
         }
+        if let id = item.recurrenceID {
+            // A date names the series' meeting that day at the series' clock time: only a
+            // midnight start is sure to read back the same.
+            let day = LocalDate(id, in: zone)
+            if case .day = f.when, day.at(hour: 0, minute: 0, in: zone) == id {
+                p.append(ContentLine("RECURRENCE-ID", [("VALUE", ["DATE"])], ICalDateTime.date(day)))
+            } else {
+                p.append(ContentLine("RECURRENCE-ID", [("TZID", [item.timeZone])], ICalDateTime.local(id, zone: zone)))
+            }
+        }
         if let r = f.recurrence {
-            p.append(ContentLine("RRULE", r.rrule))
-            for x in r.exceptions.sorted() {
-                switch f.when {
-                case .instant: p.append(ContentLine("EXDATE", [("TZID", [item.timeZone])], ICalDateTime.local(x, zone: zone)))
-                case .day: p.append(ContentLine("EXDATE", [("VALUE", ["DATE"])], ICalDateTime.date(LocalDate(x, in: zone))))
+            // Dates alone are written as such, with no rule.
+            if !r.isDatesOnly || r.additions.isEmpty { p.append(ContentLine("RRULE", r.rrule)) }
+            for (name, dates) in [("EXDATE", r.exceptions.subtracting(replaced)), ("RDATE", r.additions)] {
+                for x in dates.sorted() {
+                    switch f.when {
+                    case .instant: p.append(ContentLine(name, [("TZID", [item.timeZone])], ICalDateTime.local(x, zone: zone)))
+                    case .day: p.append(ContentLine(name, [("VALUE", ["DATE"])], ICalDateTime.date(LocalDate(x, in: zone))))
+                    }
                 }
             }
         }

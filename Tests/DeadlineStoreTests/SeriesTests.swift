@@ -51,6 +51,39 @@ struct SeriesTests {
         #expect(reminderItem.fields.end == last.instance!.addingTimeInterval(3600))
     }
 
+    @Test("a moved meeting shares its series' UID, one per instance; added dates and the instance read back")
+    func replacements() throws {
+        let (dir, store) = try fixture()
+        _ = dir
+        let start = ICalDateTime.parse("20270104T100000", zone: bangkok)!
+        let now = start.addingTimeInterval(-86_400)
+        var series = try weekly(start: start)
+        series.recurrence!.additions = [start.addingTimeInterval(2 * 86_400)]
+        series.recurrence!.exceptions = [start.addingTimeInterval(7 * 86_400)]
+        var moved = NewItem(kind: .meeting, key: "weekly-20270111", title: "ประชุม (เลื่อน)", when: .instant(start.addingTimeInterval(8 * 86_400)),
+                            timeZone: "Asia/Bangkok")
+        let plan = { (_: NewItem) in ReminderPlanner.ItemPlan(reminders: [], plannedThrough: nil) }
+        let instance = start.addingTimeInterval(7 * 86_400)
+        _ = try store.importAgenda(plans: [], items: [series, moved], references: [], uids: ["weekly": "s@x", "weekly-20270111": "s@x"],
+                                   recurrenceIDs: ["weekly-20270111": instance], dayTime: nine, now: now, plan: plan)
+        #expect(try store.key(forUID: "s@x") == "weekly")
+        #expect(try store.key(forUID: "s@x", recurrenceID: instance) == "weekly-20270111")
+        #expect(try store.key(forUID: "s@x", recurrenceID: start) == nil)
+        #expect(try store.item(uid: "s@x")?.key == "weekly")
+        #expect(try store.replacements(ofUID: "s@x").map(\.key) == ["weekly-20270111"])
+        #expect(try store.item(key: "weekly-20270111")?.recurrenceID == instance)
+        #expect(try store.item(key: "weekly")?.fields.recurrence == series.recurrence, "added dates and exceptions read back")
+        // The same instance twice is refused; another instance is not.
+        moved.key = "again"
+        #expect(throws: StoreError.duplicateUID("s@x")) {
+            try store.importAgenda(plans: [], items: [moved], references: [], uids: ["again": "s@x"], recurrenceIDs: ["again": instance],
+                                   dayTime: nine, now: now, plan: plan)
+        }
+        _ = try store.importAgenda(plans: [], items: [moved], references: [], uids: ["again": "s@x"],
+                                   recurrenceIDs: ["again": instance.addingTimeInterval(7 * 86_400)], dayTime: nine, now: now, plan: plan)
+        #expect(try store.replacements(ofUID: "s@x").count == 2)
+    }
+
     @Test("an imported UID is kept and unique; every change bumps the sequence")
     func identity() throws {
         let (dir, store) = try fixture()

@@ -19,7 +19,7 @@ struct StoreTests {
     let t0 = Date(timeIntervalSince1970: 1_494_918_000)
     static let migrations = ["v1: items and reminder occurrences", "v2: keys, plans, meeting and deadline fields, item state, holidays",
                              "v3: retries, delivery log, daemon state", "v4: counters kept by triggers", "v5: per-channel retries", "v6: audit trail",
-                             "v7: repeating meetings and iCalendar identity"]
+                             "v7: repeating meetings and iCalendar identity", "v8: added dates and changed instances of a series"]
 
     let nine = TimeOfDay(hour: 9, minute: 0)!
 

@@ -100,6 +100,14 @@ struct CalendarTests {
         }
     }
 
+    /// An iCalendar UTC date-time, `20270105T063000Z`.
+    func stamp(_ d: Date) -> String {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withYear, .withMonth, .withDay, .withTime]
+        f.timeZone = TimeZone(identifier: "UTC")
+        return f.string(from: d).replacingOccurrences(of: ":", with: "") + "Z"
+    }
+
     func expand(_ path: String, from: String, to: String, options: [String] = []) throws -> [String: Any] {
         let p = try RunningProcess(try python3(), [Self.expandScript, path, from, to] + options, environment: ProcessInfo.processInfo.environment)
         #expect(p.waitForExit(timeout: 60) == 0, "\(p.stderrLines.map(\.1))")
@@ -177,8 +185,9 @@ struct CalendarTests {
         defer { first.ensureStopped() }
         let (from, to, pythonTo) = ("2026-12-01", "2028-12-31", "2029-01-01")
         let original = try expand(Self.invitations + "/" + file, from: from, to: pythonTo, options: ["--skip-cancelled"])
-        // An instance cancelled on its own (RECURRENCE-ID) is not an item of its own.
-        let events = try #require(original["series"] as? Int)
+        // A cancelled meeting of a series (RECURRENCE-ID) is not an item of its own; a moved
+        // or changed one is.
+        let events = try #require(original["series"] as? Int) + (try #require(original["changed"] as? Int))
         let imported = try ctl(a, ["import", Self.invitations + "/" + file])
         #expect(imported.status == 0 && imported.out.contains("\(events) added"), "\(imported.out) \(imported.err)")
         let again = try ctl(a, ["import", Self.invitations + "/" + file])
@@ -189,17 +198,26 @@ struct CalendarTests {
         let feed = try expand(exported, from: from, to: pythonTo)
         let theirs = try #require(feed["instances"] as? [String: [String]])
         let uids = try #require(feed["uids"] as? [String: String])
+        let replacements = Set(try #require(feed["replacements"] as? [String]))
         let inOriginal = try #require(original["instances"] as? [String: [String]])
         #expect(theirs.count == events, "every event has instants in \(from)…\(to): \(theirs.keys.sorted())")
-        var all: [String] = []
+        var all: [String] = [], byOriginalUID: [String: [String]] = [:]
         for key in theirs.keys.sorted() {
             let ours = try instances(a, key, from: from, to: to)
+            // A series' instances are its moved meetings' too, as the invitation has them.
+            let want = replacements.contains(key) ? theirs[key] ?? [] : theirs.filter { uids[$0.key] == uids[key] }.values.flatMap { $0 }.sorted()
+            #expect(!ours.isEmpty && ours == want, "\(file) \(key): deadlined \(ours) vs recurring-ical-events on the export \(want)")
+            if replacements.contains(key) { continue }
             all += ours
-            #expect(!ours.isEmpty && ours == theirs[key], "\(file) \(key): deadlined \(ours) vs recurring-ical-events on the export \(theirs[key] ?? [])")
-            // recurring-ical-events on the invitation itself (its Windows zones, VTIMEZONEs,
-            // EXDATEs in other zones) agrees too; an event without a UID is checked below.
-            if let uid = uids[key], let there = inOriginal[uid] {
-                #expect(ours == there, "\(file) \(uid): deadlined \(ours) vs recurring-ical-events on the invitation \(there)")
+            // The rest of a series changed "this and following" is a series of its own, its
+            // UID the series' and `_R` and where it starts.
+            if let uid = uids[key] { byOriginalUID[String(uid.split(separator: "_R").first ?? Substring(uid)), default: []] += ours }
+        }
+        // recurring-ical-events on the invitation itself (its Windows zones, VTIMEZONEs,
+        // EXDATEs in other zones) agrees too; an event without a UID is checked below.
+        for (uid, ours) in byOriginalUID {
+            if let there = inOriginal[uid] {
+                #expect(ours.sorted() == there, "\(file) \(uid): deadlined \(ours.sorted()) vs recurring-ical-events on the invitation \(there)")
             }
         }
         #expect(all.sorted() == inOriginal.values.flatMap { $0 }.sorted(), "\(file): every instant of the invitation, and no other")
@@ -244,12 +262,6 @@ struct CalendarTests {
         let daemon = try startDaemon(box)
         defer { daemon.ensureStopped() }
         let start = Date().addingTimeInterval(3 * 86_400)
-        let stamp = { (d: Date) -> String in
-            let f = ISO8601DateFormatter()
-            f.formatOptions = [.withYear, .withMonth, .withDay, .withTime]
-            f.timeZone = TimeZone(identifier: "UTC")
-            return f.string(from: d).replacingOccurrences(of: ":", with: "") + "Z"
-        }
         func invite(status: String, sequence: Int) -> String {
             "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//EN\r\nBEGIN:VEVENT\r\nUID:inv-42@example.org\r\nSEQUENCE:\(sequence)\r\n"
                 + "DTSTART:\(stamp(start))\r\nDURATION:PT1H\r\nSUMMARY:ประชุมเชิงปฏิบัติการ\r\nSTATUS:\(status)\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
@@ -264,6 +276,57 @@ struct CalendarTests {
         #expect(r.status == 0 && r.out.contains("1 cancelled"), "\(r.out) \(r.err)")
         let after = try JSONDecoder().decode(ControlAPI.ItemReply.self, from: Data(try ctl(box, ["get", "inv-42@example.org", "--json"]).out.utf8)).item
         #expect(after.state == .cancelled && !after.reminders.contains { $0.state == "pending" })
+    }
+
+    @Test("Exchange's update of one meeting alone moves it out of the series imported before, with its reminders; its cancellation cancels it")
+    func changesOfOneMeeting() throws {
+        try Binaries.require()
+        let box = try Sandbox()
+        let daemon = try startDaemon(box)
+        defer { daemon.ensureStopped() }
+        let week = 7.0 * 86_400
+        let start = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 / 3600).rounded(.down) * 3600 + 3 * 86_400)
+        func calendar(_ method: String, _ event: String) -> String {
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:Microsoft Exchange Server 2016\r\nMETHOD:\(method)\r\nBEGIN:VEVENT\r\nUID:wg-7@example.go.th\r\n"
+                + event + "SUMMARY:ประชุมคณะทำงาน\r\nBEGIN:VALARM\r\nTRIGGER:-PT1H\r\nACTION:DISPLAY\r\nEND:VALARM\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+        }
+        let path = box.path + "/update.ics"
+        try write(calendar("REQUEST", "DTSTART:\(stamp(start))\r\nDURATION:PT1H\r\nRRULE:FREQ=WEEKLY;COUNT=4\r\n"), path)
+        #expect(try ctl(box, ["import", path]).out.contains("1 added"))
+        // The second meeting moves a day later, sent alone.
+        let second = start.addingTimeInterval(week), movedTo = start.addingTimeInterval(week + 86_400)
+        try write(calendar("REQUEST", "RECURRENCE-ID:\(stamp(second))\r\nDTSTART:\(stamp(movedTo))\r\nDURATION:PT1H\r\n"), path)
+        let moved = try ctl(box, ["import", path])
+        #expect(moved.status == 0 && moved.out.contains("1 added, 1 updated"), "\(moved.out) \(moved.err)")
+        let utc = { (d: Date) in let f = ISO8601DateFormatter(); f.timeZone = TimeZone(identifier: "UTC"); return f.string(from: d) }
+        let all = [start, movedTo, start.addingTimeInterval(2 * week), start.addingTimeInterval(3 * week)].map(utc)
+        #expect(try instances(box, "wg-7@example.go.th", from: "today", to: "+60d") == all)
+        let again = try ctl(box, ["import", path])
+        #expect(again.out.contains("0 added, 0 updated, 2 unchanged"), "importing the change again changes nothing: \(again.out) \(again.err)")
+
+        func item(_ key: String) throws -> ControlAPI.Item {
+            try JSONDecoder().decode(ControlAPI.ItemReply.self, from: Data(try ctl(box, ["get", key, "--json"]).out.utf8)).item
+        }
+        let series = try item("wg-7@example.go.th")
+        let pending = { (i: ControlAPI.Item) in Set(i.reminders.filter { $0.state == "pending" }.compactMap { $0.instance.flatMap(ISO8601DateFormatter().date) }) }
+        #expect(!pending(series).contains(second) && pending(series).contains(start), "the series has no reminder left for the moved meeting")
+        let key = "wg-7@example.go.th-" + LocalDate(second, in: TimeZone(identifier: "Asia/Bangkok")!).description.replacingOccurrences(of: "-", with: "")
+        let replacement = try item(key)
+        #expect(replacement.replaces.flatMap(ISO8601DateFormatter().date) == second && replacement.uid == "wg-7@example.go.th")
+        #expect(replacement.reminders.contains { $0.state == "pending" && ISO8601DateFormatter().date(from: $0.fireAt) == movedTo.addingTimeInterval(-3600) })
+
+        // Cancelled later, by the meeting's original start: the moved meeting is cancelled.
+        try write(calendar("CANCEL", "RECURRENCE-ID:\(stamp(second))\r\nDTSTART:\(stamp(movedTo))\r\n"), path)
+        let cancelled = try ctl(box, ["import", path])
+        #expect(cancelled.status == 0 && cancelled.out.contains("1 cancelled"), "\(cancelled.out) \(cancelled.err)")
+        #expect(try item(key).state == .cancelled && !item(key).reminders.contains { $0.state == "pending" })
+        #expect(try instances(box, "wg-7@example.go.th", from: "today", to: "+60d") == [all[0], all[2], all[3]])
+
+        // A change to a series this daemon never saw names what is missing.
+        try write(calendar("CANCEL", "RECURRENCE-ID:\(stamp(second))\r\nDTSTART:\(stamp(second))\r\n").replacingOccurrences(of: "wg-7@", with: "wg-8@"), path)
+        let unknown = try ctl(box, ["import", path])
+        #expect(unknown.status != 0 && unknown.err.contains("update.ics:7") && unknown.err.contains("neither in this file nor imported before"),
+                "\(unknown.out) \(unknown.err)")
     }
 
     @Test("a daily series without end: reminders for its window only, and the one due now fires for its own instance")

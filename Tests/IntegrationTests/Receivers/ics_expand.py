@@ -40,6 +40,9 @@ print(json.dumps({
     "instances": out,
     "events": len(cal.walk("VEVENT")),
     "series": len([e for e in cal.walk("VEVENT") if "RECURRENCE-ID" not in e]),
+    # Meetings moved or changed out of a series (not cancelled ones), and their keys.
+    "changed": len([e for e in cal.walk("VEVENT") if "RECURRENCE-ID" in e and str(e.get("STATUS", "")).upper() != "CANCELLED"]),
+    "replacements": sorted(str(e.get("X-DEADLINED-KEY")) for e in cal.walk("VEVENT") if "RECURRENCE-ID" in e and "X-DEADLINED-KEY" in e),
     "uids": {str(e.get("X-DEADLINED-KEY") or e.get("UID")): str(e.get("UID")) for e in cal.walk("VEVENT")},
     "alarms": {str(e.get("X-DEADLINED-KEY")): len(e.walk("VALARM")) for e in cal.walk("VEVENT")},
     "max_line_octets": max(len(line) for line in physical),
