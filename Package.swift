@@ -62,6 +62,7 @@ let package = Package(
         .target(
             name: "Delivery",
             dependencies: [
+                "CLinux",
                 "DeadlineCore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Subprocess", package: "swift-subprocess"),

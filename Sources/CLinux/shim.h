@@ -2,9 +2,17 @@
 #define DEADLINED_CLINUX_SHIM_H
 /* Linux interfaces Swift's Glibc module does not export: timerfd, for noticing when the
    wall clock is set (TFD_TIMER_CANCEL_ON_SET), and the peer credentials of a Unix socket
-   (SO_PEERCRED's struct ucred, which glibc declares only under _GNU_SOURCE). */
+   (SO_PEERCRED's struct ucred, which glibc declares only under _GNU_SOURCE), and memfd_create
+   (also _GNU_SOURCE only), for a child's stdin held in memory. */
+#include <sys/syscall.h>
 #include <sys/timerfd.h>
 #include <sys/types.h>
+#include <unistd.h>
+
+/* memfd_create(2) with MFD_CLOEXEC (1), by its system call: the libc wrapper is hidden. */
+static inline int deadlined_memfd_create(const char *name) {
+    return (int)syscall(SYS_memfd_create, name, 1U);
+}
 
 /* The layout of struct ucred (socket(7)). */
 struct deadlined_peer_credentials {

@@ -28,6 +28,15 @@ public enum DateInput {
     ///   - timeZone: the zone for times without an offset, and for "today".
     ///   - now: the current instant, for relative forms.
     public static func parse(_ input: String, timeZone: TimeZone, now: Date = Date()) throws(DateInputError) -> When {
+        let when = try parseAnyYear(input, timeZone: timeZone, now: now)
+        let year = when.localDate(in: timeZone).year
+        guard NewItem.years.contains(year) else {
+            throw DateInputError(input: input, reason: "the year \(year) is outside \(ItemValidationError.years)", accepted: acceptedForms)
+        }
+        return when
+    }
+
+    private static func parseAnyYear(_ input: String, timeZone: TimeZone, now: Date) throws(DateInputError) -> When {
         let text = normalize(input)
         let fail = { (reason: String) in DateInputError(input: input, reason: reason, accepted: acceptedForms) }
         if text.isEmpty { throw fail("nothing was given") }

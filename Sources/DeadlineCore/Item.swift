@@ -98,17 +98,51 @@ public struct NewItem: Sendable, Equatable {
     /// Longest title accepted; a title is a line in a reminder, not a document.
     public static let maxTitleLength = 500
 
-    /// Checks what the store cannot: a title that is there and not too long, a known zone, a
-    /// key a person can type, an end after the start.
+    /// Longest text of any other field (notes included).
+    public static let maxTextLength = 10_000
+
+    /// Years an item may fall in: those whose holidays are known or computed.
+    public static let years = ComputedHolidays.span
+
+    /// Checks what the store cannot: a title that is there and not too long, text that is kept
+    /// whole (no NUL, which C strings end at) and has no terminal control in it (only line
+    /// breaks and tabs), a known zone, a key a person can type, a date in `years`, an end after
+    /// the start.
     public func validate() throws(ItemValidationError) {
+        if title.count > Self.maxTitleLength { throw .titleTooLong(limit: Self.maxTitleLength, length: title.count) }
+        let fields: [(String, [String])] = [
+            ("title", [title]), ("organisation", [organisation]), ("location", [location ?? ""]), ("notes", [notes ?? ""]),
+            ("chair", [chair ?? ""]), ("attendees", attendees), ("workingGroup", [workingGroup ?? ""]), ("followUpOf", [followUpOf ?? ""]),
+            ("plan", [plan ?? ""]), ("recipient", [recipient ?? ""]), ("tags", tags), ("remind", remind), ("escalation", escalation),
+            ("rule", [rule ?? ""]),
+        ]
+        for (field, texts) in fields {
+            for text in texts {
+                if text.unicodeScalars.contains(where: Self.isStoredControl) { throw .controlCharacter(field: field) }
+                if text.count > Self.maxTextLength { throw .textTooLong(field: field, limit: Self.maxTextLength) }
+            }
+        }
+        // After the control check: Foundation trims a lone NUL as if it were a blank.
         let trimmed = title.trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.isEmpty { throw .emptyTitle }
-        if title.count > Self.maxTitleLength { throw .titleTooLong(limit: Self.maxTitleLength) }
         guard Self.isZoneName(timeZone), let zone = TimeZone(identifier: timeZone) else { throw .unknownTimeZone(timeZone) }
         if !key.isEmpty && !Self.isValidKey(key) { throw .badKey(key) }
+        let year = when.localDate(in: zone).year
+        if !Self.years.contains(year) { throw .yearOutOfRange(year) }
         if let end, end <= when.instant(zone: zone, dayTime: TimeOfDay(hour: 0, minute: 0)!) { throw .endBeforeStart }
         if kind == .deadline && (chair != nil || !attendees.isEmpty || followUpOf != nil) { throw .meetingFieldOnDeadline }
         if kind == .deadline && recurrence != nil { throw .recurringDeadline }
+    }
+
+    /// A control character text may not hold: C0 but tab, line feed and carriage return; DEL; C1.
+    public static func isStoredControl(_ s: Unicode.Scalar) -> Bool {
+        (s.value < 0x20 && s != "\t" && s != "\n" && s != "\r") || (0x7F...0x9F).contains(s.value)
+    }
+
+    /// C0 and C1 controls, DEL, and the bidirectional overrides that reorder what a terminal
+    /// shows (U+202A–202E, U+2066–2069).
+    public static func isControl(_ s: Unicode.Scalar) -> Bool {
+        s.value < 0x20 || (0x7F...0x9F).contains(s.value) || (0x202A...0x202E).contains(s.value) || (0x2066...0x2069).contains(s.value)
     }
 
     /// Printable ASCII only: Foundation reads a zone name as a C string, so
@@ -192,9 +226,12 @@ public struct Item: Sendable, Equatable, Identifiable {
 
 public enum ItemValidationError: Error, Equatable, CustomStringConvertible {
     case emptyTitle
-    case titleTooLong(limit: Int)
+    case titleTooLong(limit: Int, length: Int)
+    case textTooLong(field: String, limit: Int)
+    case controlCharacter(field: String)
     case unknownTimeZone(String)
     case badKey(String)
+    case yearOutOfRange(Int)
     case endBeforeStart
     case meetingFieldOnDeadline
     case recurringDeadline
@@ -202,24 +239,49 @@ public enum ItemValidationError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .emptyTitle: "the title is empty"
-        case .titleTooLong(let limit): "the title is longer than \(limit) characters"
+        case .titleTooLong(let limit, let length): "the title is \(length) characters long; at most \(limit) are accepted"
+        case .textTooLong(let field, let limit): "'\(field)' is longer than \(limit) characters"
+        case .controlCharacter(let field): "'\(field)' holds a control character (NUL, escape, …): it is refused, not cut"
         case .unknownTimeZone(let zone): "'\(zone)' is not a known IANA time zone (e.g. Asia/Bangkok)"
         case .badKey(let key): "'\(key)' is not a usable key: letters, digits, '-', '_' or '.', at most 64"
+        case .yearOutOfRange(let year): "the year \(year) is outside \(Self.years)"
         case .endBeforeStart: "the end is not after the start"
         case .meetingFieldOnDeadline: "chair, attendees and follow_up_of are for meetings, not deadlines"
         case .recurringDeadline: "only meetings repeat; a deadline is one date"
         }
     }
 
+    /// The years accepted, in both eras.
+    public static let years = "\(NewItem.years.lowerBound)–\(NewItem.years.upperBound) (พ.ศ. \(NewItem.years.lowerBound + 543)–\(NewItem.years.upperBound + 543))"
+
     /// The parameter the error is about, for a Varlink InvalidParameter reply.
     public var parameter: String {
         switch self {
         case .emptyTitle, .titleTooLong: "title"
+        case .textTooLong(let field, _), .controlCharacter(let field): field
         case .unknownTimeZone: "timeZone"
         case .badKey: "key"
+        case .yearOutOfRange: "at"
         case .endBeforeStart: "end"
         case .meetingFieldOnDeadline: "kind"
         case .recurringDeadline: "recurrence"
+        }
+    }
+
+    /// What a parameter must be, for a client that got InvalidParameter for it (the reply
+    /// names the parameter only).
+    public static func rule(forParameter parameter: String) -> String? {
+        switch parameter {
+        case "title": "a title is 1 to \(NewItem.maxTitleLength) characters, with no control characters (NUL, escape) but line breaks and tabs"
+        case "notes", "location": "at most \(NewItem.maxTextLength) characters, with no control characters (NUL, escape) but line breaks and tabs"
+        case "at": "a date in \(years)"
+        case "key": "a key is letters, digits, '-', '_', '.' or '@', at most 64, starting with a letter or digit"
+        case "timeZone": "an IANA time zone, e.g. Asia/Bangkok"
+        case "end": "the end must be after the start"
+        case "organisation", "chair", "attendees", "workingGroup", "followUpOf", "plan", "recipient", "tags", "remind",
+             "escalation", "rule":
+            "at most \(NewItem.maxTextLength) characters, with no control characters (NUL, escape) but line breaks and tabs"
+        default: nil
         }
     }
 }

@@ -65,6 +65,10 @@ enum ConfigValidator {
                     guard let body = text.scalar?.string else {
                         throw ConfigError(location: where_(file, text), message: "'templates.\(name).\(lang)' is a text (use | for several lines)")
                     }
+                    // A NUL (YAML's "\0") would end the text wherever a C string carries it.
+                    if body.unicodeScalars.contains("\0") {
+                        throw ConfigError(location: where_(file, text), message: "'templates.\(name).\(lang)' holds a NUL character")
+                    }
                     do {
                         _ = try MessageRenderer(overrides: ["\(event.rawValue).\(lang)": body])
                     } catch {

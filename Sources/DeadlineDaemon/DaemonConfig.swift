@@ -79,10 +79,7 @@ public struct DaemonConfig: Sendable, Equatable {
         let path = file ?? directories.defaultConfigFile
         var text: String?
         if FileManager.default.fileExists(atPath: path) {
-            guard let data = FileManager.default.contents(atPath: path), let s = String(data: data, encoding: .utf8) else {
-                throw ConfigError(location: path, message: "cannot read the file as UTF-8 text")
-            }
-            text = s
+            do { text = try TextFile.read(path) } catch { throw ConfigError(location: error.location, message: error.message) }
         } else if file != nil {
             throw ConfigError(location: path, message: "no such file")
         }

@@ -71,9 +71,13 @@ final class DaemonControl: ControlHandler {
         var figures: (counts: [OccurrenceState: Int], items: Int, downtime: String?, problems: [(occurrence: Occurrence, itemKey: String)])
         do {
             figures = try await offload { [store] in try store.statusFigures(problemLimit: 10) }
-        } catch {
-            storeHealth = "\(error)"
+        } catch let error as VarlinkError {
+            storeHealth = error.parameters["reason"]?.stringValue ?? error.name
             figures = ([:], 0, nil, [])
+        }
+        if storeHealth == "ok", let since = store.fullSinceDate {
+            storeHealth = "the store's file system is full since \(DateOutput.iso8601(since, timeZone: zone)): changes are refused, "
+                + "reminders cannot be marked sent"
         }
         let (counts, items, downtime, problems) = figures
         let holidays = calendar.current
@@ -548,7 +552,7 @@ final class DaemonControl: ControlHandler {
                     let (location, text) = Self.splitLocation(message)
                     throw ControlAPI.invalidFile(location: location, message: text)
                 case .duplicateUID(let uid): throw ControlAPI.duplicateKey(uid)
-                case .cannotOpen, .corrupt: throw ControlAPI.storeFailure(error.description)
+                case .cannotOpen, .corrupt, .full, .unavailable: throw ControlAPI.storeFailure(error.description)
                 }
             } catch {
                 throw ControlAPI.storeFailure(String(describing: error))

@@ -31,10 +31,9 @@ enum HolidayLoader {
             catch { throw AgendaError(location: folder, message: "cannot read the holidays folder: \(error.localizedDescription)") }
             for name in files {
                 let path = folder + "/" + name
-                guard let data = FileManager.default.contents(atPath: path) else {
-                    throw AgendaError(location: path, message: "cannot read the file")
-                }
-                calendar.replace(try HolidayFile.read(yaml: String(decoding: data, as: UTF8.self), file: path))
+                let text: String
+                do { text = try TextFile.read(path) } catch { throw AgendaError(location: error.location, message: error.message) }
+                calendar.replace(try HolidayFile.read(yaml: text, file: path))
             }
         }
         for year in try store.holidayYears() { calendar.replace(year) }

@@ -31,7 +31,7 @@ public struct AuditEntry: Sendable, Equatable {
 
 extension Store {
     public func recordAudit(_ e: AuditEntry) throws {
-        try pool.write { db in
+        try write { db in
             try db.execute(sql: """
                 INSERT INTO audit (at_ms, uid, pid, command, method, target, before, after) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [Millis.from(e.at), e.uid, e.pid, e.command, e.method, e.target, e.before, e.after])
@@ -40,7 +40,7 @@ extension Store {
 
     /// The latest changes, newest first.
     public func auditLog(limit: Int) throws -> [AuditEntry] {
-        try pool.read { db in
+        try read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM audit ORDER BY id DESC LIMIT ?", arguments: [limit]).map { r in
                 AuditEntry(id: r["id"], at: Millis.date(r["at_ms"]), uid: r["uid"], pid: r["pid"], command: r["command"],
                            method: r["method"], target: r["target"], before: r["before"], after: r["after"])

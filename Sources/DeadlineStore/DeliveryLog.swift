@@ -73,7 +73,7 @@ extension Store {
     /// and the states never disagree.
     public func record(_ outcome: DeliveryOutcome, now: Date) throws {
         let ms = Millis.from(now)
-        try pool.write { db in
+        try write { db in
             let log = try db.cachedStatement(sql: """
                 INSERT INTO delivery_log (occurrence_id, channel, idempotency_key, attempt, at_ms, outcome, error, retry_at_ms, detail)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -97,7 +97,7 @@ extension Store {
     /// the channels that accepted, and each failing channel keeps its own count and schedule.
     public func channelStates(for ids: [Int64]) throws -> [Int64: [String: ChannelDeliveryState]] {
         guard !ids.isEmpty else { return [:] }
-        return try pool.read { db in
+        return try read { db in
             var out: [Int64: [String: ChannelDeliveryState]] = [:]
             // Oldest first, so the latest failure's error and schedule win.
             let rows = try Row.fetchCursor(db, sql: """
@@ -124,7 +124,7 @@ extension Store {
 
     /// The delivery log of one occurrence, oldest first.
     public func deliveryLog(occurrence id: Int64) throws -> [DeliveryAttempt] {
-        try pool.read { db in
+        try read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM delivery_log WHERE occurrence_id = ? ORDER BY id", arguments: [id]).map { row in
                 DeliveryAttempt(occurrenceID: row["occurrence_id"], channel: row["channel"], idempotencyKey: row["idempotency_key"],
                                 attempt: row["attempt"], at: Millis.date(row["at_ms"]), error: row["error"],
@@ -137,7 +137,7 @@ extension Store {
     /// the last downtime, and (only when there are any) the latest problems.
     public func statusFigures(problemLimit: Int) throws
         -> (counts: [OccurrenceState: Int], items: Int, downtime: String?, problems: [(occurrence: Occurrence, itemKey: String)]) {
-        try pool.read { db in
+        try read { db in
             let (counts, items) = try Self.counters(db)
             let downtime = try String.fetchOne(db, sql: "SELECT value FROM daemon_state WHERE key = 'last_downtime'")
             let troubled = (counts[.retrying] ?? 0) + (counts[.failed] ?? 0) > 0
@@ -156,11 +156,11 @@ extension Store {
 
     /// A small fact about the daemon (`last_alive_ms`, `last_downtime`).
     public func daemonState(_ key: String) throws -> String? {
-        try pool.read { db in try String.fetchOne(db, sql: "SELECT value FROM daemon_state WHERE key = ?", arguments: [key]) }
+        try read { db in try String.fetchOne(db, sql: "SELECT value FROM daemon_state WHERE key = ?", arguments: [key]) }
     }
 
     public func setDaemonState(_ key: String, _ value: String) throws {
-        try pool.write { db in
+        try write { db in
             try db.execute(sql: "INSERT OR REPLACE INTO daemon_state (key, value) VALUES (?, ?)", arguments: [key, value])
         }
     }

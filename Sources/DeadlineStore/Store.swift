@@ -1,6 +1,7 @@
 import DeadlineCore
 import Foundation
 import GRDB
+import Synchronization
 
 /// The daemon's durable state: one SQLite file in WAL mode, opened through GRDB.
 ///
@@ -10,6 +11,8 @@ import GRDB
 public final class Store: Sendable {
     let pool: DatabasePool
     public let path: String
+    /// The last write refused for want of room, until a write succeeds again.
+    private let fullSince = Mutex<Date?>(nil)
 
     /// How hard a commit waits for the disk (SQLite's `synchronous`, in WAL mode).
     public enum Durability: String, Sendable, CaseIterable {
@@ -39,6 +42,28 @@ public final class Store: Sendable {
         }
     }
 
+    /// A transaction; GRDB's errors become `StoreError`s, and a full file system is
+    /// remembered (for `status`) until a write succeeds again.
+    func write<T>(_ updates: (Database) throws -> T) throws -> T {
+        do {
+            let result = try pool.write(updates)
+            fullSince.withLock { $0 = nil }
+            return result
+        } catch let error as DatabaseError {
+            let mapped = StoreError(error)
+            if mapped == .full { fullSince.withLock { $0 = $0 ?? Date() } }
+            throw mapped
+        }
+    }
+
+    func read<T>(_ value: (Database) throws -> T) throws -> T {
+        do { return try pool.read(value) } catch let error as DatabaseError { throw StoreError(error) }
+    }
+
+    /// Since when writes have been refused because the file system is full; nil when the last
+    /// write went through.
+    public var fullSinceDate: Date? { fullSince.withLock { $0 } }
+
     /// Stores an item and its reminders in one transaction: either both are there afterwards,
     /// or neither. An empty key is made from the kind and row id (`m12`, `d7`).
     /// - Parameters:
@@ -46,7 +71,7 @@ public final class Store: Sendable {
     ///   - uid: its iCalendar UID (an imported invitation's); a new one is made when nil.
     public func add(_ item: NewItem, reminders: [PlannedReminder], plannedThrough: Date? = nil, uid: String? = nil,
                     dayTime: TimeOfDay, now: Date) throws -> (Item, [Occurrence]) {
-        try pool.write { db in
+        try write { db in
             let stored = try insert(item, uid: uid, plannedThrough: plannedThrough, dayTime: dayTime, now: now, db)
             return (stored, try insertOccurrences(reminders, itemID: stored.id, now: now, db))
         }
@@ -75,7 +100,14 @@ public final class Store: Sendable {
         if item.key.isEmpty { record.key = "new-" + UUID().uuidString }
         try record.insert(db)
         if item.key.isEmpty {
-            record.key = (item.kind == .meeting ? "m" : "d") + String(record.id!)
+            // `m12` from the row id; a key given by hand may have taken it already (`--key d12`).
+            let base = (item.kind == .meeting ? "m" : "d") + String(record.id!)
+            record.key = base
+            var n = 0
+            while n < 100, try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM item WHERE key = ?)"), arguments: [record.key]) == true {
+                n += 1
+                record.key = base + "-" + String(n)
+            }
             try record.update(db)
         }
         return try record.domain()
@@ -120,7 +152,7 @@ public final class Store: Sendable {
                              close: [String: ItemState] = [:], closedBy: String = "import",
                              dayTime: TimeOfDay, now: Date,
                              plan: (NewItem) -> ReminderPlanner.ItemPlan) throws -> ImportOutcome {
-        try pool.write { db in
+        try write { db in
             var out = ImportOutcome()
             for p in plans {
                 try PlanRecord(key: p.key, name: p.name, agency: p.agency, period: p.period).save(db)
@@ -178,7 +210,7 @@ public final class Store: Sendable {
     /// Moves an item out of `open` (submitted, held, cancelled) and cancels its pending
     /// reminders, returning their ids for the timer core to drop.
     public func setState(key: String, to state: ItemState, by who: String, now: Date) throws -> (Item, cancelled: [Int64]) {
-        try pool.write { db in
+        try write { db in
             guard var record = try record(key: key, db) else { throw StoreError.noSuchItem(key) }
             let item = try record.domain()
             guard item.state == .open else { throw StoreError.notOpen(key: key, state: item.state) }
@@ -207,7 +239,7 @@ public final class Store: Sendable {
     /// and add.
     /// - Parameter plannedThrough: for a series, the end of the window `reminders` cover.
     public func replan(itemID: Int64, reminders: [PlannedReminder], plannedThrough: Date? = nil, now: Date) throws -> (cancelled: [Int64], added: [Occurrence]) {
-        try pool.write { db in
+        try write { db in
             let pending = try OccurrenceRecord.filter(Column("item_id") == itemID && Column("state") == "pending").fetchAll(db)
             let have = Set(pending.map { "\($0.fire_at_ms) \($0.label) \($0.instance_ms ?? 0)" })
             let want = Set(reminders.map { "\(Millis.from($0.fireAt)) \($0.label) \($0.instance.map(Millis.from) ?? 0)" })
@@ -225,7 +257,7 @@ public final class Store: Sendable {
     /// the same transaction as the window's new end, so no instance is planned twice.
     /// - Returns: the new reminders, for the timer core.
     public func extendSeries(now: Date, plan: (Item, _ after: Date) -> ReminderPlanner.ItemPlan) throws -> [Occurrence] {
-        try pool.write { db in
+        try write { db in
             var added: [Occurrence] = []
             for record in try ItemRecord.filter(Column("rrule") != nil && Column("state") == ItemState.open.rawValue).fetchAll(db) {
                 let item = try record.domain()
@@ -243,42 +275,42 @@ public final class Store: Sendable {
     /// The key of the item with this iCalendar UID, if any: the series (or single item) for a
     /// nil `recurrenceID`, else the meeting that replaces that instance of it.
     public func key(forUID uid: String, recurrenceID: Date? = nil) throws -> String? {
-        try pool.read { db in
+        try read { db in
             try String.fetchOne(db, sql: "SELECT key FROM item WHERE uid = ? AND recurrence_id_ms IS ?", arguments: [uid, recurrenceID.map(Millis.from)])
         }
     }
 
     /// The series (or single item) with this iCalendar UID, if any.
     public func item(uid: String) throws -> Item? {
-        try pool.read { db in try ItemRecord.fetchOne(db, sql: "SELECT * FROM item WHERE uid = ? AND recurrence_id_ms IS NULL", arguments: [uid])?.domain() }
+        try read { db in try ItemRecord.fetchOne(db, sql: "SELECT * FROM item WHERE uid = ? AND recurrence_id_ms IS NULL", arguments: [uid])?.domain() }
     }
 
     /// The meetings that replace instances of the series with this UID, by the start of the
     /// instance each replaces.
     public func replacements(ofUID uid: String) throws -> [Item] {
-        try pool.read { db in
+        try read { db in
             try ItemRecord.fetchAll(db, sql: "SELECT * FROM item WHERE uid = ? AND recurrence_id_ms IS NOT NULL ORDER BY recurrence_id_ms",
                                     arguments: [uid]).map { try $0.domain() }
         }
     }
 
     public func item(id: Int64) throws -> Item? {
-        try pool.read { db in try ItemRecord.fetchOne(db, key: id)?.domain() }
+        try read { db in try ItemRecord.fetchOne(db, key: id)?.domain() }
     }
 
     public func item(key: String) throws -> Item? {
-        try pool.read { db in try record(key: key, db)?.domain() }
+        try read { db in try record(key: key, db)?.domain() }
     }
 
     /// Every item in order of its instant, without its occurrences (the calendar feed, rewritten
     /// after every change, needs no reminder rows).
     public func items() throws -> [Item] {
-        try pool.read { db in try ItemRecord.order(Column("at_ms"), Column("id")).fetchAll(db).map { try $0.domain() } }
+        try read { db in try ItemRecord.order(Column("at_ms"), Column("id")).fetchAll(db).map { try $0.domain() } }
     }
 
     /// Every item in order of its instant, with its occurrences.
     public func listItems() throws -> [(Item, [Occurrence])] {
-        try pool.read { db in
+        try read { db in
             let items = try ItemRecord.order(Column("at_ms"), Column("id")).fetchAll(db)
             let occurrences = try OccurrenceRecord.order(Column("fire_at_ms"), Column("id")).fetchAll(db)
             let byItem = Dictionary(grouping: occurrences, by: \.item_id)
@@ -290,7 +322,7 @@ public final class Store: Sendable {
     }
 
     public func plans() throws -> [Plan] {
-        try pool.read { db in
+        try read { db in
             try PlanRecord.order(Column("key")).fetchAll(db).map { Plan(key: $0.key, name: $0.name, agency: $0.agency, period: $0.period) }
         }
     }
@@ -298,7 +330,7 @@ public final class Store: Sendable {
     /// Occurrences still owed to someone: `pending`, `retrying`, and `firing` ones that a
     /// crash interrupted. The timer core loads these at start.
     public func unfinishedOccurrences() throws -> [Occurrence] {
-        try pool.read { db in
+        try read { db in
             try OccurrenceRecord
                 .filter(OccurrenceState.unfinished.map(\.rawValue).contains(Column("state")))
                 .order(Column("fire_at_ms"), Column("id"))
@@ -309,7 +341,7 @@ public final class Store: Sendable {
 
     /// Pending occurrences due before `instant` (the state-and-instant index answers it).
     public func pendingCount(before instant: Date) throws -> Int {
-        try pool.read { db in
+        try read { db in
             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM occurrence WHERE state = 'pending' AND fire_at_ms < ?",
                              arguments: [Millis.from(instant)]) ?? 0
         }
@@ -318,7 +350,7 @@ public final class Store: Sendable {
     /// Just what the timer core's heap needs of every unfinished occurrence, read with one
     /// narrow query (a million rows in well under a second).
     public func unfinishedSchedule() throws -> [(id: Int64, fireAt: Date, firing: Bool)] {
-        try pool.read { db in
+        try read { db in
             var out: [(id: Int64, fireAt: Date, firing: Bool)] = []
             let rows = try Row.fetchCursor(db, sql: """
                 SELECT id, fire_at_ms, state = 'firing' FROM occurrence WHERE state IN ('pending', 'firing', 'retrying')
@@ -336,7 +368,7 @@ public final class Store: Sendable {
     @discardableResult
     public func markFiring(_ ids: [Int64], now: Date) throws -> [Int64] {
         guard !ids.isEmpty else { return [] }
-        return try pool.write { db in
+        return try write { db in
             let stmt = try db.cachedStatement(sql: """
                 UPDATE occurrence SET state = 'firing', updated_ms = ?, attempts = attempts + 1
                 WHERE id = ? AND state IN ('pending', 'firing', 'retrying')
@@ -355,7 +387,7 @@ public final class Store: Sendable {
     }
 
     public func occurrences(ofItem itemID: Int64) throws -> [Occurrence] {
-        try pool.read { db in
+        try read { db in
             try OccurrenceRecord.filter(Column("item_id") == itemID).order(Column("fire_at_ms"), Column("id")).fetchAll(db).map { try $0.domain() }
         }
     }
@@ -363,7 +395,7 @@ public final class Store: Sendable {
     /// Number of occurrences in each state (states with none are absent). O(1): read from
     /// the counters the triggers keep.
     public func countsByState() throws -> [OccurrenceState: Int] {
-        try pool.read { db in try Self.counters(db).occurrences }
+        try read { db in try Self.counters(db).occurrences }
     }
 
     /// The counters the triggers keep: occurrences by state (none absent) and items.
@@ -379,12 +411,12 @@ public final class Store: Sendable {
     }
 
     public func itemCount() throws -> Int {
-        try pool.read { db in try Int.fetchOne(db, sql: "SELECT n FROM counter WHERE name = 'item'") ?? 0 }
+        try read { db in try Int.fetchOne(db, sql: "SELECT n FROM counter WHERE name = 'item'") ?? 0 }
     }
 
     /// Holiday years imported at run time (they take precedence over the files).
     public func holidayYears() throws -> [HolidayYear] {
-        try pool.read { db in
+        try read { db in
             try String.fetchAll(db, sql: "SELECT data FROM holiday_year ORDER BY year").map {
                 do { return try JSONDecoder().decode(HolidayYear.self, from: Data($0.utf8)) }
                 catch { throw StoreError.corrupt("a holiday year does not decode: \(error)") }
@@ -394,7 +426,7 @@ public final class Store: Sendable {
 
     public func saveHolidayYear(_ year: HolidayYear, now: Date) throws {
         let data = String(decoding: try JSONEncoder().encode(year), as: UTF8.self)
-        try pool.write { db in
+        try write { db in
             try db.execute(sql: "INSERT OR REPLACE INTO holiday_year (year, data, imported_ms) VALUES (?, ?, ?)",
                            arguments: [year.year, data, Millis.from(now)])
         }
@@ -402,17 +434,17 @@ public final class Store: Sendable {
 
     /// A cheap read that proves the file is still there and readable; the watchdog asks it.
     public func checkHealth() throws {
-        _ = try pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+        _ = try read { db in try Int.fetchOne(db, sql: "SELECT 1") }
     }
 
     /// The applied migrations, oldest first.
     public func appliedMigrations() throws -> [String] {
-        try pool.read { db in try Schema.migrator.appliedMigrations(db) }
+        try read { db in try Schema.migrator.appliedMigrations(db) }
     }
 
     /// The item and occurrence for each id, in the order of `ids`; unknown ids are skipped.
     public func reminders(forOccurrences ids: [Int64]) throws -> [(item: Item, occurrence: Occurrence)] {
-        try pool.read { db in
+        try read { db in
             let occurrences = try OccurrenceRecord.filter(keys: ids).fetchAll(db)
             let items = try ItemRecord.filter(keys: Set(occurrences.map(\.item_id))).fetchAll(db)
             let itemsByID = Dictionary(uniqueKeysWithValues: try items.map { ($0.id!, try $0.domain()) })
@@ -430,33 +462,11 @@ public final class Store: Sendable {
     }
 }
 
-public enum StoreError: Error, CustomStringConvertible, Equatable {
-    case cannotOpen(path: String, reason: String)
-    case corrupt(String)
-    case duplicateKey(String)
-    case noSuchItem(String)
-    case notOpen(key: String, state: ItemState)
-    case unknownReference(String)
-    case duplicateUID(String)
-
-    public var description: String {
-        switch self {
-        case .cannotOpen(let path, let reason): "cannot open the store \(path): \(reason)"
-        case .corrupt(let what): "the store holds a value this version cannot read: \(what)"
-        case .duplicateKey(let key): "an item with key '\(key)' exists already"
-        case .noSuchItem(let key): "no item has key '\(key)'"
-        case .notOpen(let key, let state): "item '\(key)' is \(state.rawValue) already"
-        case .unknownReference(let message): message
-        case .duplicateUID(let uid): "an item with UID '\(uid)' exists already"
-        }
-    }
-}
-
 extension Store {
     /// Deletes an item and its reminders and delivery log; returns the item as it was and the
     /// ids of its reminders that were still owed (for the timer core to drop).
     public func remove(key: String) throws -> (item: Item, unfinished: [Int64]) {
-        try pool.write { db in
+        try write { db in
             guard let item = try self.record(key: key, db)?.domain() else { throw StoreError.noSuchItem(key) }
             let unfinished = try Int64.fetchAll(db, sql: """
                 SELECT id FROM occurrence WHERE item_id = ? AND state IN ('pending', 'firing', 'retrying')

@@ -7,7 +7,7 @@ extension Store {
     /// an escalation by working days, `overdue-N`: `WorkingDaySpan.countsWorkingDays(label:)` in
     /// SQL), in each item's own zone: what `Status`, `check` and the journal warn about.
     public func workingDaySpans() throws -> [WorkingDaySpan] {
-        try pool.read { db in
+        try read { db in
             try Row.fetchAll(db, sql: """
                 SELECT i.key, i.time_zone, o.fire_at_ms, COALESCE(o.instance_ms, i.at_ms) AS item_ms
                 FROM occurrence o JOIN item i ON i.id = o.item_id

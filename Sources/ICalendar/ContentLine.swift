@@ -52,6 +52,11 @@ public struct ContentLine: Equatable, Sendable {
     public static func parse(_ raw: String, line: Int, file: String) throws(ICalendarError) -> ContentLine {
         func fail(_ m: String) -> ICalendarError { ICalendarError(location: "\(file):\(line)", message: m) }
         let chars = Array(raw.unicodeScalars)
+        // RFC 5545 allows no control character but a tab in a content line: one is refused
+        // here rather than dropped (a NUL would otherwise cut the text wherever it travels).
+        if let c = chars.firstIndex(where: { ($0.value < 0x20 && $0 != "\t") || $0.value == 0x7F }) {
+            throw fail("a control character (U+\(String(format: "%04X", chars[c].value))) at column \(c + 1): iCalendar allows none but a tab")
+        }
         func text(_ range: Range<Int>) -> String { String(String.UnicodeScalarView(chars[range])) }
         var i = 0
         func readName() -> String {

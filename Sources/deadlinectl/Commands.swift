@@ -149,7 +149,7 @@ struct Watch: ParsableCommand {
         try connection.stream("Watch", as: ControlAPI.WatchReply.self) { reply in
             let e = reply.event
             if connection.json {
-                print(String(decoding: try encoder.encode(e), as: UTF8.self))
+                Swift.print(String(decoding: try encoder.encode(e), as: UTF8.self))
             } else {
                 var line = "\(e.at)  \(e.kind.rawValue)  \(e.item)"
                 if let r = e.reminder { line += "  reminder \(r)" }
@@ -374,8 +374,8 @@ struct List: ParsableCommand {
         // A reminder that could not be delivered must not pass silently.
         for item in shown {
             for r in item.reminders where r.state == "failed" || r.state == "retrying" {
-                print(Style.red((th ? "! \(item.key): การแจ้งเตือน \(r.label) " : "! \(item.key): reminder \(r.label) ")
-                      + "\(r.state) (\(r.attempts)): \(r.lastError ?? "")"))
+                Style.red((th ? "! \(item.key): การแจ้งเตือน \(r.label) " : "! \(item.key): reminder \(r.label) ")
+                      + "\(r.state) (\(r.attempts)): \(r.lastError ?? "")")
             }
         }
     }
@@ -438,7 +438,7 @@ struct Import: ParsableCommand {
         var line = "\(file): \(r.added.count) added, \(r.updated.count) updated, \(r.unchanged.count) unchanged"
         if let cancelled = r.cancelled { line += ", \(cancelled.count) cancelled" } else { line += ", \(r.plans) plan(s)" }
         print(line)
-        for note in r.notes ?? [] { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
+        for note in r.notes ?? [] { FileHandle.standardError.write(Data("note: \(TerminalText.visible(note))\n".utf8)) }
         printWarnings(r.warnings)
     }
 }

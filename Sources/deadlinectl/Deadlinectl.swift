@@ -45,9 +45,9 @@ struct ConnectionOptions: ParsableArguments {
         do {
             return try body(try VarlinkClient(path: socketPath()))
         } catch let error as VarlinkError {
-            throw CLIError(message: Self.explain(error))
+            throw CLIError(message: TerminalText.visible(Self.explain(error)))
         } catch {
-            throw CLIError(message: "\(error)")
+            throw CLIError(message: TerminalText.visible("\(error)"))
         }
     }
 
@@ -77,7 +77,7 @@ struct ConnectionOptions: ParsableArguments {
     func printJSON(_ value: some Encodable) throws {
         let e = JSONEncoder()
         e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        print(String(decoding: try e.encode(value), as: UTF8.self))
+        Swift.print(String(decoding: try e.encode(value), as: UTF8.self))
     }
 
     static func explain(_ error: VarlinkError) -> String {
@@ -97,7 +97,8 @@ struct ConnectionOptions: ParsableArguments {
         case "NoHolidayData":
             if case .int(let y)? = p["year"] { return "no holiday data for \(y)" }
             return "no holiday data"
-        case "org.varlink.service.InvalidParameter": return "invalid value for '\(s("parameter"))'"
+        case "org.varlink.service.InvalidParameter":
+            return "invalid value for '\(s("parameter"))'" + (ItemValidationError.rule(forParameter: s("parameter")).map { ": " + $0 } ?? "")
         default: return error.description
         }
     }
@@ -141,14 +142,15 @@ func readable(_ wire: String, zone: String, language: Language, thaiDigits: Bool
 /// marks above and below take none). The header is bold, and rows `alert` says are urgent are
 /// red, on a terminal that wants colour.
 func printTable(header: [String], rows: [[String]], alert: (Int) -> Bool = { _ in false }) {
-    let all = [header] + rows
+    let all = ([header] + rows).map { $0.map { TerminalText.visible($0, keepingLines: false) } }
     let widths = header.indices.map { i in all.map { TerminalWidth.of($0[i]) }.max() ?? 0 }
     for (n, row) in all.enumerated() {
         let cells = row.enumerated().map { i, cell in
             i == row.count - 1 ? cell : TerminalWidth.padded(cell, to: widths[i])
         }
+        // A cell is one line: a line break in it would forge a row.
         let line = cells.joined(separator: "  ")
-        print(n == 0 ? Style.bold(line) : alert(n - 1) ? Style.red(line) : line)
+        if n == 0 { Style.bold(line) } else if alert(n - 1) { Style.red(line) } else { print(line) }
     }
 }
 
@@ -158,11 +160,16 @@ enum Style {
         let env = ProcessInfo.processInfo.environment
         return isatty(STDOUT_FILENO) == 1 && env["NO_COLOR"].map(\.isEmpty) != false && env["TERM"] != "dumb"
     }()
-    static func bold(_ s: String) -> String { enabled ? "\u{1B}[1m\(s)\u{1B}[0m" : s }
-    static func red(_ s: String) -> String { enabled ? "\u{1B}[31m\(s)\u{1B}[0m" : s }
+    static func bold(_ s: String) { styled("\u{1B}[1m", s) }
+    static func red(_ s: String) { styled("\u{1B}[31m", s) }
+
+    /// Prints a line in a style: the text made visible first, the style's own escapes raw.
+    private static func styled(_ code: String, _ s: String) {
+        let text = TerminalText.visible(s)
+        Swift.print(enabled ? code + text + "\u{1B}[0m" : text)
+    }
 }
 
 func readFile(_ path: String) throws -> String {
-    guard let data = FileManager.default.contents(atPath: path) else { throw CLIError(message: "cannot read \(path)") }
-    return String(decoding: data, as: UTF8.self)
+    do { return try TextFile.read(path) } catch { throw CLIError(message: error.description) }
 }

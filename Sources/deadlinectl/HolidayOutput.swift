@@ -5,7 +5,7 @@ import Foundation
 /// Says on standard error what a result rests on (holidays not announced), so that piping the
 /// output keeps it clean and a person still sees it.
 func printWarnings(_ warnings: [String]?) {
-    for w in warnings ?? [] { FileHandle.standardError.write(Data("warning: \(w)\n".utf8)) }
+    for w in warnings ?? [] { FileHandle.standardError.write(Data("warning: \(TerminalText.visible(w))\n".utf8)) }
 }
 
 enum HolidayYearsText {

@@ -1,3 +1,4 @@
+import CLinux
 import Foundation
 import Glibc
 import Subprocess
@@ -43,7 +44,10 @@ enum ProcessRunner {
             executable: .path(FilePath(program)), arguments: Arguments(Array(argv.dropFirst())),
             environment: .custom(env), workingDirectory: FilePath("/"), platformOptions: options
         )
-        let data = input
+        // The input is a file in memory rather than a pipe that Subprocess writes: a hook that
+        // exits without reading its stdin left the library's writer unclosed, and it traps
+        // ("FileDescriptor … was not closed"), taking the daemon down.
+        let stdin = try memoryFile(input)
         // The child leads its own session and process group: the group id is its pid.
         let group = ProcessGroupBox()
         defer {
@@ -52,7 +56,8 @@ enum ProcessRunner {
         }
         return try await withThrowingTaskGroup(of: Result?.self) { tasks in
             tasks.addTask {
-                let result = try await Subprocess.run(configuration, input: .array(data), output: .discarded, error: .sequence) { execution in
+                let result = try await Subprocess.run(configuration, input: .fileDescriptor(stdin, closeAfterSpawningProcess: true),
+                                                      output: .discarded, error: .sequence) { execution in
                     group.pid.withLock { $0 = execution.processIdentifier.value }
                     var tail: [UInt8] = []
                     for try await buffer in execution.standardError {
@@ -76,6 +81,28 @@ enum ProcessRunner {
             }
             return first
         }
+    }
+}
+
+extension ProcessRunner {
+    /// `bytes` in an anonymous file in memory (memfd), positioned at its start: the child
+    /// reads it at its own pace, or not at all, and nobody waits on a pipe for it.
+    static func memoryFile(_ bytes: [UInt8]) throws -> FileDescriptor {
+        let fd = deadlined_memfd_create("deadlined-input")
+        guard fd >= 0 else { throw ChannelError("cannot hold the input for the program: \(String(cString: strerror(errno)))") }
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, bytes.count - offset) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else {
+                let reason = String(cString: strerror(errno))
+                close(fd)
+                throw ChannelError("cannot hold the input for the program: \(reason)")
+            }
+            offset += n
+        }
+        lseek(fd, 0, SEEK_SET)
+        return FileDescriptor(rawValue: fd)
     }
 }
 

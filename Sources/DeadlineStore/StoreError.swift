@@ -1,0 +1,47 @@
+import DeadlineCore
+import Foundation
+import GRDB
+
+/// What went wrong in the store, in words for the people who read `status` and `check`: no
+/// SQLite message reaches them, and a refused change says that nothing was changed.
+public enum StoreError: Error, CustomStringConvertible, Equatable {
+    case cannotOpen(path: String, reason: String)
+    case corrupt(String)
+    case duplicateKey(String)
+    case noSuchItem(String)
+    case notOpen(key: String, state: ItemState)
+    case unknownReference(String)
+    case duplicateUID(String)
+    /// The file system the store is on has no room left (or its quota is used up).
+    case full
+    /// The store could not be read or written: `reason` says how, in words.
+    case unavailable(reason: String)
+
+    public var description: String {
+        switch self {
+        case .cannotOpen(let path, let reason): "cannot open the store \(path): \(reason)"
+        case .corrupt(let what): "the store holds a value this version cannot read: \(what)"
+        case .duplicateKey(let key): "an item with key '\(key)' exists already"
+        case .noSuchItem(let key): "no item has key '\(key)'"
+        case .notOpen(let key, let state): "item '\(key)' is \(state.rawValue) already"
+        case .unknownReference(let message): message
+        case .duplicateUID(let uid): "an item with UID '\(uid)' exists already"
+        case .full: "the store's file system is full: nothing was changed"
+        case .unavailable(let reason): "\(reason): nothing was changed"
+        }
+    }
+
+    /// A GRDB error as what it means for the store.
+    init(_ error: DatabaseError) {
+        switch error.resultCode {
+        case .SQLITE_FULL: self = .full
+        case .SQLITE_READONLY: self = .unavailable(reason: "the store's file is read-only")
+        case .SQLITE_IOERR: self = .unavailable(reason: "the store's file could not be read or written (an I/O error)")
+        case .SQLITE_BUSY, .SQLITE_LOCKED: self = .unavailable(reason: "the store is locked by another process")
+        case .SQLITE_CORRUPT, .SQLITE_NOTADB: self = .corrupt("the file is damaged")
+        case .SQLITE_CANTOPEN: self = .unavailable(reason: "the store's file cannot be opened")
+        case .SQLITE_CONSTRAINT: self = .unavailable(reason: "the change conflicts with what is stored")
+        default: self = .unavailable(reason: "the store failed (error \(error.extendedResultCode.rawValue))")
+        }
+    }
+}
