@@ -87,6 +87,7 @@ public struct ControlServer: Service {
         switch listener {
         case .path(let path):
             server = try await bootstrap.bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true).get()
+            Self.restrict(path, to: changeGroup, logger: logger)
             logger.info("control socket listening at \(path)")
         case .inherited(let fd):
             server = try await bootstrap.withBoundSocket(fd).get()
@@ -106,6 +107,24 @@ public struct ControlServer: Service {
         // The listener is closed; end the connections still open, and wait for them.
         await connections.closeAll()
         if case .path(let path) = listener { unlink(path) }
+    }
+}
+
+extension ControlServer {
+    /// A socket it binds itself is as the socket unit makes one (`SocketMode=0660`,
+    /// `SocketGroup=`, `DirectoryMode=0755`): root and the group connect, nobody else; its
+    /// directory only needs to be passable.
+    static func restrict(_ path: String, to group: gid_t?, logger: Logger) {
+        if chmod(path, 0o660) != 0 { logger.warning("cannot set the control socket's mode to 0660: \(String(cString: strerror(errno)))") }
+        guard let group else { return }
+        if chown(path, uid_t.max, group) != 0 {
+            logger.warning("cannot give the control socket to group \(group): \(String(cString: strerror(errno))); only its owner can connect")
+        }
+        let directory = (path as NSString).deletingLastPathComponent
+        var info = stat()
+        if !directory.isEmpty, stat(directory, &info) == 0, info.st_uid == geteuid(), info.st_mode & 0o011 != 0o011 {
+            chmod(directory, mode_t(info.st_mode & 0o7777) | 0o011)
+        }
     }
 }
 

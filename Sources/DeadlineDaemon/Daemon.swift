@@ -46,8 +46,10 @@ public enum Daemon {
         let zone = TimeZone(identifier: config.timeZone)!
         let lastAlive = try store.daemonState("last_alive_ms").flatMap(Int64.init).map { Date(timeIntervalSince1970: Double($0) / 1000) }
         let lateAtStart = try store.pendingCount(before: startedAt.addingTimeInterval(-options.lateAfter))
+        // Called on the timer core's queue: it must never wait for the service manager.
+        let statusNotifier = StatusNotifier(environment: ProcessInfo.processInfo.environment)
         _ = try core.start(onChange: { snapshot in
-            notifier.notify(.status(statusLine(snapshot, zone: zone)))
+            statusNotifier.status(statusLine(snapshot, zone: zone))
         })
         // What came due while the daemon was down is settled now, before anyone connects,
         // and told once: in the journal and, until the next start, in `status`.
@@ -61,7 +63,7 @@ public enum Daemon {
         }
         let watchdogUsec = Watchdog.intervalMicroseconds()
         if let watchdogUsec {
-            core.startWatchdog(intervalMicroseconds: watchdogUsec) { notifier.notify(.watchdog) }
+            core.startWatchdog(intervalMicroseconds: watchdogUsec) { statusNotifier.watchdog() }
             logger.info("watchdog enabled: \(watchdogUsec / 1000) ms, pinging every \(watchdogUsec / 2000) ms")
         }
 

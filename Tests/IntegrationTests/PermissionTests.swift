@@ -53,6 +53,11 @@ struct PermissionTests {
         defer { daemon.ensureStopped() }
         _ = try #require(daemon.waitForLine(containing: "ready;"), "\(daemon.stderrLines.map(\.1))")
         #expect(daemon.stderrLines.contains { $0.1.contains("root and group \(Self.group)") })
+        // Bound by the daemon itself, the socket is as the socket unit makes it: 0660, the group's.
+        var info = stat()
+        #expect(stat(box.socket, &info) == 0 && info.st_mode & 0o777 == 0o660, "mode \(String(info.st_mode & 0o777, radix: 8))")
+        #expect(info.st_gid == Caller.groupID(named: Self.group), "group \(info.st_gid)")
+        #expect(stat(box.runtime, &info) == 0 && info.st_mode & 0o001 != 0, "its directory can be passed")
         // Let the test user reach the socket; the permission check is the daemon's, not the file's.
         for path in [box.path, box.runtime] { chmod(path, 0o755) }
         chmod(box.socket, 0o666)

@@ -66,7 +66,8 @@ final class Sandbox: @unchecked Sendable {
 }
 
 /// A datagram socket standing in for systemd's notify socket or journald's: records every
-/// message with the time it arrived.
+/// message with the time it arrived, or (`reading: false`) a manager that never reads, whose
+/// queue fills after `net.unix.max_dgram_qlen` messages.
 final class DatagramListener: @unchecked Sendable {
     let path: String
     private let fd: Int32
@@ -74,7 +75,7 @@ final class DatagramListener: @unchecked Sendable {
     private let stopped = Mutex(false)
     private var thread: Thread?
 
-    init(path: String) throws {
+    init(path: String, reading: Bool = true) throws {
         self.path = path
         fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         try #require(fd >= 0)
@@ -88,6 +89,7 @@ final class DatagramListener: @unchecked Sendable {
         _ = chmod(path, 0o666)
         var tv = timeval(tv_sec: 0, tv_usec: 100_000)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        guard reading else { return }
         let t = Thread { [self] in
             var buffer = [UInt8](repeating: 0, count: 1 << 16)
             while !stopped.withLock({ $0 }) {
