@@ -42,10 +42,17 @@ public struct ControlServer: Service {
         public var maxConnections: Int
         /// Seconds a connection may stay open with no call in flight; 0: no limit.
         public var idleTimeout: Int
-        public init(maxConnections: Int = 1024, idleTimeout: Int = 300) {
+        /// Replies a connection may leave unread before the daemon stops reading its calls.
+        public var unreadBytes: Int
+        public init(maxConnections: Int = 1024, idleTimeout: Int = 300, unreadBytes: Int = 256 << 10) {
             self.maxConnections = maxConnections
             self.idleTimeout = idleTimeout
+            self.unreadBytes = unreadBytes
         }
+
+        /// Seconds a connection may leave `unreadBytes` of replies unread before it is closed:
+        /// the idle timeout, at most 30 s.
+        public var stallTimeout: Int { idleTimeout > 0 ? min(idleTimeout, 30) : 30 }
     }
 
     public init(listener: Listener, service: VarlinkService, maxMessageBytes: Int = 1 << 20, limits: Limits = Limits(),
@@ -66,6 +73,9 @@ public struct ControlServer: Service {
         let (service, logger, max, changeGroup, limits) = (self.service, self.logger, self.maxMessageBytes, self.changeGroup, self.limits)
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
+            // Past `unreadBytes` of unwritten replies the channel is not writable: the handler
+            // then stops reading calls (backpressure) until the client reads.
+            .childChannelOption(.writeBufferWaterMark, value: .init(low: limits.unreadBytes / 4, high: limits.unreadBytes))
             .childChannelInitializer { channel in
                 if let evicted = connections.admit(channel, limit: limits.maxConnections) {
                     logger.notice(evicted === channel
@@ -80,7 +90,8 @@ public struct ControlServer: Service {
                     }
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(VarlinkFrameDecoder(maxMessageBytes: max)))
                     try channel.pipeline.syncOperations.addHandler(VarlinkConnectionHandler(service: service, logger: logger,
-                                                                                              changeGroup: changeGroup, connections: connections))
+                                                                                              changeGroup: changeGroup, connections: connections,
+                                                                                              stallTimeout: limits.stallTimeout))
                 }
             }
         let server: any Channel
@@ -181,20 +192,28 @@ final class VarlinkConnectionHandler: ChannelInboundHandler, RemovableChannelHan
 
     /// Calls a client may queue before the first is answered; more is abuse, not pipelining.
     static let maxQueuedCalls = 128
+    /// Bytes of calls a client may queue so (a few imports of the largest message).
+    static let maxQueuedBytes = 8 << 20
 
     let service: VarlinkService
     let logger: Logger
     // Event-loop confined, like every channel handler.
     private var queued: [ByteBuffer] = []
+    private var queuedBytes = 0
     private var busy = false
     private var closing = false
+    /// The client leaves its replies unread: no call is read or answered until it reads.
+    private var stalled = false
+    private var stallTimer: Scheduled<Void>?
+    let stallTimeout: Int
     let changeGroup: gid_t?
     /// From SO_PEERCRED when the connection opens; until then (and if unreadable) no changes.
     private var caller = Caller(uid: uid_t.max, gid: gid_t.max, pid: 0, command: "?", mayChange: false)
 
     let connections: OpenConnections
 
-    init(service: VarlinkService, logger: Logger, changeGroup: gid_t?, connections: OpenConnections) {
+    init(service: VarlinkService, logger: Logger, changeGroup: gid_t?, connections: OpenConnections, stallTimeout: Int = 30) {
+        self.stallTimeout = stallTimeout
         self.service = service
         self.logger = logger
         self.changeGroup = changeGroup
@@ -202,8 +221,9 @@ final class VarlinkConnectionHandler: ChannelInboundHandler, RemovableChannelHan
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        // Idle means no call in flight and nothing read: a Watch (in flight) is never idle.
-        if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read, !busy, queued.isEmpty {
+        // Idle means no call in flight and nothing read: a Watch (in flight) is never idle, nor
+        // a connection whose replies wait to be read (the stall timer closes that one).
+        if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read, !busy, !stalled, queued.isEmpty {
             logger.debug("closing idle control connection")
             context.close(promise: nil)
             return
@@ -224,12 +244,38 @@ final class VarlinkConnectionHandler: ChannelInboundHandler, RemovableChannelHan
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard !closing else { return }
-        queued.append(unwrapInboundIn(data))
+        let message = unwrapInboundIn(data)
+        queued.append(message)
+        queuedBytes += message.readableBytes
         if queued.count > Self.maxQueuedCalls {
             close(context, reason: "more than \(Self.maxQueuedCalls) calls queued")
             return
         }
+        if queuedBytes > Self.maxQueuedBytes {
+            close(context, reason: "more than \(Self.maxQueuedBytes >> 20) MiB of calls queued")
+            return
+        }
         next(context)
+    }
+
+    /// Unread replies passed the bound (not writable): stop reading and answering, and close
+    /// the connection if it stays so for `stallTimeout`; read again once the client catches up.
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if !context.channel.isWritable, !stalled {
+            stalled = true
+            context.channel.setOption(.autoRead, value: false).whenFailure { _ in }
+            let seconds = stallTimeout
+            stallTimer = context.eventLoop.assumeIsolated().scheduleTask(in: .seconds(Int64(seconds))) {
+                self.close(context, reason: "its replies were left unread for \(seconds) s")
+            }
+        } else if context.channel.isWritable, stalled {
+            stalled = false
+            stallTimer?.cancel()
+            stallTimer = nil
+            context.channel.setOption(.autoRead, value: true).whenFailure { _ in }
+            next(context)
+        }
+        context.fireChannelWritabilityChanged()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
@@ -242,10 +288,12 @@ final class VarlinkConnectionHandler: ChannelInboundHandler, RemovableChannelHan
     }
 
     private func next(_ context: ChannelHandlerContext) {
-        guard !busy, !closing, !queued.isEmpty else { return }
+        guard !busy, !closing, !stalled, !queued.isEmpty else { return }
         busy = true
         connections.mark(context.channel, busy: true)
-        let message = Data(queued.removeFirst().readableBytesView)
+        let buffer = queued.removeFirst()
+        queuedBytes -= buffer.readableBytes
+        let message = Data(buffer.readableBytesView)
         let promise = context.eventLoop.makePromise(of: VarlinkService.Outcome.self)
         let (service, caller) = (self.service, self.caller)
         promise.completeWithTask { await service.handle(message: message, caller: caller) }
@@ -292,6 +340,8 @@ final class VarlinkConnectionHandler: ChannelInboundHandler, RemovableChannelHan
     func channelInactive(context: ChannelHandlerContext) {
         streaming?.cancel()
         streaming = nil
+        stallTimer?.cancel()
+        stallTimer = nil
         context.fireChannelInactive()
     }
 

@@ -76,6 +76,18 @@ public enum Daemon {
         } else {
             logger.notice("control: group '\(config.controlGroup)' does not exist; only root and this daemon's own user may change things over the control socket")
         }
+        // Clients must never take the descriptors a reminder needs (a file, a child, a socket).
+        let descriptors = DescriptorLimit.raiseSoftToHard()
+        let budget = DescriptorLimit.connectionBudget(soft: descriptors.soft)
+        let connections = min(config.maxConnections, budget)
+        if connections < config.maxConnections {
+            logger.warning("""
+                control.max_connections is \(config.maxConnections), but the descriptor limit is \(descriptors.soft) (LimitNOFILE=): \
+                at most \(connections) control connections, \(DescriptorLimit.reserved) descriptors kept for the store and channels
+                """)
+        } else {
+            logger.info("descriptor limit \(descriptors.soft); at most \(connections) control connections")
+        }
         let server = ControlServer(
             listener: listener,
             service: ControlAPI.service(handler, version: version, onRefusal: { caller, method in
@@ -83,7 +95,7 @@ public enum Daemon {
                                metadata: ["caller_uid": "\(caller.uid)", "caller_pid": "\(caller.pid)", "caller_command": "\(caller.command)"])
             }),
             maxMessageBytes: config.maxMessageBytes,
-            limits: .init(maxConnections: config.maxConnections, idleTimeout: config.idleTimeout),
+            limits: .init(maxConnections: connections, idleTimeout: config.idleTimeout),
             logger: logger,
             changeGroup: changeGroup,
             onListening: {

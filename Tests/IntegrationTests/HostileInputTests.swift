@@ -84,6 +84,19 @@ struct HostileInputTests {
         #expect(far.status != 0 && far.err.contains("2999"), "\(far.err)")
     }
 
+    @Test("a config that is not UTF-8, or a directory, is refused with where: --check-config exits 78")
+    func badConfigFiles() throws {
+        try Binaries.require()
+        let box = try Sandbox()
+        let config = box.path + "/bad.yaml"
+        try Data("control:\n  group: ad\u{e1}min\n".utf8.map { $0 } .replacingLatin1()).write(to: URL(fileURLWithPath: config))
+        for (path, message) in [(config, "\(config):2:12: a byte that is not UTF-8"), (box.path, "\(box.path): is a directory, not a file")] {
+            let check = try RunningProcess(Binaries.deadlined, ["--check-config", "--config", path], environment: box.environment(notifySocket: nil))
+            #expect(check.waitForExit(timeout: 20) == 78)
+            #expect(check.stderrLines.contains { $0.1.contains(message) }, "\(check.stderrLines.map(\.1))")
+        }
+    }
+
     @Test("a channel's error holding terminal escapes is shown as \\u{1b} by list; --json keeps it exact")
     func escapes() throws {
         try Binaries.require()
@@ -160,5 +173,17 @@ struct HostileInputTests {
         #expect(status.status == 0 && status.out.contains("file system is full since"), "\(status.out)")
         let check = try ctl(box, ["check"])
         #expect(check.status == 2 && check.out.contains("file system is full"), "\(check.out)")
+    }
+}
+
+private extension Array where Element == UInt8 {
+    /// UTF-8 `á` (C3 A1) as Latin-1 (E1): a file saved in the wrong encoding.
+    func replacingLatin1() -> [UInt8] {
+        var out: [UInt8] = []
+        var i = 0
+        while i < count {
+            if self[i] == 0xC3, i + 1 < count, self[i + 1] == 0xA1 { out.append(0xE1); i += 2 } else { out.append(self[i]); i += 1 }
+        }
+        return out
     }
 }
