@@ -30,7 +30,7 @@ enum ChannelFactory {
         retry.maxAttempts = c.maxAttempts ?? config.maxAttempts
         retry.baseDelay = TimeInterval(config.retryDelay)
         let policy = ChannelPolicy(retry: retry, concurrency: c.concurrency ?? defaultConcurrency(c),
-                                   timeout: .seconds(c.timeout ?? 30))
+                                   timeout: .seconds(c.timeout ?? 30), unrecorded: unrecorded(c))
         func fail(_ error: any Error) -> ConfigError {
             ConfigError(location: "channel '\(c.name)'", message: "\(error)")
         }
@@ -67,6 +67,15 @@ enum ChannelFactory {
     }
 
     /// The journal and a file keep due order (one at a time); programs and servers may overlap.
+    /// The journal and a file take a burst of a hundred thousand in batches, a commit per 64;
+    /// what reaches a person waits for each outcome to be recorded (see `ChannelPolicy`).
+    static func unrecorded(_ c: ChannelConfig) -> Int {
+        switch c.kind {
+        case .journal, .file: 64
+        case .command, .email, .webhook: 1
+        }
+    }
+
     static func defaultConcurrency(_ c: ChannelConfig) -> Int {
         switch c.kind {
         case .journal, .file: 1

@@ -41,11 +41,16 @@ public struct ChannelPolicy: Sendable, Equatable {
     public var concurrency: Int
     /// How long one send may take before it counts as failed (and a command is killed).
     public var timeout: Duration
+    /// Sends a slot may make before the outcomes of the earlier ones are in the store: what a
+    /// kill can repeat, per slot. 1 for channels whose repeat reaches a person (e-mail, a
+    /// webhook, a command); more for local ones that are cheap to repeat and fast to send.
+    public var unrecorded: Int
 
-    public init(retry: RetryPolicy = RetryPolicy(), concurrency: Int = 1, timeout: Duration = .seconds(30)) {
+    public init(retry: RetryPolicy = RetryPolicy(), concurrency: Int = 1, timeout: Duration = .seconds(30), unrecorded: Int = 1) {
         self.retry = retry
         self.concurrency = max(1, concurrency)
         self.timeout = timeout
+        self.unrecorded = max(1, unrecorded)
     }
 }
 

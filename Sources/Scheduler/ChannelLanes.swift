@@ -13,6 +13,10 @@ import Synchronization
 /// `overrunGrace` is given up: that send fails, the rest of its batch goes back to the front
 /// of the lane, and whatever the stuck task does later is ignored.
 ///
+/// A slot makes at most `policy.unrecorded` sends before their outcomes are in the store
+/// (`committed` has run): a kill repeats at most that many per slot, `concurrency` times
+/// `unrecorded` per channel, never an unbounded run of sends accepted but not yet recorded.
+///
 /// Confined to the timer core's queue, except the mailbox (a lock) and each batch's
 /// `abandoned` flag (an atomic), which the tasks touch.
 final class ChannelLanes: @unchecked Sendable {
@@ -52,6 +56,8 @@ final class ChannelLanes: @unchecked Sendable {
 
     private struct Mailbox {
         var results: [(batch: Int, channel: String, index: Int, outcome: Outcome)] = []
+        /// The slots waiting for their result to be recorded before they send again.
+        var waiting: [CheckedContinuation<Void, Never>] = []
         var scheduled = false
     }
 
@@ -61,18 +67,23 @@ final class ChannelLanes: @unchecked Sendable {
     private let executor: DeliveryExecutor
     private let batchLimit: Int
     private let complete: (Job, Outcome) -> Void
+    private let committed: () -> Void
     private var lanes: [String: Lane] = [:]
     private var nextBatch = 0
     private var sweepScheduled = false
     private let mailbox = Mutex(Mailbox())
 
-    /// - Parameter complete: called on `queue` with each send's outcome, in lane order.
+    /// - Parameters:
+    ///   - complete: called on `queue` with each send's outcome, in lane order.
+    ///   - committed: called on `queue` after a round of `complete`s, to write them to the
+    ///     store; the slots that reported them send again after it.
     init(queue: DispatchQueue, executor: DeliveryExecutor, batchLimit: Int = 64,
-         complete: @escaping (Job, Outcome) -> Void) {
+         complete: @escaping (Job, Outcome) -> Void, committed: @escaping () -> Void = {}) {
         self.queue = queue
         self.executor = executor
         self.batchLimit = batchLimit
         self.complete = complete
+        self.committed = committed
     }
 
     /// True when nothing waits, runs, or is reported but not yet handed to `complete`.
@@ -112,19 +123,32 @@ final class ChannelLanes: @unchecked Sendable {
         Task(executorPreference: executor) { [weak self] in
             // Each result goes to the mailbox as soon as it is known (a slow send must not hold
             // back the one before it); the queue is woken once for however many wait there.
+            var unrecorded = 0
             for (index, job) in batch.jobs.enumerated() {
                 if batch.abandoned.load(ordering: .relaxed) { return }
                 let outcome: Outcome
                 do { outcome = .success(try await channel.deliver(job.reminder)) } catch { outcome = .failure(error) }
-                self?.post(batch: batch.id, channel: channel.name, results: [(index, outcome)])
+                guard let self else { return }
+                unrecorded += 1
+                if unrecorded < channel.policy.unrecorded && index < batch.jobs.count - 1 {
+                    self.post(batch: batch.id, channel: channel.name, result: (index, outcome), recorded: nil)
+                    continue
+                }
+                // Results are recorded in the order posted: once this one is, so are the others.
+                await withCheckedContinuation { recorded in
+                    self.post(batch: batch.id, channel: channel.name, result: (index, outcome), recorded: recorded)
+                }
+                unrecorded = 0
             }
         }
     }
 
-    /// From a task: leaves results and wakes the queue once for however many arrive.
-    private func post(batch: Int, channel: String, results: [(index: Int, outcome: Outcome)]) {
+    /// From a task: leaves a result and wakes the queue once for however many arrive;
+    /// `recorded`, if any, is resumed once the result is in the store.
+    private func post(batch: Int, channel: String, result: (index: Int, outcome: Outcome), recorded: CheckedContinuation<Void, Never>?) {
         let wake = mailbox.withLock { m in
-            for r in results { m.results.append((batch, channel, r.index, r.outcome)) }
+            m.results.append((batch, channel, result.index, result.outcome))
+            if let recorded { m.waiting.append(recorded) }
             defer { m.scheduled = true }
             return !m.scheduled
         }
@@ -132,11 +156,15 @@ final class ChannelLanes: @unchecked Sendable {
     }
 
     private func drain() {
-        let results = mailbox.withLock { m in
+        let (results, waiting) = mailbox.withLock { m in
             m.scheduled = false
-            defer { m.results.removeAll(keepingCapacity: true) }
-            return m.results
+            defer {
+                m.results.removeAll(keepingCapacity: true)
+                m.waiting.removeAll(keepingCapacity: true)
+            }
+            return (m.results, m.waiting)
         }
+
         var touched: [String: any Channel] = [:]
         for r in results {
             // A batch given up as overrun no longer counts.
@@ -152,6 +180,10 @@ final class ChannelLanes: @unchecked Sendable {
             touched[r.channel] = job.channel
             complete(job, r.outcome)
         }
+        // This round is written before any slot sends again, a freed one included; a result
+        // dropped above (its batch was abandoned) still lets its task end.
+        committed()
+        for slot in waiting { slot.resume() }
         for channel in touched.values { pump(channel) }
     }
 

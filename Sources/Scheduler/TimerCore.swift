@@ -130,7 +130,8 @@ public final class TimerCore: @unchecked Sendable {
         let fire: @Sendable () -> Void = { [weak self] in self?.fireDueOnQueue() }
         queue.sync {
             alarm = makeAlarm?(queue, fire) ?? DispatchWallAlarm(queue: queue, handler: fire)
-            lanes = ChannelLanes(queue: queue, executor: executor) { [unowned self] job, outcome in self.finish(job, outcome) }
+            lanes = ChannelLanes(queue: queue, executor: executor, complete: { [unowned self] job, outcome in self.finish(job, outcome) },
+                                 committed: { [unowned self] in if self.flushScheduled { self.flush() } })
         }
     }
 

@@ -206,6 +206,34 @@ struct TimerCoreTests {
         h.core.stopTimers()
     }
 
+    @Test("a channel that may leave no send unrecorded starts each send only once the one before is in the store")
+    func recordedBeforeTheNext() async throws {
+        // What the store held for the previous send when each send began.
+        final class Checking: Channel, @unchecked Sendable {
+            let name = "checked"
+            let policy = ChannelPolicy(concurrency: 1, unrecorded: 1)
+            var store: Store?
+            let seen = Mutex<[(previous: Int64?, logged: Int)]>([])
+            let last = Mutex<Int64?>(nil)
+            func deliver(_ reminder: Reminder) async throws -> String? {
+                let previous = last.withLock { $0 }
+                let logged = try previous.map { try store!.deliveryLog(occurrence: $0).filter { $0.channel == "checked" }.count } ?? 1
+                seen.withLock { $0.append((previous, logged)) }
+                last.withLock { $0 = reminder.occurrence.id }
+                return nil
+            }
+        }
+        let checking = Checking()
+        let h = try Harness(channels: [checking])
+        checking.store = h.store
+        _ = try h.core.start(watchClock: false)
+        for i in 0..<200 { try h.add("ประชุม \(i)", at: -1) }
+        #expect(await h.core.fireNowAndSettle())
+        let seen = checking.seen.withLock { $0 }
+        #expect(seen.count == 200)
+        #expect(seen.allSatisfy { $0.logged >= 1 }, "sends began before the one before was recorded: \(seen.filter { $0.logged == 0 }.count)")
+    }
+
     @Test("a real wall-clock timer fires on time")
     func realTimer() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("deadlined-real-\(UUID().uuidString)").path
