@@ -14,7 +14,7 @@ public final class StatusNotifier: Sendable {
         var status: String?
         var watchdog = false
         var scheduled = false
-        /// Datagrams the manager's full queue refused (for tests and the journal).
+        /// Sends refused because the manager's queue was full or nobody listened.
         var dropped = 0
     }
 
@@ -42,7 +42,7 @@ public final class StatusNotifier: Sendable {
         enqueue { $0.watchdog = true }
     }
 
-    /// Datagrams not sent because the manager's queue was full and a newer status replaced them.
+    /// Sends refused: the manager's queue was full (tried again), or nobody listened (given up).
     public var dropped: Int { pending.withLock { $0.dropped } }
 
     private func enqueue(_ change: (inout Pending) -> Void) {
@@ -66,10 +66,14 @@ public final class StatusNotifier: Sendable {
             return
         }
         let message = Array(lines.joined(separator: "\n").utf8)
-        let sent = address.send(message, on: fd)
+        let outcome = address.send(message, on: fd)
+        // Nobody listens (the manager went away, a wrong path): what was to be said is dropped
+        // rather than tried again for ever; the next change tries anew.
+        let settled = outcome != .full
         let retry = pending.withLock { p -> Bool in
-            if sent {
-                // Only what was sent is cleared: a status recorded meanwhile goes next.
+            if outcome == .failed { p.dropped += 1 }
+            if settled {
+                // Only what was said (or given up) is cleared: a status recorded meanwhile goes next.
                 if p.status == status { p.status = nil }
                 if watchdog { p.watchdog = false }
             } else {
@@ -80,7 +84,7 @@ public final class StatusNotifier: Sendable {
             return more
         }
         if retry {
-            if sent { queue.async { self.flush() } } else { queue.asyncAfter(deadline: .now() + Self.retryDelay) { self.flush() } }
+            if settled { queue.async { self.flush() } } else { queue.asyncAfter(deadline: .now() + Self.retryDelay) { self.flush() } }
         }
     }
 }
@@ -98,20 +102,24 @@ struct NotifyAddress: Sendable {
         path = bytes
     }
 
-    /// One datagram, never waiting: false if it could not go now (a full queue, no listener).
-    func send(_ message: [UInt8], on fd: Int32) -> Bool {
+    enum Outcome { case sent, full, failed }
+
+    /// One datagram, never waiting: `full` when the manager's queue has no room now.
+    func send(_ message: [UInt8], on fd: Int32) -> Outcome {
         var addr = sockaddr_un()
         addr.sun_family = sa_family_t(AF_UNIX)
         withUnsafeMutableBytes(of: &addr.sun_path) { raw in
             for (i, b) in path.enumerated() { raw[i] = b }
         }
         let length = socklen_t(MemoryLayout<sa_family_t>.size + path.count)
-        return message.withUnsafeBytes { body in
+        let n = message.withUnsafeBytes { body in
             withUnsafePointer(to: &addr) { p in
                 p.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    sendto(fd, body.baseAddress, body.count, Int32(MSG_DONTWAIT) | Int32(MSG_NOSIGNAL), $0, length) == body.count
+                    sendto(fd, body.baseAddress, body.count, Int32(MSG_DONTWAIT) | Int32(MSG_NOSIGNAL), $0, length)
                 }
             }
         }
+        if n == message.count { return .sent }
+        return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS || errno == EINTR) ? .full : .failed
     }
 }
