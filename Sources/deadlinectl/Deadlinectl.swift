@@ -9,11 +9,45 @@ struct Deadlinectl: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "deadlinectl",
         abstract: "Ask and tell deadlined, over its control socket.",
+        discussion: "Options every command takes (--socket, --json, --lang, --thai-digits) may come before the command too, as with systemctl.",
         version: "0.1.0",
         subcommands: [Status.self, Add.self, List.self, Submit.self, Held.self, Cancel.self, Import.self,
                       Simulate.self, CalendarCommand.self, Holidays.self, TestChannel.self, Watch.self, Check.self, Get.self, Update.self, Remove.self, Reload.self, Backup.self, Audit.self,
                       Export.self, Instances.self]
     )
+
+    /// `deadlinectl --socket X status` as well as `deadlinectl status --socket X`.
+    static func main() {
+        main(GlobalOptions.afterTheCommand(Array(CommandLine.arguments.dropFirst())))
+    }
+}
+
+/// The options each command declares for itself (`ConnectionOptions`, `LanguageOptions`), when
+/// given before the command's name: moved after it, where the command's parser reads them.
+enum GlobalOptions {
+    static let valued: Set<String> = ["--socket", "--lang"]
+    static let flags: Set<String> = ["--json", "--thai-digits"]
+
+    static func afterTheCommand(_ arguments: [String]) -> [String] {
+        var moved: [String] = [], rest = arguments[...]
+        while let first = rest.first {
+            let name = String(first.split(separator: "=", maxSplits: 1).first ?? "")
+            if flags.contains(first) || (valued.contains(name) && first.contains("=")) {
+                moved.append(first)
+                rest = rest.dropFirst()
+            } else if valued.contains(first), rest.count >= 2 {
+                moved += rest.prefix(2)
+                rest = rest.dropFirst(2)
+            } else {
+                break
+            }
+        }
+        guard !moved.isEmpty, !rest.isEmpty else { return arguments }
+        // Before a `--` (what follows it is never an option), else at the end.
+        var out = Array(rest)
+        out.insert(contentsOf: moved, at: out.firstIndex(of: "--") ?? out.count)
+        return out
+    }
 }
 
 /// Options every command takes.

@@ -145,6 +145,11 @@ struct DaemonTests {
         #expect(empty.err.contains("invalid value for 'title'"))
         let list = try deadlinectl(["list", "--socket", box.socket])
         #expect(list.out.contains("no open items"))
+        // Options every command takes may come before it, as with systemctl.
+        let before = try deadlinectl(["--socket", box.socket, "--json", "status"])
+        #expect(before.status == 0 && before.out.contains("\"storeHealth\""), "\(before.err)")
+        let equals = try deadlinectl(["--socket=" + box.socket, "list"])
+        #expect(equals.status == 0 && equals.out.contains("no open items"), "\(equals.err)")
         daemon.signal(SIGTERM)
         #expect(daemon.waitForExit() == 0)
 
