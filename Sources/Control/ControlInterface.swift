@@ -10,7 +10,7 @@ public enum ControlAPI {
         public var id: Int64
         public var fireAt: String
         public var label: String
-        public var state: String
+        public var state: OccurrenceState
         public var attempts: Int
         public var lastError: String?
         /// For a repeating meeting: the start of the instance it is for.
@@ -105,7 +105,7 @@ public enum ControlAPI {
             workingDaysLeft = calendar.workingDays(from: today, to: day)
             reminders = occurrences.map {
                 Reminder(id: $0.id, fireAt: DateOutput.iso8601($0.fireAt, timeZone: zone), label: $0.label,
-                         state: $0.state.rawValue, attempts: $0.attempts, lastError: $0.lastError,
+                         state: $0.state, attempts: $0.attempts, lastError: $0.lastError,
                          instance: $0.instance.map { DateOutput.iso8601($0, timeZone: zone) })
             }
             recurrence = f.recurrence?.rrule
@@ -447,10 +447,11 @@ public enum ControlAPI {
         public var reminder: Int64
         public var item: String
         public var fireAt: String
-        public var state: String
+        /// `retrying` or `failed`.
+        public var state: OccurrenceState
         public var attempts: Int
         public var error: String
-        public init(reminder: Int64, item: String, fireAt: String, state: String, attempts: Int, error: String) {
+        public init(reminder: Int64, item: String, fireAt: String, state: OccurrenceState, attempts: Int, error: String) {
             self.reminder = reminder
             self.item = item
             self.fireAt = fireAt

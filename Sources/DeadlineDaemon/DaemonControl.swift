@@ -112,7 +112,7 @@ final class DaemonControl: ControlHandler {
             channels: channels,
             problems: problems.map { p in
                 ControlAPI.Problem(reminder: p.occurrence.id, item: p.itemKey, fireAt: DateOutput.iso8601(p.occurrence.fireAt, timeZone: zone),
-                                   state: p.occurrence.state.rawValue, attempts: p.occurrence.attempts, error: p.occurrence.lastError ?? "")
+                                   state: p.occurrence.state, attempts: p.occurrence.attempts, error: p.occurrence.lastError ?? "")
             },
             holidayYears: holidays.years.values.sorted { $0.year < $1.year }.map(ControlAPI.HolidayYearInfo.init),
             holidayCaveats: caveats.map(ControlAPI.HolidayCaveatInfo.init)

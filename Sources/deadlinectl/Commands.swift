@@ -70,7 +70,7 @@ struct Update: ParsableCommand {
         if connection.json { return try connection.printJSON(reply) }
         let item = reply.item
         print("updated \(item.kind.rawValue) \(item.key): \(item.title) at \(item.at)")
-        for r in item.reminders where r.state == "pending" { print("  reminder \(r.fireAt)  \(r.label)") }
+        for r in item.reminders where r.state == .pending { print("  reminder \(r.fireAt)  \(r.label)") }
         printWarnings(reply.warnings)
     }
 }
@@ -373,7 +373,7 @@ struct List: ParsableCommand {
                    rows: rows, alert: { shown[$0].state == .open && shown[$0].daysLeft < 0 })
         // A reminder that could not be delivered must not pass silently.
         for item in shown {
-            for r in item.reminders where r.state == "failed" || r.state == "retrying" {
+            for r in item.reminders where r.state == .failed || r.state == .retrying {
                 Style.red((th ? "! \(item.key): การแจ้งเตือน \(r.label) " : "! \(item.key): reminder \(r.label) ")
                       + "\(r.state) (\(r.attempts)): \(r.lastError ?? "")")
             }
@@ -387,7 +387,7 @@ struct StateChange {
         let who = by ?? ProcessInfo.processInfo.environment["SUDO_USER"] ?? ProcessInfo.processInfo.environment["USER"] ?? "uid \(getuid())"
         guard let item = try connection.call("Acknowledge", ControlAPI.AcknowledgeParameters(key: key, state: state, by: who),
                                              as: ControlAPI.ItemReply.self)?.item else { return }
-        let dropped = item.reminders.filter { $0.state == "cancelled" }.count
+        let dropped = item.reminders.filter { $0.state == .cancelled }.count
         print("\(item.key) is \(item.state.rawValue); \(dropped) reminder(s) dropped")
     }
 }

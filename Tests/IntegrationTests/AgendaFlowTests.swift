@@ -163,10 +163,10 @@ struct AgendaFlowTests {
             _ = try ctl(box, ["holidays", "import", extra])
             let items = try JSONDecoder().decode(ControlAPI.ListItemsReply.self, from: Data(try ctl(box, ["list", "--json"]).out.utf8)).items
             let hd = try #require(items.first { $0.key == "hd" })
-            let pendingLead = hd.reminders.filter { $0.state == "pending" && $0.label == "1wd@09:00" }.map(\.fireAt)
+            let pendingLead = hd.reminders.filter { $0.state == .pending && $0.label == "1wd@09:00" }.map(\.fireAt)
             #expect(pendingLead == [DateOutput.iso8601(friday.adding(days: -1).at(hour: 9, minute: 0, in: TimeZone(identifier: "Asia/Bangkok")!),
                                                        timeZone: TimeZone(identifier: "Asia/Bangkok")!)])
-            #expect(hd.reminders.contains { $0.state == "cancelled" && $0.label == "1wd@09:00" })
+            #expect(hd.reminders.contains { $0.state == .cancelled && $0.label == "1wd@09:00" })
         }
     }
 }

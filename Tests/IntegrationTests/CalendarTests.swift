@@ -270,12 +270,12 @@ struct CalendarTests {
         try write(invite(status: "CONFIRMED", sequence: 0), path)
         #expect(try ctl(box, ["import", path]).out.contains("1 added"))
         let before = try JSONDecoder().decode(ControlAPI.ItemReply.self, from: Data(try ctl(box, ["get", "inv-42@example.org", "--json"]).out.utf8)).item
-        #expect(before.reminders.contains { $0.state == "pending" } && before.uid == "inv-42@example.org")
+        #expect(before.reminders.contains { $0.state == .pending } && before.uid == "inv-42@example.org")
         try write(invite(status: "CANCELLED", sequence: 1), path)
         let r = try ctl(box, ["import", path])
         #expect(r.status == 0 && r.out.contains("1 cancelled"), "\(r.out) \(r.err)")
         let after = try JSONDecoder().decode(ControlAPI.ItemReply.self, from: Data(try ctl(box, ["get", "inv-42@example.org", "--json"]).out.utf8)).item
-        #expect(after.state == .cancelled && !after.reminders.contains { $0.state == "pending" })
+        #expect(after.state == .cancelled && !after.reminders.contains { $0.state == .pending })
     }
 
     @Test("Exchange's update of one meeting alone moves it out of the series imported before, with its reminders; its cancellation cancels it")
@@ -308,18 +308,18 @@ struct CalendarTests {
             try JSONDecoder().decode(ControlAPI.ItemReply.self, from: Data(try ctl(box, ["get", key, "--json"]).out.utf8)).item
         }
         let series = try item("wg-7@example.go.th")
-        let pending = { (i: ControlAPI.Item) in Set(i.reminders.filter { $0.state == "pending" }.compactMap { $0.instance.flatMap(ISO8601DateFormatter().date) }) }
+        let pending = { (i: ControlAPI.Item) in Set(i.reminders.filter { $0.state == .pending }.compactMap { $0.instance.flatMap(ISO8601DateFormatter().date) }) }
         #expect(!pending(series).contains(second) && pending(series).contains(start), "the series has no reminder left for the moved meeting")
         let key = "wg-7@example.go.th-" + LocalDate(second, in: TimeZone(identifier: "Asia/Bangkok")!).description.replacingOccurrences(of: "-", with: "")
         let replacement = try item(key)
         #expect(replacement.replaces.flatMap(ISO8601DateFormatter().date) == second && replacement.uid == "wg-7@example.go.th")
-        #expect(replacement.reminders.contains { $0.state == "pending" && ISO8601DateFormatter().date(from: $0.fireAt) == movedTo.addingTimeInterval(-3600) })
+        #expect(replacement.reminders.contains { $0.state == .pending && ISO8601DateFormatter().date(from: $0.fireAt) == movedTo.addingTimeInterval(-3600) })
 
         // Cancelled later, by the meeting's original start: the moved meeting is cancelled.
         try write(calendar("CANCEL", "RECURRENCE-ID:\(stamp(second))\r\nDTSTART:\(stamp(movedTo))\r\n"), path)
         let cancelled = try ctl(box, ["import", path])
         #expect(cancelled.status == 0 && cancelled.out.contains("1 cancelled"), "\(cancelled.out) \(cancelled.err)")
-        #expect(try item(key).state == .cancelled && !item(key).reminders.contains { $0.state == "pending" })
+        #expect(try item(key).state == .cancelled && !item(key).reminders.contains { $0.state == .pending })
         #expect(try instances(box, "wg-7@example.go.th", from: "today", to: "+60d") == [all[0], all[2], all[3]])
 
         // A change to a series this daemon never saw names what is missing.
@@ -381,7 +381,7 @@ struct CalendarTests {
         let skipped = try ctl(box, ["update", "weekly", "--skip", nextDay, "--json"])
         let after = try JSONDecoder().decode(ControlAPI.ItemReply.self, from: Data(skipped.out.utf8)).item
         #expect(after.exceptions?.count == 1 && after.next != weekly.next, "\(skipped.err)")
-        #expect(!after.reminders.contains { $0.state == "pending" && $0.instance == weekly.next })
+        #expect(!after.reminders.contains { $0.state == .pending && $0.instance == weekly.next })
         #expect(!(try ctl(box, ["instances", "weekly", "--from", "today", "--to", "+14d"]).out.contains(nextDay)))
         let noMeeting = try ctl(box, ["update", "weekly", "--skip", DateOutput.iso8601(Date().addingTimeInterval(86_400 * 200 + 3600), timeZone: zone)])
         #expect(noMeeting.status != 0 && noMeeting.err.contains("no meeting of this series is then"), "\(noMeeting.err)")
@@ -390,7 +390,7 @@ struct CalendarTests {
         #expect(held.status != 0 && held.err.contains("not held as a whole"), "\(held.err)")
         #expect(try ctl(box, ["cancel", "weekly"]).status == 0)
         let cancelled = try JSONDecoder().decode(ControlAPI.ItemReply.self, from: Data(try ctl(box, ["get", "weekly", "--json"]).out.utf8)).item
-        #expect(cancelled.state == .cancelled && !cancelled.reminders.contains { $0.state == "pending" })
+        #expect(cancelled.state == .cancelled && !cancelled.reminders.contains { $0.state == .pending })
     }
 }
 

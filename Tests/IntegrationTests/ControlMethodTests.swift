@@ -100,8 +100,8 @@ struct ControlMethodTests {
         #expect(moved.status == 0, "\(moved.err)")
         let item = try JSONDecoder().decode(ControlAPI.ItemReply.self, from: Data(moved.out.utf8)).item
         #expect(item.title == "ประชุม (เลื่อน)" && item.at == "\(today.adding(days: 40))T14:00:00+07:00" && item.tags == ["nacc"])
-        #expect(item.reminders.filter { $0.state == "pending" }.map(\.fireAt) == ["\(today.adding(days: 40))T12:00:00+07:00"])
-        #expect(item.reminders.filter { $0.state == "cancelled" }.map(\.fireAt) == ["\(today.adding(days: 30))T12:00:00+07:00"])
+        #expect(item.reminders.filter { $0.state == .pending }.map(\.fireAt) == ["\(today.adding(days: 40))T12:00:00+07:00"])
+        #expect(item.reminders.filter { $0.state == .cancelled }.map(\.fireAt) == ["\(today.adding(days: 30))T12:00:00+07:00"])
         let bad = try deadlinectl(["update", "wg", "--at", "never", "--socket", box.socket])
         #expect(bad.status != 0 && bad.err.contains("never"))
         let missing = try deadlinectl(["update", "nope", "--title", "x", "--socket", box.socket])

@@ -70,7 +70,7 @@ struct DaemonTests {
         let reply = try JSONDecoder().decode(ControlAPI.ListItemsReply.self, from: Data(list.out.utf8))
         #expect(reply.items.map(\.title) == ["ประชุมคณะทำงาน ครั้งที่ 2"])
         #expect(reply.items.first?.location == "ห้องประชุมสีโห")
-        #expect(reply.items.first?.reminders.map(\.state) == ["delivered"])
+        #expect(reply.items.first?.reminders.map(\.state) == [.delivered])
         // ...and it is not sent a second time.
         Thread.sleep(forTimeInterval: 0.3)
         #expect(!again.stderrLines.contains { $0.1.contains("[ประชุม]") })

@@ -153,7 +153,7 @@ struct SlowPeerTests {
         #expect(closed >= open.count - 896, "the daemon holds more connections than its budget")
         let item = try JSONDecoder().decode(ControlAPI.ItemReply.self, from: Data(try deadlinectl(["get", "flood", "--json", "--socket", box.socket]).out.utf8)).item
         let onTime = try #require(item.reminders.first { $0.label == "0" })
-        #expect(onTime.state == "delivered" && onTime.attempts == 1 && onTime.lastError == nil, "\(onTime)")
+        #expect(onTime.state == .delivered && onTime.attempts == 1 && onTime.lastError == nil, "\(onTime)")
         #expect(!daemon.stderrLines.contains { $0.1.contains("Too many open files") })
     }
 }
