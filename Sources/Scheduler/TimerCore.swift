@@ -363,7 +363,8 @@ public final class TimerCore: @unchecked Sendable {
             for id in ids { heap.insert(id: id, fireAt: now.addingTimeInterval(1)) }
             return
         }
-        let (send, missed, caughtUp) = applyMisfire(rows, now: now)
+        let split = MisfireSplit(rows, now: now, lateAfter: options.lateAfter, policy: misfirePolicy)
+        let (send, missed, caughtUp) = (split.send, split.missed, split.caughtUp)
         let sendable: [(item: Item, occurrence: Occurrence)]
         let states: [Int64: [String: ChannelDeliveryState]]
         do {
@@ -511,42 +512,6 @@ public final class TimerCore: @unchecked Sendable {
         }
         rearm()
         onChange?(snapshotOnQueue())
-    }
-
-    /// Splits due rows into those to send and those let go, by each item's misfire policy.
-    /// A retry is never a misfire: its instant is when the core chose to try again.
-    private func applyMisfire(_ rows: [(item: Item, occurrence: Occurrence)], now: Date)
-        -> (send: [(item: Item, occurrence: Occurrence)], missed: [Int64], caughtUp: Int) {
-        var send: [(item: Item, occurrence: Occurrence)] = []
-        var missed: [Int64] = []
-        var caughtUp = 0
-        var lateByItem: [Int64: [(item: Item, occurrence: Occurrence)]] = [:]
-        for row in rows {
-            let late = now.timeIntervalSince(row.occurrence.fireAt)
-            if late <= options.lateAfter || row.occurrence.state != .pending {
-                send.append(row)
-            } else {
-                lateByItem[row.item.id, default: []].append(row)
-            }
-        }
-        for (_, late) in lateByItem {
-            switch misfirePolicy(late[0].item) {
-            case .skip:
-                missed += late.map(\.occurrence.id)
-            case .catchUp(let grace):
-                for row in late {
-                    if now.timeIntervalSince(row.occurrence.fireAt) <= grace { send.append(row); caughtUp += 1 }
-                    else { missed.append(row.occurrence.id) }
-                }
-            case .coalesce(let grace):
-                let inGrace = late.filter { now.timeIntervalSince($0.occurrence.fireAt) <= grace }
-                let keep = inGrace.max { $0.occurrence.fireAt < $1.occurrence.fireAt }
-                if let keep { send.append(keep); caughtUp += 1 }
-                missed += late.map(\.occurrence.id).filter { $0 != keep?.occurrence.id }
-            }
-        }
-        send.sort { ($0.occurrence.fireAt, $0.occurrence.id) < ($1.occurrence.fireAt, $1.occurrence.id) }
-        return (send, missed, caughtUp)
     }
 
     /// Points the timer at the soonest entry, touching it only if that instant changed.
