@@ -165,7 +165,7 @@ extension DaemonControl {
         }
         // A follow-up must point at a meeting in this file or in the store.
         let references = items.compactMap { item in
-            item.followUpOf.map { (key: $0, isPlan: false, error: "\(p.name): \(item.key): no meeting has key '\($0)' in this file or in the store") }
+            item.followUpOf.map { Reference(key: $0, target: .meeting, location: p.name, message: "\(item.key): no meeting has key '\($0)' in this file or in the store") }
         }.filter { !keys.contains($0.key) }
         let by = Caller.current.map { "import by uid \($0.uid) (\($0.command))" } ?? "import"
         let closing = close

@@ -217,8 +217,8 @@ final class DaemonControl: ControlHandler {
             }
         }
         let references = agenda.externalReferences.map { ref in
-            (key: ref.key, isPlan: ref.target == .plan,
-             error: "\(ref.location): no \(ref.target.rawValue) has key '\(ref.key)' in this file or in the store")
+            Reference(key: ref.key, target: ref.target == .plan ? .plan : .meeting, location: ref.location,
+                      message: "no \(ref.target.rawValue) has key '\(ref.key)' in this file or in the store")
         }
         let outcome = try await offload { [store, config] in
             try store.importAgenda(plans: agenda.plans, items: agenda.items, references: references, dayTime: config.dayTime,
@@ -548,9 +548,8 @@ final class DaemonControl: ControlHandler {
                 case .duplicateKey(let key): throw ControlAPI.duplicateKey(key)
                 case .noSuchItem(let key): throw ControlAPI.noSuchItem(key)
                 case .notOpen(let key, let state): throw ControlAPI.notOpen(key, state)
-                case .unknownReference(let message):
-                    let (location, text) = Self.splitLocation(message)
-                    throw ControlAPI.invalidFile(location: location, message: text)
+                case .unknownReference(let location, let message):
+                    throw ControlAPI.invalidFile(location: location, message: message)
                 case .duplicateUID(let uid): throw ControlAPI.duplicateKey(uid)
                 case .cannotOpen, .corrupt, .full, .unavailable: throw ControlAPI.storeFailure(error.description)
                 }
@@ -558,11 +557,5 @@ final class DaemonControl: ControlHandler {
                 throw ControlAPI.storeFailure(String(describing: error))
             }
         }
-    }
-
-    /// "file:3:7: message" → ("file:3:7", "message").
-    static func splitLocation(_ message: String) -> (String, String) {
-        guard let range = message.range(of: ": ") else { return ("", message) }
-        return (String(message[..<range.lowerBound]), String(message[range.upperBound...]))
     }
 }

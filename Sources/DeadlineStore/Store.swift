@@ -140,14 +140,13 @@ public final class Store: Sendable {
     /// timing changes (its date, zone, rule or leads), its pending reminders are replaced by
     /// `plan(item)`; reminders already delivered stay as they are.
     /// - Parameters:
-    ///   - references: keys that must exist (in the import or the store), each with the message
-    ///     to fail with.
+    ///   - references: keys that must exist (in the import or the store).
     ///   - uids: the iCalendar UID of a new item, by key (an imported invitation's).
     ///   - recurrenceIDs: for a new item that replaces one instance of a series (sharing its
     ///     UID), that instance's start, by key.
     ///   - sequences: the iCalendar SEQUENCE a new item starts from, by key.
     ///   - close: open items to move to another state (a cancelled invitation), by key.
-    public func importAgenda(plans: [Plan], items: [NewItem], references: [(key: String, isPlan: Bool, error: String)],
+    public func importAgenda(plans: [Plan], items: [NewItem], references: [Reference],
                              uids: [String: String] = [:], recurrenceIDs: [String: Date] = [:], sequences: [String: Int] = [:],
                              close: [String: ItemState] = [:], closedBy: String = "import",
                              dayTime: TimeOfDay, now: Date,
@@ -159,10 +158,10 @@ public final class Store: Sendable {
                 out.plans += 1
             }
             for ref in references {
-                let known = ref.isPlan
+                let known = ref.target == .plan
                     ? try PlanRecord.filter(Column("key") == ref.key).fetchCount(db) > 0
                     : try ItemRecord.filter(Column("key") == ref.key && Column("kind") == "meeting").fetchCount(db) > 0
-                if !known { throw StoreError.unknownReference(ref.error) }
+                if !known { throw StoreError.unknownReference(location: ref.location, message: ref.message) }
             }
             for item in items {
                 if var existing = try record(key: item.key, db) {

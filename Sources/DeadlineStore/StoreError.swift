@@ -10,7 +10,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case duplicateKey(String)
     case noSuchItem(String)
     case notOpen(key: String, state: ItemState)
-    case unknownReference(String)
+    /// A reference of an import that points at nothing.
+    case unknownReference(location: String, message: String)
     case duplicateUID(String)
     /// The file system the store is on has no room left (or its quota is used up).
     case full
@@ -24,7 +25,7 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         case .duplicateKey(let key): "an item with key '\(key)' exists already"
         case .noSuchItem(let key): "no item has key '\(key)'"
         case .notOpen(let key, let state): "item '\(key)' is \(state.rawValue) already"
-        case .unknownReference(let message): message
+        case .unknownReference(let location, let message): "\(location): \(message)"
         case .duplicateUID(let uid): "an item with UID '\(uid)' exists already"
         case .full: "the store's file system is full: nothing was changed"
         case .unavailable(let reason): "\(reason): nothing was changed"

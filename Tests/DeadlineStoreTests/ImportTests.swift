@@ -73,9 +73,9 @@ struct ImportTests {
         let fixture = try Fixture()
         let s = fixture.store
         let items = [deadline("a", due: LocalDate(year: 2017, month: 5, day: 24)!)]
-        #expect(throws: StoreError.unknownReference("a.yaml:3:5: no meeting 'm0'")) {
+        #expect(throws: StoreError.unknownReference(location: "a.yaml:3:5", message: "no meeting 'm0'")) {
             try s.importAgenda(plans: [Plan(key: "nacc", name: "p")], items: items,
-                               references: [(key: "m0", isPlan: false, error: "a.yaml:3:5: no meeting 'm0'")],
+                               references: [Reference(key: "m0", target: .meeting, location: "a.yaml:3:5", message: "no meeting 'm0'")],
                                dayTime: nine, now: now, plan: plan)
         }
         #expect(try s.itemCount() == 0)
