@@ -64,19 +64,8 @@ public enum ControlAPI {
         public init(_ item: DeadlineCore.Item, occurrences: [Occurrence], today: LocalDate, calendar: WorkingCalendar) {
             let f = item.fields
             let zone = item.zone
-            var day = f.when.localDate(in: zone)
-            if let r = f.recurrence {
-                // The first instance on or after today; a finished series counts to its last.
-                var upcoming: Date?
-                for start in r.instances(from: f.seriesStart, zone: zone).prefix(100_000) {
-                    upcoming = start
-                    if LocalDate(start, in: zone) >= today { break }
-                }
-                if let upcoming {
-                    day = LocalDate(upcoming, in: zone)
-                    next = DateOutput.text(f.instanceWhen(upcoming), timeZone: zone)
-                }
-            }
+            let countdown = Countdown(f, today: today, calendar: calendar)
+            next = countdown.instance.map { DateOutput.text($0, timeZone: zone) }
             id = item.id
             key = f.key
             kind = f.kind
@@ -101,8 +90,8 @@ public enum ControlAPI {
             state = item.state
             stateChangedAt = item.stateChangedAt.map { DateOutput.iso8601($0, timeZone: zone) }
             stateChangedBy = item.stateChangedBy
-            daysLeft = day.dayNumber - today.dayNumber
-            workingDaysLeft = calendar.workingDays(from: today, to: day)
+            daysLeft = countdown.days
+            workingDaysLeft = countdown.workingDays
             reminders = occurrences.map {
                 Reminder(id: $0.id, fireAt: DateOutput.iso8601($0.fireAt, timeZone: zone), label: $0.label,
                          state: $0.state, attempts: $0.attempts, lastError: $0.lastError,
