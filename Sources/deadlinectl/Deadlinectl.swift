@@ -127,7 +127,9 @@ struct ConnectionOptions: ParsableArguments {
         case "NoSuchItem": return "no item has key '\(s("key"))'"
         case "NotOpen": return "item '\(s("key"))' is \(s("state")) already"
         case "DuplicateKey": return "an item with key '\(s("key"))' exists already"
-        case "InvalidFile": return "\(s("location")): \(s("message"))"
+        case "InvalidFile", "InvalidConfig": return "\(s("location")): \(s("message"))"
+        case "StoreFailure": return "the change was not made: \(s("reason"))"
+        case "InternalError": return "deadlined failed: \(s("reason"))"
         case "NoHolidayData":
             if case .int(let y)? = p["year"] { return "no holiday data for \(y)" }
             return "no holiday data"

@@ -167,6 +167,7 @@ struct HostileInputTests {
         #expect(error.err.contains("the store's file system is full: nothing was changed"), "\(error.err)")
         #expect(!error.err.contains("SQLite") && !error.err.lowercased().contains("disk is full"), "\(error.err)")
         #expect(added > 3, "the store took \(added) items before it filled up")
+        print("full disk: a 1 MiB tmpfs took \(added) items of \(notes.utf8.count / 1024) KiB notes; the next: \(error.err.trimmingCharacters(in: .whitespacesAndNewlines))")
         // The refused item is not there; the daemon still answers, and says what is wrong.
         #expect(try ctl(box, ["get", "m-\(added)"]).status != 0)
         let status = try ctl(box, ["status"])
