@@ -164,7 +164,6 @@ final class ChannelLanes: @unchecked Sendable {
             }
             return (m.results, m.waiting)
         }
-
         var touched: [String: any Channel] = [:]
         for r in results {
             // A batch given up as overrun no longer counts.
