@@ -271,16 +271,16 @@ public enum ItemValidationError: Error, Equatable, CustomStringConvertible {
     /// What a parameter must be, for a client that got InvalidParameter for it (the reply
     /// names the parameter only).
     public static func rule(forParameter parameter: String) -> String? {
-        switch parameter {
-        case "title": "a title is 1 to \(NewItem.maxTitleLength) characters, with no control characters (NUL, escape) but line breaks and tabs"
-        case "notes", "location": "at most \(NewItem.maxTextLength) characters, with no control characters (NUL, escape) but line breaks and tabs"
+        let controls = "with no control characters (NUL, escape) but line breaks and tabs"
+        return switch parameter {
+        case "title": "a title is 1 to \(NewItem.maxTitleLength) characters, \(controls)"
         case "at": "a date in \(years)"
         case "key": "a key is letters, digits, '-', '_', '.' or '@', at most 64, starting with a letter or digit"
         case "timeZone": "an IANA time zone, e.g. Asia/Bangkok"
         case "end": "the end must be after the start"
-        case "organisation", "chair", "attendees", "workingGroup", "followUpOf", "plan", "recipient", "tags", "remind",
+        case "notes", "location", "organisation", "chair", "attendees", "workingGroup", "followUpOf", "plan", "recipient", "tags", "remind",
              "escalation", "rule":
-            "at most \(NewItem.maxTextLength) characters, with no control characters (NUL, escape) but line breaks and tabs"
+            "at most \(NewItem.maxTextLength) characters, \(controls)"
         default: nil
         }
     }

@@ -71,13 +71,11 @@ public final class StatusNotifier: Sendable {
         // rather than tried again for ever; the next change tries anew.
         let settled = outcome != .full
         let retry = pending.withLock { p -> Bool in
-            if outcome == .failed { p.dropped += 1 }
+            if outcome != .sent { p.dropped += 1 }
             if settled {
                 // Only what was said (or given up) is cleared: a status recorded meanwhile goes next.
                 if p.status == status { p.status = nil }
                 if watchdog { p.watchdog = false }
-            } else {
-                p.dropped += 1
             }
             let more = p.status != nil || p.watchdog
             p.scheduled = more
