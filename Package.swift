@@ -99,10 +99,15 @@ let package = Package(
             ],
             exclude: ["io.deadlined.varlink"]
         ),
+        // The use cases, the commit path and the queries: no Varlink, NIO or GRDB types.
+        .target(
+            name: "Application",
+            dependencies: ["DeadlineCore", "DeadlineStore", "Agenda", "ICalendar"]
+        ),
         .target(
             name: "DeadlineDaemon",
             dependencies: [
-                "Systemd", "DeadlineCore", "Agenda", "DeadlineStore", "Scheduler", "Delivery", "Control", "ICalendar",
+                "Systemd", "DeadlineCore", "Agenda", "DeadlineStore", "Scheduler", "Delivery", "Control", "ICalendar", "Application",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
@@ -171,6 +176,10 @@ let package = Package(
         .testTarget(
             name: "ICalendarTests",
             dependencies: ["ICalendar", "DeadlineCore"]
+        ),
+        .testTarget(
+            name: "ApplicationTests",
+            dependencies: ["Application", "DeadlineStore", "DeadlineCore"]
         ),
         .testTarget(
             name: "DeliveryTests",

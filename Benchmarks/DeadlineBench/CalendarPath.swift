@@ -32,7 +32,7 @@ struct CalendarPath: ParsableCommand {
         let store = try Store(path: dir + "/s.sqlite")
         let plan = { (item: NewItem) in planner.plan(item: item, rule: item.kind == .meeting ? .meetingDefault : .deadlineDefault, now: now) }
         var t0 = Date()
-        _ = try store.importAgenda(plans: [], items: items, references: [], dayTime: nine, now: now, plan: plan)
+        _ = try store.importItems(ImportBatch(plans: [], items: items, references: []), dayTime: nine, now: now, plan: plan)
         let stored = Date().timeIntervalSince(t0)
         let reminders = try store.countsByState()[.pending] ?? 0
         let stored_items = try store.listItems().map(\.0)

@@ -15,13 +15,9 @@ struct ControlPath: ParsableCommand {
         for durability in ["normal", "full"] {
             let dir = try scratch("control-\(durability)")
             defer { try? FileManager.default.removeItem(atPath: dir) }
-            let env = ["STATE_DIRECTORY": dir + "/state", "RUNTIME_DIRECTORY": dir + "/run", "PATH": "/usr/bin:/bin",
-                       "DEADLINED_DELIVERY_CHANNELS": "", "DEADLINED_STORE_DURABILITY": durability]
-            let daemon = spawn(sibling("deadlined"), [], env: env)
-            defer { kill(daemon, SIGTERM); var s: Int32 = 0; waitpid(daemon, &s, 0) }
-            let socket = dir + "/run/control.sock"
-            let up = Date().addingTimeInterval(30)
-            while (try? VarlinkClient(path: socket)) == nil && Date() < up { usleep(50_000) }
+            let daemon = BenchDaemon(in: dir, env: ["DEADLINED_STORE_DURABILITY": durability])
+            defer { daemon.stop() }
+            let socket = daemon.socket
             let client = try VarlinkClient(path: socket)
             let (add, cancel) = try addThenCancel(count, over: client)
             let t0 = Date()

@@ -27,7 +27,7 @@ struct ListPath: ParsableCommand {
             NewItem(kind: .deadline, key: "d\(i)", title: "ส่งแผน \(i)", when: .day(LocalDate(now, in: zone).adding(days: 1 + i % 2190)),
                     timeZone: "Asia/Bangkok")
         }
-        _ = try store.importAgenda(plans: [], items: items, references: [], dayTime: nine, now: now, plan: {
+        _ = try store.importItems(ImportBatch(plans: [], items: items, references: []), dayTime: nine, now: now, plan: {
             planner.plan(item: $0, rule: .deadlineDefault, now: now)
         })
         let today = LocalDate(now, in: zone)

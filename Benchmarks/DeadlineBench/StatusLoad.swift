@@ -15,13 +15,9 @@ struct StatusLoad: ParsableCommand {
     func run() throws {
         let dir = try scratch("status-load")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let env = ["STATE_DIRECTORY": dir + "/state", "RUNTIME_DIRECTORY": dir + "/run", "PATH": "/usr/bin:/bin",
-                   "DEADLINED_DELIVERY_CHANNELS": ""]
-        let daemon = spawn(sibling("deadlined"), [], env: env)
-        defer { kill(daemon, SIGTERM); var s: Int32 = 0; waitpid(daemon, &s, 0) }
-        let socket = dir + "/run/control.sock"
-        let up = Date().addingTimeInterval(30)
-        while (try? VarlinkClient(path: socket)) == nil && Date() < up { usleep(50_000) }
+        let daemon = BenchDaemon(in: dir)
+        defer { daemon.stop() }
+        let socket = daemon.socket
         let filler = try VarlinkClient(path: socket)
         // A store of some size: Status reads counters, so its cost should not grow with it.
         var agenda = "deadlines:\n"

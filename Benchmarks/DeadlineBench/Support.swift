@@ -1,3 +1,4 @@
+import Control
 import DeadlineCore
 import DeadlineStore
 import Delivery
@@ -40,7 +41,7 @@ func fill(_ store: Store, instants: [Date], prefix: String = "b") throws -> Doub
         let items = chunk.enumerated().map { n, at in
             NewItem(kind: .meeting, key: "\(prefix)\(i + n)", title: "ประชุม \(i + n)", when: .instant(at), timeZone: "Asia/Bangkok", leads: [Lead("0")!])
         }
-        _ = try store.importAgenda(plans: [], items: items, references: [], dayTime: nine, now: start) { item in
+        _ = try store.importItems(ImportBatch(plans: [], items: items, references: []), dayTime: nine, now: start) { item in
             .init(reminders: [PlannedReminder(fireAt: item.instant(dayTime: nine), purpose: .lead("0"))], plannedThrough: nil)
         }
         i += chunk.count
@@ -135,4 +136,25 @@ func spawn(_ path: String, _ args: [String], env: [String: String]) -> pid_t {
     var pid: pid_t = 0
     _ = posix_spawnp(&pid, path, &actions, nil, &argv, &envp)
     return pid
+}
+
+/// The release daemon on a store of its own in `dir`, with no channels, its control socket up.
+struct BenchDaemon {
+    let pid: pid_t
+    let socket: String
+
+    init(in dir: String, env extra: [String: String] = [:]) {
+        let env = ["STATE_DIRECTORY": dir + "/state", "RUNTIME_DIRECTORY": dir + "/run", "PATH": "/usr/bin:/bin",
+                   "DEADLINED_DELIVERY_CHANNELS": ""].merging(extra) { $1 }
+        pid = spawn(sibling("deadlined"), [], env: env)
+        socket = dir + "/run/control.sock"
+        let up = Date().addingTimeInterval(30)
+        while (try? VarlinkClient(path: socket)) == nil && Date() < up { usleep(50_000) }
+    }
+
+    func stop() {
+        kill(pid, SIGTERM)
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+    }
 }

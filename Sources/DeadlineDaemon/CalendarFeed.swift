@@ -1,6 +1,8 @@
+import Application
 import Foundation
 import Logging
 import NIOPosix
+import ServiceLifecycle
 import Synchronization
 
 /// The iCalendar feed file (`calendar.feed`), rewritten after every change so that a web
@@ -11,16 +13,23 @@ import Synchronization
 /// a write per change of a large import. Each write goes to a temporary file beside the feed,
 /// is synced, and renamed over it: a reader sees the old feed or the new one, never half.
 /// The feed is made to be published, so it is readable by all (0644) whatever the umask.
-final class CalendarFeed: Sendable {
+final class CalendarFeed: Service, Sendable {
     let path: String
-    private let render: @Sendable () async throws -> String
+    private let app: Application
     private let logger: Logger
     private let state = Mutex<(writing: Bool, dirty: Bool)>((false, false))
 
-    init(path: String, logger: Logger, render: @escaping @Sendable () async throws -> String) {
+    init(path: String, app: Application, logger: Logger) {
         self.path = path
+        self.app = app
         self.logger = logger
-        self.render = render
+    }
+
+    /// Written at start, then after every change of what items say.
+    func run() async throws {
+        let events = app.events.subscribe()
+        changed()
+        for await event in events.cancelOnGracefulShutdown() where event.changesItems { changed() }
     }
 
     /// Something changed: the feed will be rewritten.
@@ -38,7 +47,7 @@ final class CalendarFeed: Sendable {
         while true {
             state.withLock { $0.dirty = false }
             do {
-                let text = try await render()
+                let text = try await app.exportCalendar().text
                 let path = self.path
                 try await NIOThreadPool.singleton.runIfActive { try Self.writeAtomically(text, to: path) }
             } catch {

@@ -1,3 +1,4 @@
+import Application
 import Control
 import DeadlineCore
 import DeadlineStore
@@ -68,8 +69,16 @@ public enum Daemon {
         }
 
         let listener = try controlListener(config: config, directories: directories, logger: logger)
-        let handler = DaemonControl(store: store, core: core, config: current, calendar: calendar, startedAt: startedAt,
-                                    watchdogUsec: watchdogUsec, clock: clock, logger: logger)
+        let app = Application(store: store, queue: TimerCoreQueue(core: core), calendar: calendar, settings: { current.config.settings },
+                              clock: clock, executor: ThreadPoolExecutor())
+        core.setEventSink { [events = app.events] event in
+            switch event {
+            case .sent(let occurrence, let key, let at): events.publish(.sent(occurrence: occurrence, itemKey: key, at: at))
+            case .failed(let occurrence, let key, let channel, let error, let final, let at):
+                events.publish(.failed(occurrence: occurrence, itemKey: key, channel: channel, error: error, final: final, at: at))
+            }
+        }
+        let handler = DaemonControl(app: app, core: core, config: current, startedAt: startedAt, watchdogUsec: watchdogUsec, logger: logger)
         let changeGroup = Caller.groupID(named: config.controlGroup)
         if let changeGroup {
             logger.info("control: anyone who can open the socket may read; root and group \(config.controlGroup) (gid \(changeGroup)) may change")
@@ -106,17 +115,16 @@ public enum Daemon {
         let reloader = Reloader(load: reloadConfig ?? { config }, current: current, calendar: calendar, core: core, store: store,
                                 directories: directories, notifier: notifier, logger: logger)
         handler.reloader.withLock { $0 = reloader }
+        var feed: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if let path = config.calendarFeed {
-            let feed = CalendarFeed(path: path, logger: logger) { try await handler.export(.init()).text }
-            handler.feedBox.withLock { $0 = feed }
-            feed.changed()
+            feed.append(.init(service: CalendarFeed(path: path, app: app, logger: logger)))
             logger.info("calendar feed: \(path)")
         }
         let group = ServiceGroup(configuration: .init(
-            services: [
+            services: feed + [
                 .init(service: server),
                 .init(service: ReloadOnHangup(reloader: reloader)),
-                .init(service: SeriesPlanning(control: handler, interval: .seconds(3600), logger: logger)),
+                .init(service: SeriesPlanning(app: app, interval: .seconds(3600), logger: logger)),
                 .init(service: StallOnSignal(core: core, enabled: config.stallOnSIGUSR2, seconds: Double(watchdogUsec ?? 10_000_000) * 3 / 1e6,
                                              logger: logger)),
                 .init(service: StoppingNotice(notifier: notifier, logger: logger), successTerminationBehavior: .gracefullyShutdownGroup),

@@ -1,3 +1,4 @@
+import Application
 import Configuration
 import DeadlineCore
 import DeadlineStore
@@ -157,4 +158,9 @@ public struct DaemonConfig: Sendable, Equatable {
         for (rule, names) in routes.byRule { try check(names, "delivery.by_rule.\(rule)") }
         for (tag, names) in routes.byTag { try check(names, "delivery.by_tag.\(tag)") }
     }
+}
+
+extension DaemonConfig {
+    /// What the application layer plans with.
+    var settings: Settings { Settings(timeZone: timeZone, organisation: organisation, dayTime: dayTime, rules: rules) }
 }

@@ -1,3 +1,4 @@
+import Application
 import DeadlineCore
 import DeadlineStore
 import Delivery

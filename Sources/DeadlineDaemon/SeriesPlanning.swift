@@ -1,3 +1,4 @@
+import Application
 import Logging
 import ServiceLifecycle
 
@@ -5,14 +6,14 @@ import ServiceLifecycle
 /// ever has reminders for the instances in its window (weeks ahead), so an endless series
 /// costs no more than its next few meetings.
 struct SeriesPlanning: Service {
-    let control: DaemonControl
+    let app: Application
     let interval: Duration
     let logger: Logger
 
     func run() async throws {
         while !Task.isCancelled {
             do {
-                let added = try await control.extendSeries()
+                let added = try await app.run(ExtendSeries(), by: .daemon)
                 if added > 0 { logger.info("planned \(added) reminder(s) of repeating meetings") }
             } catch {
                 logger.error("cannot plan repeating meetings ahead: \(error)")

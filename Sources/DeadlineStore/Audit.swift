@@ -30,14 +30,6 @@ public struct AuditEntry: Sendable, Equatable {
 }
 
 extension Store {
-    public func recordAudit(_ e: AuditEntry) throws {
-        try write { db in
-            try db.execute(sql: """
-                INSERT INTO audit (at_ms, uid, pid, command, method, target, before, after) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [Millis.from(e.at), e.uid, e.pid, e.command, e.method, e.target, e.before, e.after])
-        }
-    }
-
     /// The latest changes, newest first.
     public func auditLog(limit: Int) throws -> [AuditEntry] {
         try read { db in

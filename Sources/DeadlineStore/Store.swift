@@ -64,224 +64,39 @@ public final class Store: Sendable {
     /// write went through.
     public var fullSinceDate: Date? { fullSince.withLock { $0 } }
 
-    /// Stores an item and its reminders in one transaction: either both are there afterwards,
-    /// or neither. An empty key is made from the kind and row id (`m12`, `d7`).
-    /// - Parameters:
-    ///   - plannedThrough: for a series, the end of the window `reminders` cover.
-    ///   - uid: its iCalendar UID (an imported invitation's); a new one is made when nil.
+    /// One transaction: `body`'s writes are all there afterwards, or none of them.
+    public func transaction<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
+        try write { db in try body(StoreTransaction(db: db)) }
+    }
+
+    /// Stores an item and its reminders in one transaction (see `StoreTransaction.add`).
     public func add(_ item: NewItem, reminders: [PlannedReminder], plannedThrough: Date? = nil, uid: String? = nil,
                     dayTime: TimeOfDay, now: Date) throws -> (Item, [Occurrence]) {
-        try write { db in
-            let stored = try insert(item, uid: uid, plannedThrough: plannedThrough, dayTime: dayTime, now: now, db)
-            return (stored, try insertOccurrences(reminders, itemID: stored.id, now: now, db))
-        }
+        try transaction { try $0.add(item, reminders: reminders, plannedThrough: plannedThrough, uid: uid, dayTime: dayTime, now: now) }
     }
 
-    /// The item with this key, through a cached statement: an import looks up every key, and
-    /// building the query anew each time cost more than the insert.
-    private func record(key: String, _ db: Database) throws -> ItemRecord? {
-        try ItemRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM item WHERE key = ?"), arguments: [key])
+    /// Imports plans and items by key in one transaction (see `StoreTransaction.importItems`).
+    public func importItems(_ batch: ImportBatch, dayTime: TimeOfDay, now: Date,
+                            plan: (NewItem) -> ReminderPlanner.ItemPlan) throws -> ImportOutcome {
+        try transaction { try $0.importItems(batch, dayTime: dayTime, now: now, plan: plan) }
     }
 
-    private func insert(_ item: NewItem, uid: String?, recurrenceID: Date? = nil, sequence: Int = 0, plannedThrough: Date?, dayTime: TimeOfDay,
-                        now: Date, _ db: Database) throws -> Item {
-        if !item.key.isEmpty, try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM item WHERE key = ?)"),
-                                                arguments: [item.key]) == true {
-            throw StoreError.duplicateKey(item.key)
-        }
-        if let uid, try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM item WHERE uid = ? AND recurrence_id_ms IS ?)"),
-                                      arguments: [uid, recurrenceID.map(Millis.from)]) == true {
-            throw StoreError.duplicateUID(uid)
-        }
-        var record = ItemRecord(item, instant: item.instant(dayTime: dayTime), createdAt: now,
-                                uid: uid ?? UUID().uuidString.lowercased() + "@deadlined", recurrenceID: recurrenceID)
-        record.planned_through_ms = plannedThrough.map(Millis.from)
-        record.sequence = sequence
-        if item.key.isEmpty { record.key = "new-" + UUID().uuidString }
-        try record.insert(db)
-        if item.key.isEmpty {
-            // `m12` from the row id; a key given by hand may have taken it already (`--key d12`).
-            let base = (item.kind == .meeting ? "m" : "d") + String(record.id!)
-            record.key = base
-            var n = 0
-            while n < 100, try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM item WHERE key = ?)"), arguments: [record.key]) == true {
-                n += 1
-                record.key = base + "-" + String(n)
-            }
-            try record.update(db)
-        }
-        return try record.domain()
-    }
-
-    private func insertOccurrences(_ reminders: [PlannedReminder], itemID: Int64, now: Date, _ db: Database) throws -> [Occurrence] {
-        try reminders.map { r in
-            var o = OccurrenceRecord(id: nil, item_id: itemID, fire_at_ms: Millis.from(r.fireAt), state: OccurrenceState.pending.rawValue,
-                                     attempts: 0, updated_ms: Millis.from(now), label: r.label, last_error: nil,
-                                     instance_ms: r.instance.map(Millis.from))
-            try o.insert(db)
-            return try o.domain()
-        }
-    }
-
-    /// What an import did, and what the timer core must now add and drop.
-    public struct ImportOutcome: Sendable, Equatable {
-        public var added: [String] = []
-        public var updated: [String] = []
-        public var unchanged: [String] = []
-        public var plans = 0
-        public var newOccurrences: [Occurrence] = []
-        public var cancelledOccurrences: [Int64] = []
-        /// Keys moved out of `open` by `close`.
-        public var closed: [String] = []
-    }
-
-    /// Imports plans and items by key, all in one transaction: a new key is added, a known key
-    /// with other fields is updated in place, the same fields change nothing. When an item's
-    /// timing changes (its date, zone, rule or leads), its pending reminders are replaced by
-    /// `plan(item)`; reminders already delivered stay as they are.
-    /// - Parameters:
-    ///   - references: keys that must exist (in the import or the store).
-    ///   - uids: the iCalendar UID of a new item, by key (an imported invitation's).
-    ///   - recurrenceIDs: for a new item that replaces one instance of a series (sharing its
-    ///     UID), that instance's start, by key.
-    ///   - sequences: the iCalendar SEQUENCE a new item starts from, by key.
-    ///   - close: open items to move to another state (a cancelled invitation), by key.
-    public func importAgenda(plans: [Plan], items: [NewItem], references: [Reference],
-                             uids: [String: String] = [:], recurrenceIDs: [String: Date] = [:], sequences: [String: Int] = [:],
-                             close: [String: ItemState] = [:], closedBy: String = "import",
-                             dayTime: TimeOfDay, now: Date,
-                             plan: (NewItem) -> ReminderPlanner.ItemPlan) throws -> ImportOutcome {
-        try write { db in
-            var out = ImportOutcome()
-            for p in plans {
-                try PlanRecord(key: p.key, name: p.name, agency: p.agency, period: p.period).save(db)
-                out.plans += 1
-            }
-            for ref in references {
-                let known = ref.target == .plan
-                    ? try PlanRecord.filter(Column("key") == ref.key).fetchCount(db) > 0
-                    : try ItemRecord.filter(Column("key") == ref.key && Column("kind") == "meeting").fetchCount(db) > 0
-                if !known { throw StoreError.unknownReference(location: ref.location, message: ref.message) }
-            }
-            for item in items {
-                if var existing = try record(key: item.key, db) {
-                    let old = try existing.domain()
-                    if old.fields == item { out.unchanged.append(item.key); continue }
-                    let timingChanged = old.fields.when != item.when || old.fields.timeZone != item.timeZone
-                        || old.fields.rule != item.rule || old.fields.leads != item.leads || old.fields.kind != item.kind
-                        || old.fields.recurrence != item.recurrence
-                    existing.setFields(item, instant: item.instant(dayTime: dayTime))
-                    existing.sequence += 1
-                    existing.updated_ms = Millis.from(now)
-                    if timingChanged && old.state == .open {
-                        out.cancelledOccurrences += try cancelPending(itemID: old.id, now: now, db)
-                        let planned = plan(item)
-                        existing.planned_through_ms = planned.plannedThrough.map(Millis.from)
-                        out.newOccurrences += try insertOccurrences(planned.reminders, itemID: old.id, now: now, db)
-                    }
-                    try existing.update(db)
-                    out.updated.append(item.key)
-                } else {
-                    let planned = plan(item)
-                    let stored = try insert(item, uid: uids[item.key], recurrenceID: recurrenceIDs[item.key], sequence: sequences[item.key] ?? 0,
-                                            plannedThrough: planned.plannedThrough, dayTime: dayTime, now: now, db)
-                    out.newOccurrences += try insertOccurrences(planned.reminders, itemID: stored.id, now: now, db)
-                    out.added.append(item.key)
-                }
-            }
-            let added = Set(out.added)
-            for (key, state) in close.sorted(by: { $0.key < $1.key }) where state != .open {
-                guard var record = try record(key: key, db), record.state == ItemState.open.rawValue else { continue }
-                record.state = state.rawValue
-                record.state_changed_ms = Millis.from(now)
-                record.state_changed_by = closedBy
-                // Added as closed in this same import: one version, not two.
-                if !added.contains(key) { record.sequence += 1 }
-                record.updated_ms = Millis.from(now)
-                try record.update(db)
-                out.cancelledOccurrences += try cancelPending(itemID: record.id!, now: now, db)
-                out.closed.append(key)
-            }
-            return out
-        }
-    }
-
-    /// Moves an item out of `open` (submitted, held, cancelled) and cancels its pending
-    /// reminders, returning their ids for the timer core to drop.
     public func setState(key: String, to state: ItemState, by who: String, now: Date) throws -> (Item, cancelled: [Int64]) {
-        try write { db in
-            guard var record = try record(key: key, db) else { throw StoreError.noSuchItem(key) }
-            let item = try record.domain()
-            guard item.state == .open else { throw StoreError.notOpen(key: key, state: item.state) }
-            record.state = state.rawValue
-            record.state_changed_ms = Millis.from(now)
-            record.state_changed_by = who
-            record.sequence += 1
-            record.updated_ms = Millis.from(now)
-            try record.update(db)
-            let cancelled = try cancelPending(itemID: item.id, now: now, db)
-            return (try record.domain(), cancelled)
-        }
+        try transaction { try $0.setState(key: key, to: state, by: who, now: now) }
     }
 
-    /// Cancels what is still to be sent (pending and retrying) for an item.
-    private func cancelPending(itemID: Int64, now: Date, _ db: Database) throws -> [Int64] {
-        let ids = try Int64.fetchAll(db, sql: "SELECT id FROM occurrence WHERE item_id = ? AND state IN ('pending', 'retrying')",
-                                     arguments: [itemID])
-        try db.execute(sql: "UPDATE occurrence SET state = 'cancelled', updated_ms = ? WHERE item_id = ? AND state IN ('pending', 'retrying')",
-                       arguments: [Millis.from(now), itemID])
-        return ids
-    }
-
-    /// Replaces an open item's pending reminders with `reminders` when they differ (after the
-    /// holidays changed, say). Delivered reminders are kept. Returns what the timer core must drop
-    /// and add.
-    /// - Parameter plannedThrough: for a series, the end of the window `reminders` cover.
-    public func replan(itemID: Int64, reminders: [PlannedReminder], plannedThrough: Date? = nil, now: Date) throws -> (cancelled: [Int64], added: [Occurrence]) {
-        try write { db in
-            let pending = try OccurrenceRecord.filter(Column("item_id") == itemID && Column("state") == "pending").fetchAll(db)
-            let have = Set(pending.map { "\($0.fire_at_ms) \($0.label) \($0.instance_ms ?? 0)" })
-            let want = Set(reminders.map { "\(Millis.from($0.fireAt)) \($0.label) \($0.instance.map(Millis.from) ?? 0)" })
-            if let plannedThrough {
-                try db.execute(sql: "UPDATE item SET planned_through_ms = ? WHERE id = ?", arguments: [Millis.from(plannedThrough), itemID])
-            }
-            guard have != want else { return ([], []) }
-            let cancelled = try cancelPending(itemID: itemID, now: now, db)
-            return (cancelled, try insertOccurrences(reminders, itemID: itemID, now: now, db))
-        }
-    }
-
-    /// Moves every open series' window on: `plan(item, after)` gives the reminders of the
-    /// instances that start after `after` (where the last window ended), which are added in
-    /// the same transaction as the window's new end, so no instance is planned twice.
-    /// - Returns: the new reminders, for the timer core.
     public func extendSeries(now: Date, plan: (Item, _ after: Date) -> ReminderPlanner.ItemPlan) throws -> [Occurrence] {
-        try write { db in
-            var added: [Occurrence] = []
-            for record in try ItemRecord.filter(Column("rrule") != nil && Column("state") == ItemState.open.rawValue).fetchAll(db) {
-                let item = try record.domain()
-                let planned = plan(item, record.planned_through_ms.map(Millis.date) ?? now)
-                // Nothing new: the window's end stays, and the next pass looks from there again.
-                // (Moving it anyway rewrote every series' row every hour.)
-                guard let through = planned.plannedThrough, !planned.reminders.isEmpty else { continue }
-                added += try insertOccurrences(planned.reminders, itemID: item.id, now: now, db)
-                try db.execute(sql: "UPDATE item SET planned_through_ms = ? WHERE id = ?", arguments: [Millis.from(through), item.id])
-            }
-            return added
-        }
+        try transaction { try $0.extendSeries(now: now, plan: plan) }
     }
 
-    /// The key of the item with this iCalendar UID, if any: the series (or single item) for a
-    /// nil `recurrenceID`, else the meeting that replaces that instance of it.
+    private func record(key: String, _ db: Database) throws -> ItemRecord? { try StoreTransaction(db: db).record(key: key) }
+
     public func key(forUID uid: String, recurrenceID: Date? = nil) throws -> String? {
-        try read { db in
-            try String.fetchOne(db, sql: "SELECT key FROM item WHERE uid = ? AND recurrence_id_ms IS ?", arguments: [uid, recurrenceID.map(Millis.from)])
-        }
+        try read { db in try StoreTransaction(db: db).key(forUID: uid, recurrenceID: recurrenceID) }
     }
 
-    /// The series (or single item) with this iCalendar UID, if any.
     public func item(uid: String) throws -> Item? {
-        try read { db in try ItemRecord.fetchOne(db, sql: "SELECT * FROM item WHERE uid = ? AND recurrence_id_ms IS NULL", arguments: [uid])?.domain() }
+        try read { db in try StoreTransaction(db: db).item(uid: uid) }
     }
 
     /// The meetings that replace instances of the series with this UID, by the start of the
@@ -304,7 +119,7 @@ public final class Store: Sendable {
     /// Every item in order of its instant, without its occurrences (the calendar feed, rewritten
     /// after every change, needs no reminder rows).
     public func items() throws -> [Item] {
-        try read { db in try ItemRecord.order(Column("at_ms"), Column("id")).fetchAll(db).map { try $0.domain() } }
+        try read { db in try StoreTransaction(db: db).items() }
     }
 
     /// Every item in order of its instant, with its occurrences.
@@ -386,9 +201,7 @@ public final class Store: Sendable {
     }
 
     public func occurrences(ofItem itemID: Int64) throws -> [Occurrence] {
-        try read { db in
-            try OccurrenceRecord.filter(Column("item_id") == itemID).order(Column("fire_at_ms"), Column("id")).fetchAll(db).map { try $0.domain() }
-        }
+        try read { db in try StoreTransaction(db: db).occurrences(ofItem: itemID) }
     }
 
     /// Number of occurrences in each state (states with none are absent). O(1): read from
@@ -423,14 +236,6 @@ public final class Store: Sendable {
         }
     }
 
-    public func saveHolidayYear(_ year: HolidayYear, now: Date) throws {
-        let data = String(decoding: try JSONEncoder().encode(year), as: UTF8.self)
-        try write { db in
-            try db.execute(sql: "INSERT OR REPLACE INTO holiday_year (year, data, imported_ms) VALUES (?, ?, ?)",
-                           arguments: [year.year, data, Millis.from(now)])
-        }
-    }
-
     /// A cheap read that proves the file is still there and readable; the watchdog asks it.
     public func checkHealth() throws {
         _ = try read { db in try Int.fetchOne(db, sql: "SELECT 1") }
@@ -462,22 +267,6 @@ public final class Store: Sendable {
 }
 
 extension Store {
-    /// Deletes an item and its reminders and delivery log; returns the item as it was and the
-    /// ids of its reminders that were still owed (for the timer core to drop).
-    public func remove(key: String) throws -> (item: Item, unfinished: [Int64]) {
-        try write { db in
-            guard let item = try self.record(key: key, db)?.domain() else { throw StoreError.noSuchItem(key) }
-            let unfinished = try Int64.fetchAll(db, sql: """
-                SELECT id FROM occurrence WHERE item_id = ? AND state IN ('pending', 'firing', 'retrying')
-                """, arguments: [item.id])
-            // Follow-ups keep their own reminders; they only lose the link.
-            try db.execute(sql: "UPDATE item SET follow_up_of = NULL WHERE follow_up_of = ?", arguments: [key])
-            try db.execute(sql: "DELETE FROM occurrence WHERE item_id = ?", arguments: [item.id])
-            try db.execute(sql: "DELETE FROM item WHERE id = ?", arguments: [item.id])
-            return (item, unfinished)
-        }
-    }
-
     /// A consistent copy of the whole store, taken online (SQLite's backup API), written to a
     /// temporary file beside `path` and renamed into place, so `path` is never half-written.
     public func backup(to path: String) throws {

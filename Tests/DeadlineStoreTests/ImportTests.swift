@@ -34,10 +34,10 @@ struct ImportTests {
         let s = fixture.store
         let items = [deadline("a", due: LocalDate(year: 2017, month: 5, day: 24)!), deadline("b", due: LocalDate(year: 2017, month: 5, day: 25)!)]
         let plans = [Plan(key: "nacc", name: "แผน ป.ป.ช.")]
-        let first = try s.importAgenda(plans: plans, items: items, references: [], dayTime: nine, now: now, plan: plan)
+        let first = try s.importItems(ImportBatch(plans: plans, items: items, references: []), dayTime: nine, now: now, plan: plan)
         #expect(first.added == ["a", "b"])
         #expect(first.newOccurrences.count == 2)
-        let second = try s.importAgenda(plans: plans, items: items, references: [], dayTime: nine, now: now, plan: plan)
+        let second = try s.importItems(ImportBatch(plans: plans, items: items, references: []), dayTime: nine, now: now, plan: plan)
         #expect(second.added.isEmpty && second.updated.isEmpty)
         #expect(second.unchanged == ["a", "b"])
         #expect(second.newOccurrences.isEmpty)
@@ -51,9 +51,9 @@ struct ImportTests {
         let fixture = try Fixture()
         let s = fixture.store
         let original = deadline("a", due: LocalDate(year: 2017, month: 5, day: 24)!)
-        let added = try s.importAgenda(plans: [Plan(key: "nacc", name: "p")], items: [original], references: [], dayTime: nine, now: now, plan: plan)
+        let added = try s.importItems(ImportBatch(plans: [Plan(key: "nacc", name: "p")], items: [original], references: []), dayTime: nine, now: now, plan: plan)
         let moved = deadline("a", due: LocalDate(year: 2017, month: 5, day: 31)!)
-        let out = try s.importAgenda(plans: [], items: [moved], references: [], dayTime: nine, now: now, plan: plan)
+        let out = try s.importItems(ImportBatch(plans: [], items: [moved], references: []), dayTime: nine, now: now, plan: plan)
         #expect(out.updated == ["a"])
         #expect(out.cancelledOccurrences == added.newOccurrences.map(\.id))
         let item = try #require(try s.item(key: "a"))
@@ -63,7 +63,7 @@ struct ImportTests {
         // A title change alone keeps the reminders.
         var retitled = moved
         retitled.title = "ส่งแผน (แก้ไข)"
-        let again = try s.importAgenda(plans: [], items: [retitled], references: [], dayTime: nine, now: now, plan: plan)
+        let again = try s.importItems(ImportBatch(plans: [], items: [retitled], references: []), dayTime: nine, now: now, plan: plan)
         #expect(again.updated == ["a"] && again.newOccurrences.isEmpty && again.cancelledOccurrences.isEmpty)
         #expect(try s.itemCount() == 1)
     }
@@ -74,8 +74,8 @@ struct ImportTests {
         let s = fixture.store
         let items = [deadline("a", due: LocalDate(year: 2017, month: 5, day: 24)!)]
         #expect(throws: StoreError.unknownReference(location: "a.yaml:3:5", message: "no meeting 'm0'")) {
-            try s.importAgenda(plans: [Plan(key: "nacc", name: "p")], items: items,
-                               references: [Reference(key: "m0", target: .meeting, location: "a.yaml:3:5", message: "no meeting 'm0'")],
+            try s.importItems(ImportBatch(plans: [Plan(key: "nacc", name: "p")], items: items,
+                               references: [Reference(key: "m0", target: .meeting, location: "a.yaml:3:5", message: "no meeting 'm0'")]),
                                dayTime: nine, now: now, plan: plan)
         }
         #expect(try s.itemCount() == 0)
@@ -87,8 +87,8 @@ struct ImportTests {
     func submit() throws {
         let fixture = try Fixture()
         let s = fixture.store
-        let out = try s.importAgenda(plans: [Plan(key: "nacc", name: "p")], items: [deadline("a", due: LocalDate(year: 2017, month: 5, day: 24)!)],
-                                     references: [], dayTime: nine, now: now, plan: plan)
+        let out = try s.importItems(ImportBatch(plans: [Plan(key: "nacc", name: "p")], items: [deadline("a", due: LocalDate(year: 2017, month: 5, day: 24)!)],
+                                     references: []), dayTime: nine, now: now, plan: plan)
         let (item, cancelled) = try s.setState(key: "a", to: .submitted, by: "somchai", now: now)
         #expect(item.state == .submitted)
         #expect(item.stateChangedBy == "somchai")

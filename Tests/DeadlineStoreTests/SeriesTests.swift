@@ -64,8 +64,8 @@ struct SeriesTests {
                             timeZone: "Asia/Bangkok")
         let plan = { (_: NewItem) in ReminderPlanner.ItemPlan(reminders: [], plannedThrough: nil) }
         let instance = start.addingTimeInterval(7 * 86_400)
-        _ = try store.importAgenda(plans: [], items: [series, moved], references: [], uids: ["weekly": "s@x", "weekly-20270111": "s@x"],
-                                   recurrenceIDs: ["weekly-20270111": instance], dayTime: nine, now: now, plan: plan)
+        _ = try store.importItems(ImportBatch(plans: [], items: [series, moved], references: [], uids: ["weekly": "s@x", "weekly-20270111": "s@x"],
+                                   recurrenceIDs: ["weekly-20270111": instance]), dayTime: nine, now: now, plan: plan)
         #expect(try store.key(forUID: "s@x") == "weekly")
         #expect(try store.key(forUID: "s@x", recurrenceID: instance) == "weekly-20270111")
         #expect(try store.key(forUID: "s@x", recurrenceID: start) == nil)
@@ -76,11 +76,11 @@ struct SeriesTests {
         // The same instance twice is refused; another instance is not.
         moved.key = "again"
         #expect(throws: StoreError.duplicateUID("s@x")) {
-            try store.importAgenda(plans: [], items: [moved], references: [], uids: ["again": "s@x"], recurrenceIDs: ["again": instance],
+            try store.importItems(ImportBatch(plans: [], items: [moved], references: [], uids: ["again": "s@x"], recurrenceIDs: ["again": instance]),
                                    dayTime: nine, now: now, plan: plan)
         }
-        _ = try store.importAgenda(plans: [], items: [moved], references: [], uids: ["again": "s@x"],
-                                   recurrenceIDs: ["again": instance.addingTimeInterval(7 * 86_400)], dayTime: nine, now: now, plan: plan)
+        _ = try store.importItems(ImportBatch(plans: [], items: [moved], references: [], uids: ["again": "s@x"],
+                                   recurrenceIDs: ["again": instance.addingTimeInterval(7 * 86_400)]), dayTime: nine, now: now, plan: plan)
         #expect(try store.replacements(ofUID: "s@x").count == 2)
     }
 
@@ -91,7 +91,7 @@ struct SeriesTests {
         let now = Date(timeIntervalSince1970: 1_800_000_000)
         let item = NewItem(kind: .meeting, key: "inv", title: "เชิญประชุม", when: .instant(now.addingTimeInterval(86_400)), timeZone: "Asia/Bangkok")
         let plan = { (_: NewItem) in ReminderPlanner.ItemPlan(reminders: [], plannedThrough: nil) }
-        _ = try store.importAgenda(plans: [], items: [item], references: [], uids: ["inv": "040000008200E00074C5B7101A82E008"],
+        _ = try store.importItems(ImportBatch(plans: [], items: [item], references: [], uids: ["inv": "040000008200E00074C5B7101A82E008"]),
                                    dayTime: nine, now: now, plan: plan)
         #expect(try store.key(forUID: "040000008200E00074C5B7101A82E008") == "inv")
         var other = item
@@ -101,9 +101,9 @@ struct SeriesTests {
         }
         var retitled = item
         retitled.title = "เชิญประชุม (เลื่อน)"
-        _ = try store.importAgenda(plans: [], items: [retitled], references: [], dayTime: nine, now: now, plan: plan)
+        _ = try store.importItems(ImportBatch(plans: [], items: [retitled], references: []), dayTime: nine, now: now, plan: plan)
         #expect(try store.item(key: "inv")?.sequence == 1)
-        let out = try store.importAgenda(plans: [], items: [retitled], references: [], close: ["inv": .cancelled], closedBy: "test",
+        let out = try store.importItems(ImportBatch(plans: [], items: [retitled], references: [], close: ["inv": .cancelled], closedBy: "test"),
                                          dayTime: nine, now: now, plan: plan)
         #expect(out.closed == ["inv"] && out.unchanged == ["inv"])
         let cancelled = try #require(try store.item(key: "inv"))

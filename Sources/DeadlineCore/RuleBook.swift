@@ -1,5 +1,3 @@
-import DeadlineCore
-
 /// The reminder rule for each kind of item: the built-in defaults with the config's changes,
 /// and an item's own lead times in place of the rule's when it gives some.
 public struct RuleBook: Sendable, Equatable {
@@ -51,7 +49,7 @@ public struct RuleBook: Sendable, Equatable {
     }
 
     /// `1wd@09:00, 2h` → leads (the text was validated with the config).
-    static func leads(_ text: String) -> [Lead] {
+    public static func leads(_ text: String) -> [Lead] {
         text.split(separator: ",").compactMap { Lead($0.trimmingCharacters(in: .whitespaces)) }
     }
 }

@@ -1,0 +1,6 @@
+/// Where blocking store work runs: a thread pool of its own, never the cooperative pool (nor
+/// Dispatch's global queues, which back it on Linux), so that an fsync never holds up the
+/// control socket's tasks. The daemon gives NIO's thread pool.
+public protocol BlockingExecutor: Sendable {
+    func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T
+}

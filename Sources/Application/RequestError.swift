@@ -1,0 +1,25 @@
+import DeadlineCore
+
+/// A request the application refuses before it changes anything. Store errors (no such item,
+/// a duplicate key, not open) reach the caller as the store's `StoreError`.
+public enum RequestError: Error, Equatable, CustomStringConvertible {
+    /// A parameter with a value it cannot have (its name as the interface spells it).
+    case invalidParameter(String)
+    case invalidDate(DateInputError)
+    case invalidLead(String)
+    case invalidRecurrence(String, reason: String)
+    /// An agenda, calendar or holiday file with an error at `location` (`file:line:column`).
+    case invalidFile(location: String, message: String)
+    case noHolidayData(year: Int)
+
+    public var description: String {
+        switch self {
+        case .invalidParameter(let name): "invalid parameter '\(name)'"
+        case .invalidDate(let error): error.description
+        case .invalidLead(let text): "'\(text)' is not a reminder lead (e.g. 1d, 2h, 3wd@09:00)"
+        case .invalidRecurrence(let text, let reason): "'\(text)': \(reason)"
+        case .invalidFile(let location, let message): "\(location): \(message)"
+        case .noHolidayData(let year): "no holiday data for \(year)"
+        }
+    }
+}
