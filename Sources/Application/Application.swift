@@ -84,12 +84,6 @@ public struct UseCaseContext: Sendable {
         try await application.read(body)
     }
 
-    /// The item with this key, or `StoreError.noSuchItem`.
-    func existing(_ key: String) async throws -> Item {
-        guard let item = try await read({ try $0.item(key: key) }) else { throw StoreError.noSuchItem(key) }
-        return item
-    }
-
     /// One line per year not announced that these working-day reminders count through; nil when none.
     public func holidayWarnings(_ spans: [WorkingDaySpan]) -> [String]? {
         let lines = calendar.caveats(spans).map(\.sentence)

@@ -35,10 +35,12 @@ public struct UpdateItem: UseCase {
     }
 
     public func change(_ c: UseCaseContext) async throws -> Change<ItemOutcome> {
-        let before = try await c.existing(key)
-        let fields = try patched(before, c)
         let key = self.key
+        // Read and patched in the transaction: an earlier change of the same item, committed
+        // just before in the same group, is seen.
         return Change { txn in
+            guard let before = try txn.item(key: key) else { throw StoreError.noSuchItem(key) }
+            let fields = try patched(before, c)
             let outcome = try txn.importItems(ImportBatch(items: [fields]), dayTime: c.settings.dayTime, now: c.now, plan: { c.plan($0) })
             guard let item = try txn.item(key: key) else { throw StoreError.noSuchItem(key) }
             let occurrences = try txn.occurrences(ofItem: item.id)
