@@ -44,10 +44,12 @@ public final class Store: Sendable {
 
     /// A transaction; GRDB's errors become `StoreError`s, and a full file system is
     /// remembered (for `status`) until a write succeeds again.
-    func write<T>(_ updates: (Database) throws -> T) throws -> T {
+    /// - Parameter refusedForRoom: whether a part of the transaction (a savepoint) was refused
+    ///   for want of room although the rest committed.
+    func write<T>(_ updates: (Database) throws -> T, refusedForRoom: () -> Bool = { false }) throws -> T {
         do {
             let result = try pool.write(updates)
-            fullSince.withLock { $0 = nil }
+            if refusedForRoom() { fullSince.withLock { $0 = $0 ?? Date() } } else { fullSince.withLock { $0 = nil } }
             return result
         } catch let error as DatabaseError {
             let mapped = StoreError(error)
@@ -66,7 +68,8 @@ public final class Store: Sendable {
 
     /// One transaction: `body`'s writes are all there afterwards, or none of them.
     public func transaction<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
-        try write { db in try body(StoreTransaction(db: db)) }
+        let refusals = SavepointRefusals()
+        return try write({ db in try body(StoreTransaction(db: db, refusals: refusals)) }, refusedForRoom: { refusals.full })
     }
 
     /// Stores an item and its reminders in one transaction (see `StoreTransaction.add`).

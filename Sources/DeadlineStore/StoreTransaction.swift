@@ -7,6 +7,8 @@ import GRDB
 /// path runs several changes in one, each in a savepoint of its own.
 public struct StoreTransaction {
     let db: Database
+    /// What savepoints refused; nil for a read.
+    var refusals: SavepointRefusals? = nil
 
     /// Runs `body` in a savepoint: if it throws, what it wrote is rolled back and the rest of
     /// the transaction stands.
@@ -18,7 +20,9 @@ public struct StoreTransaction {
                 return .commit
             }
         } catch let error as DatabaseError {
-            throw StoreError(error)
+            let mapped = StoreError(error)
+            if mapped == .full { refusals?.full = true }
+            throw mapped
         }
         return result!
     }
@@ -253,6 +257,12 @@ public struct StoreTransaction {
             INSERT INTO audit (at_ms, uid, pid, command, method, target, before, after) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [Millis.from(e.at), e.uid, e.pid, e.command, e.method, e.target, e.before, e.after])
     }
+}
+
+/// Whether a savepoint of the transaction was refused for want of room: the store remembers
+/// it for `status` even though the rest of the transaction committed. Used within one write only.
+final class SavepointRefusals {
+    var full = false
 }
 
 /// What one import writes, by key: the plans and items, and what is known of each from where
