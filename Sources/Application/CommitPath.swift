@@ -42,12 +42,12 @@ public final class CommitPath: Sendable {
                 w.writing = true
                 return true
             }
-            if lead { Task { await self.drain() } }
+            if lead { executor.submit { self.drain() } }
         }
     }
 
-    /// Writes transactions until no change is waiting.
-    private func drain() async {
+    /// Writes transactions until no change is waiting; runs on a thread of the executor's pool.
+    private func drain() {
         while true {
             let jobs = waiting.withLock { w -> [Job] in
                 let taken = Array(w.jobs.prefix(Self.maxPerTransaction))
@@ -57,11 +57,8 @@ public final class CommitPath: Sendable {
             }
             if jobs.isEmpty { return }
             let now = clock.now()
-            let store = self.store
             do {
-                try await executor.run {
-                    try store.transaction { txn in for job in jobs { job.apply(txn, now: now) } }
-                }
+                try store.transaction { txn in for job in jobs { job.apply(txn, now: now) } }
                 for job in jobs { job.finish(failure: nil) }
             } catch {
                 for job in jobs { job.finish(failure: error) }

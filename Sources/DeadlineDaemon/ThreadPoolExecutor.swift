@@ -9,6 +9,11 @@ struct ThreadPoolExecutor: BlockingExecutor {
     func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await NIOThreadPool.singleton.runIfActive(body)
     }
+
+    func submit(_ work: @escaping @Sendable () -> Void) {
+        // Also when the pool is shutting down: the writer must answer whoever waits.
+        NIOThreadPool.singleton.submit { _ in work() }
+    }
 }
 
 /// The timer core as the commit path sees it.

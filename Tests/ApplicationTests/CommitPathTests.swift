@@ -19,6 +19,8 @@ struct ThreadExecutor: BlockingExecutor {
             Thread { continuation.resume(with: Result { try body() }) }.start()
         }
     }
+
+    func submit(_ work: @escaping @Sendable () -> Void) { Thread { work() }.start() }
 }
 
 struct FixedClock: WallClock {
