@@ -84,6 +84,12 @@ public struct UseCaseContext: Sendable {
         try await application.read(body)
     }
 
+    /// Refuses an item whose fields break a rule, or that names a rule set the config lacks.
+    func validate(_ item: NewItem) throws(RequestError) {
+        do { try item.validate() } catch { throw .invalidParameter(error.parameter) }
+        if settings.rules.unknownRule(item) != nil { throw .invalidParameter("rule") }
+    }
+
     /// One line per year not announced that these working-day reminders count through; nil when none.
     public func holidayWarnings(_ spans: [WorkingDaySpan]) -> [String]? {
         let lines = calendar.caveats(spans).map(\.sentence)

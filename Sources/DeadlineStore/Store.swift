@@ -92,8 +92,6 @@ public final class Store: Sendable {
         try transaction { try $0.extendSeries(now: now, plan: plan) }
     }
 
-    private func record(key: String, _ db: Database) throws -> ItemRecord? { try StoreTransaction(db: db).record(key: key) }
-
     public func key(forUID uid: String, recurrenceID: Date? = nil) throws -> String? {
         try read { db in try StoreTransaction(db: db).key(forUID: uid, recurrenceID: recurrenceID) }
     }
@@ -116,7 +114,7 @@ public final class Store: Sendable {
     }
 
     public func item(key: String) throws -> Item? {
-        try read { db in try record(key: key, db)?.domain() }
+        try read { db in try StoreTransaction(db: db).item(key: key) }
     }
 
     /// Every item in order of its instant, without its occurrences (the calendar feed, rewritten

@@ -8,8 +8,7 @@ public struct AddItem: UseCase {
     public init(_ item: NewItem) { self.item = item }
 
     public func change(_ c: UseCaseContext) async throws -> Change<ItemOutcome> {
-        do { try item.validate() } catch { throw RequestError.invalidParameter(error.parameter) }
-        if c.settings.rules.unknownRule(item) != nil { throw RequestError.invalidParameter("rule") }
+        try c.validate(item)
         let planned = c.plan(item)
         let item = self.item
         return Change { txn in

@@ -75,8 +75,7 @@ public struct UpdateItem: UseCase {
             fields.recurrence = r.untilMatching(fields.when, zone: zone)
         }
         for text in p.skip ?? [] { try skip(text, in: &fields, zone: zone, c) }
-        do { try fields.validate() } catch { throw RequestError.invalidParameter(error.parameter) }
-        if c.settings.rules.unknownRule(fields) != nil { throw RequestError.invalidParameter("rule") }
+        try c.validate(fields)
         return fields
     }
 
