@@ -52,10 +52,16 @@ let package = Package(
             name: "ICalendar",
             dependencies: ["DeadlineCore", .product(name: "Crypto", package: "swift-crypto")]
         ),
+        // The store protocol and its value types: what a backend must do, in domain types.
         .target(
             name: "DeadlineStore",
+            dependencies: ["DeadlineCore"]
+        ),
+        // The embedded default backend: one SQLite file through GRDB.
+        .target(
+            name: "SQLiteStore",
             dependencies: [
-                "DeadlineCore",
+                "DeadlineCore", "DeadlineStore",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
@@ -107,7 +113,7 @@ let package = Package(
         .target(
             name: "DeadlineDaemon",
             dependencies: [
-                "Systemd", "DeadlineCore", "Agenda", "DeadlineStore", "Scheduler", "Delivery", "Control", "ICalendar", "Application",
+                "Systemd", "DeadlineCore", "Agenda", "DeadlineStore", "SQLiteStore", "Scheduler", "Delivery", "Control", "ICalendar", "Application",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
@@ -133,7 +139,7 @@ let package = Package(
         .executableTarget(
             name: "DeadlineBench",
             dependencies: [
-                "DeadlineCore", "DeadlineStore", "Scheduler", "Delivery", "Control", "ICalendar", "Agenda",
+                "DeadlineCore", "DeadlineStore", "SQLiteStore", "Scheduler", "Delivery", "Control", "ICalendar", "Agenda",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -167,11 +173,11 @@ let package = Package(
         ),
         .testTarget(
             name: "DeadlineStoreTests",
-            dependencies: ["DeadlineStore", "DeadlineCore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["DeadlineStore", "SQLiteStore", "DeadlineCore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "SchedulerTests",
-            dependencies: ["Scheduler", "DeadlineStore", "DeadlineCore", "Delivery"]
+            dependencies: ["Scheduler", "DeadlineStore", "SQLiteStore", "DeadlineCore", "Delivery"]
         ),
         .testTarget(
             name: "ICalendarTests",
@@ -179,7 +185,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ApplicationTests",
-            dependencies: ["Application", "DeadlineStore", "DeadlineCore"]
+            dependencies: ["Application", "DeadlineStore", "SQLiteStore", "DeadlineCore"]
         ),
         .testTarget(
             name: "DeliveryTests",

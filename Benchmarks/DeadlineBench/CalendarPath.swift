@@ -1,6 +1,7 @@
 import ArgumentParser
 import DeadlineCore
 import DeadlineStore
+import SQLiteStore
 import Foundation
 import ICalendar
 
@@ -29,7 +30,7 @@ struct CalendarPath: ParsableCommand {
         }
         let dir = try scratch("ics")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let store = try Store(path: dir + "/s.sqlite")
+        let store = try SQLiteStore(path: dir + "/s.sqlite")
         let plan = { (item: NewItem) in planner.plan(item: item, rule: item.kind == .meeting ? .meetingDefault : .deadlineDefault, now: now) }
         var t0 = Date()
         _ = try store.importItems(ImportBatch(plans: [], items: items, references: []), dayTime: nine, now: now, plan: plan)

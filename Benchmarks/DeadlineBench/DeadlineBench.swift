@@ -2,6 +2,7 @@ import ArgumentParser
 import Control
 import DeadlineCore
 import DeadlineStore
+import SQLiteStore
 import Delivery
 import Foundation
 import Glibc
@@ -42,7 +43,7 @@ struct Lateness: ParsableCommand {
     func run() throws {
         let dir = try scratch("lateness")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let store = try Store(path: dir + "/s.sqlite")
+        let store = try SQLiteStore(path: dir + "/s.sqlite")
         let start = Date().addingTimeInterval(3)
         let instants = (0..<count).map { start.addingTimeInterval(Double($0) * seconds / Double(count)) }
         try fill(store, instants: instants)
@@ -71,7 +72,7 @@ struct Pending: ParsableCommand {
         let path = keep ?? dir + "/s.sqlite"
         defer { if keep == nil { try? FileManager.default.removeItem(atPath: dir) } }
         try? FileManager.default.removeItem(atPath: path)
-        let store = try Store(path: path)
+        let store = try SQLiteStore(path: path)
         // All at least two hours ahead: nothing fires while measuring.
         let base = Date().addingTimeInterval(7200)
         let rate = try fill(store, instants: (0..<count).map { base.addingTimeInterval(Double($0) * 0.5) })
@@ -97,7 +98,7 @@ struct PendingStart: ParsableCommand {
 
     func run() throws {
         let t0 = Date()
-        let store = try Store(path: path)
+        let store = try SQLiteStore(path: path)
         let core = TimerCore(store: store, channels: ChannelSet([NullChannel()]), logger: quiet)
         let snapshot = try core.start()
         let elapsed = Date().timeIntervalSince(t0)
@@ -113,7 +114,7 @@ struct Burst: ParsableCommand {
     func run() throws {
         let dir = try scratch("burst")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let store = try Store(path: dir + "/s.sqlite")
+        let store = try SQLiteStore(path: dir + "/s.sqlite")
         let due = Date().addingTimeInterval(40)
         try fill(store, instants: (0..<count).map { due.addingTimeInterval(Double($0 % 1000) / 1000) })
         let channel = NullChannel()

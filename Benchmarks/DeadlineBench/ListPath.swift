@@ -3,6 +3,7 @@ import ArgumentParser
 import Control
 import DeadlineCore
 import DeadlineStore
+import SQLiteStore
 import Foundation
 
 /// i. What `list` costs at the center's size: 10,000 open deadlines due over the next six years
@@ -17,7 +18,7 @@ struct ListPath: ParsableCommand {
     func run() throws {
         let dir = try scratch("list")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let store = try Store(path: dir + "/s.sqlite")
+        let store = try SQLiteStore(path: dir + "/s.sqlite")
         let zone = TimeZone(identifier: "Asia/Bangkok")!
         let nine = TimeOfDay(hour: 9, minute: 0)!
         let calendar = WorkingCalendar(years: try shippedHolidays())

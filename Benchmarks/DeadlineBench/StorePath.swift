@@ -2,6 +2,7 @@ import ArgumentParser
 import Control
 import DeadlineCore
 import DeadlineStore
+import SQLiteStore
 import Foundation
 
 /// The store alone, in-process: one item (with a deadline's 21 reminders) per transaction, then
@@ -14,10 +15,10 @@ struct StorePath: ParsableCommand {
         var rows: [(String, String)] = []
         let nine = TimeOfDay(hour: 9, minute: 0)!
         let planner = ReminderPlanner(calendar: WorkingCalendar())
-        for durability in [Store.Durability.normal, .full] {
+        for durability in [SQLiteStore.Durability.normal, .full] {
             let dir = try scratch("store-\(durability.rawValue)")
             defer { try? FileManager.default.removeItem(atPath: dir) }
-            let store = try Store(path: dir + "/s.sqlite", durability: durability)
+            let store = try SQLiteStore(path: dir + "/s.sqlite", durability: durability)
             let now = Date()
             var keys: [String] = []
             var t0 = Date()
@@ -39,7 +40,7 @@ struct StorePath: ParsableCommand {
         // What a reply costs to write and read: one deadline with its 21 reminders.
         let jsonDir = try scratch("json")
         defer { try? FileManager.default.removeItem(atPath: jsonDir) }
-        let store = try Store(path: jsonDir + "/s.sqlite")
+        let store = try SQLiteStore(path: jsonDir + "/s.sqlite")
         let now = Date()
         let item = NewItem(kind: .deadline, title: "งาน", when: .instant(now.addingTimeInterval(30 * 86400)), timeZone: "Asia/Bangkok")
         let plan = planner.plan(when: item.when, zone: TimeZone(identifier: "Asia/Bangkok")!, rule: .deadlineDefault, now: now)

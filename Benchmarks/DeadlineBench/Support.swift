@@ -32,7 +32,7 @@ func scratch(_ name: String) throws -> String {
 /// `count` one-reminder meetings at the instants given, imported in transactions of 10,000.
 /// Returns items per second.
 @discardableResult
-func fill(_ store: Store, instants: [Date], prefix: String = "b") throws -> Double {
+func fill(_ store: any Store, instants: [Date], prefix: String = "b") throws -> Double {
     let start = Date()
     let nine = TimeOfDay(hour: 9, minute: 0)!
     var i = 0

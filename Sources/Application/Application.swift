@@ -6,7 +6,7 @@ import Foundation
 /// read what the store and the working calendar say. It knows nothing of Varlink, NIO or
 /// GRDB: the API adapter calls it, and so do the daemon's own background services.
 public final class Application: Sendable {
-    public let store: Store
+    public let store: any Store
     public let calendar: SharedCalendar
     public let clock: any WallClock
     /// Everything that happens, for `Watch` calls and the calendar feed.
@@ -16,7 +16,7 @@ public final class Application: Sendable {
     let caveats = CaveatCache()
     private let settingsSource: @Sendable () -> Settings
 
-    public init(store: Store, queue: any ReminderQueue, calendar: SharedCalendar, settings: @escaping @Sendable () -> Settings,
+    public init(store: any Store, queue: any ReminderQueue, calendar: SharedCalendar, settings: @escaping @Sendable () -> Settings,
                 clock: any WallClock, executor: any BlockingExecutor, events: EventHub<DomainEvent> = EventHub()) {
         self.store = store
         self.calendar = calendar

@@ -7,9 +7,9 @@ import Foundation
 /// audit entry, the reminders for the timer core and the events.
 public struct Change<Value: Sendable>: Sendable {
     /// Runs in the transaction.
-    let write: @Sendable (StoreTransaction) throws -> Written<Value>
+    let write: @Sendable (any StoreTransaction) throws -> Written<Value>
 
-    public init(_ write: @escaping @Sendable (StoreTransaction) throws -> Written<Value>) {
+    public init(_ write: @escaping @Sendable (any StoreTransaction) throws -> Written<Value>) {
         self.write = write
     }
 }

@@ -10,7 +10,7 @@ import Synchronization
 /// transaction takes all of them, each in a savepoint (one that fails is rolled back alone and
 /// answered with its error). One commit, one WAL sync, however many callers share it.
 public final class CommitPath: Sendable {
-    let store: Store
+    let store: any Store
     let queue: any ReminderQueue
     let events: EventHub<DomainEvent>
     let clock: any WallClock
@@ -21,7 +21,7 @@ public final class CommitPath: Sendable {
     /// At most this many changes share a transaction, so one commit never holds the writer long.
     static let maxPerTransaction = 512
 
-    public init(store: Store, queue: any ReminderQueue, events: EventHub<DomainEvent>, clock: any WallClock, executor: any BlockingExecutor) {
+    public init(store: any Store, queue: any ReminderQueue, events: EventHub<DomainEvent>, clock: any WallClock, executor: any BlockingExecutor) {
         self.store = store
         self.queue = queue
         self.events = events

@@ -1,5 +1,6 @@
 import DeadlineCore
 import DeadlineStore
+import SQLiteStore
 import Foundation
 import Logging
 
@@ -54,7 +55,7 @@ enum ConfigSchema {
         Key(path: "log.level", kind: .oneOf(Logger.Level.allCases.map(\.rawValue))),
         Key(path: "log.target", kind: .oneOf(DaemonConfig.LogTarget.allCases.map(\.rawValue))),
         Key(path: "store.path", kind: .text),
-        Key(path: "store.durability", kind: .oneOf(Store.Durability.allCases.map(\.rawValue))),
+        Key(path: "store.durability", kind: .oneOf(SQLiteStore.Durability.allCases.map(\.rawValue))),
         Key(path: "control.socket", kind: .text),
         Key(path: "control.max_message_bytes", kind: .positiveInt(max: 64 << 20)),
         Key(path: "control.group", kind: .text),

@@ -2,6 +2,7 @@ import Application
 import Control
 import DeadlineCore
 import DeadlineStore
+import SQLiteStore
 import Delivery
 import Foundation
 import Logging
@@ -28,7 +29,7 @@ public enum Daemon {
         notifier.notify(.status("opening the store"))
 
         try makeParentDirectory(of: config.storePath)
-        let store = try Store(path: config.storePath, durability: config.storeDurability)
+        let store = try SQLiteStore(path: config.storePath, durability: config.storeDurability)
         let holidays = HolidayLoader.folder(configured: config.holidaysPath, configurationDirectory: directories.configuration)
         let calendar = SharedCalendar(try HolidayLoader.load(folder: holidays, store: store))
         HolidayLoader.report(calendar.current, folder: holidays, spans: try store.workingDaySpans(),

@@ -2,6 +2,7 @@ import Application
 import Configuration
 import DeadlineCore
 import DeadlineStore
+import SQLiteStore
 import Delivery
 import Foundation
 import Logging
@@ -16,7 +17,7 @@ public struct DaemonConfig: Sendable, Equatable {
     public var storePath: String
     /// `normal`: commits survive a crash at once, a power cut from the next checkpoint;
     /// `full`: every commit survives a power cut (one fsync each).
-    public var storeDurability: Store.Durability
+    public var storeDurability: SQLiteStore.Durability
     /// nil: `$RUNTIME_DIRECTORY/control.sock`, unless systemd passes a socket.
     public var controlSocket: String?
     public var maxMessageBytes: Int
@@ -111,7 +112,7 @@ public struct DaemonConfig: Sendable, Equatable {
             logLevel: string("log.level").flatMap(Logger.Level.init(rawValue:)) ?? .info,
             logTarget: string("log.target").flatMap(LogTarget.init(rawValue:)) ?? .auto,
             storePath: string("store.path") ?? directories.defaultStore,
-            storeDurability: string("store.durability").flatMap(Store.Durability.init(rawValue:)) ?? .normal,
+            storeDurability: string("store.durability").flatMap(SQLiteStore.Durability.init(rawValue:)) ?? .normal,
             controlSocket: string("control.socket"),
             maxMessageBytes: string("control.max_message_bytes").flatMap(Int.init) ?? defaultMaxMessageBytes,
             controlGroup: string("control.group") ?? "deadline",

@@ -10,23 +10,21 @@ extension DaemonControl {
     func status() async throws -> ControlAPI.StatusReply {
         // A store that cannot be read still gets an answer: the daemon is up, and says what is wrong.
         var storeHealth = "ok"
-        var figures: (counts: [OccurrenceState: Int], items: Int, downtime: String?, problems: [(occurrence: Occurrence, itemKey: String)])
+        var figures: StatusFigures
         do {
             figures = try await app.read { try $0.statusFigures(problemLimit: 10) }
         } catch {
             storeHealth = (error as? StoreError)?.description ?? String(describing: error)
-            figures = ([:], 0, nil, [])
+            figures = StatusFigures(counts: [:], items: 0, downtime: nil, problems: [])
         }
-        if storeHealth == "ok", let since = store.fullSinceDate {
+        if storeHealth == "ok", let since = store.fullSince {
             storeHealth = "the store's file system is full since \(DateOutput.iso8601(since, timeZone: zone)): changes are refused, "
                 + "reminders cannot be marked sent"
         }
-        let (counts, items, downtime, problems) = figures
+        let (counts, items, downtime, problems) = (figures.counts, figures.items, figures.downtime, figures.problems)
         let holidays = app.calendar.current
         let caveats = await app.holidayCaveats()
-        let storeBytes = ["", "-wal"].reduce(0) { sum, suffix in
-            sum + ((try? FileManager.default.attributesOfItem(atPath: store.path + suffix)[.size] as? Int) ?? 0)
-        }
+        let storeBytes = store.bytesOnDisk
         let channels = core.channels.channels.values.sorted { $0.name < $1.name }.map { c in
             ControlAPI.ChannelInfo(name: c.name, type: config.channels.first { $0.name == c.name }?.type ?? "custom",
                                    concurrency: c.policy.concurrency, maxAttempts: c.policy.retry.maxAttempts,
@@ -35,7 +33,7 @@ extension DaemonControl {
         return ControlAPI.StatusReply(
             version: Daemon.version,
             uptimeSeconds: Int(app.clock.now().timeIntervalSince(startedAt)),
-            store: store.path,
+            store: store.location,
             storeHealth: storeHealth,
             storeBytes: storeBytes,
             language: config.language.rawValue,

@@ -32,7 +32,7 @@ final class DaemonControl: ControlHandler {
         self.logger = logger
     }
 
-    var store: Store { app.store }
+    var store: any Store { app.store }
     var zone: TimeZone { TimeZone(identifier: config.timeZone)! }
 
     /// Who is calling, as the kernel says; the daemon itself outside a call.

@@ -23,7 +23,7 @@ enum HolidayLoader {
         return candidates.first { FileManager.default.fileExists(atPath: $0) }
     }
 
-    static func load(folder: String?, store: Store) throws -> WorkingCalendar {
+    static func load(folder: String?, store: any Store) throws -> WorkingCalendar {
         var calendar = WorkingCalendar()
         if let folder {
             let files: [String]

@@ -23,14 +23,14 @@ final class Reloader: Sendable {
     let current: CurrentConfig
     let calendar: SharedCalendar
     let core: TimerCore
-    let store: Store
+    let store: any Store
     let directories: ServiceDirectories
     let notifier: Notifier
     let logger: Logger
     private let busy = Mutex(false)
 
     init(load: @escaping @Sendable () async throws -> DaemonConfig, current: CurrentConfig, calendar: SharedCalendar, core: TimerCore,
-         store: Store, directories: ServiceDirectories, notifier: Notifier, logger: Logger) {
+         store: any Store, directories: ServiceDirectories, notifier: Notifier, logger: Logger) {
         self.load = load
         self.current = current
         self.calendar = calendar

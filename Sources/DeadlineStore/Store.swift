@@ -1,84 +1,95 @@
 import DeadlineCore
 import Foundation
-import GRDB
-import Synchronization
 
-/// The daemon's durable state: one SQLite file in WAL mode, opened through GRDB.
+/// The daemon's durable state, in domain types: what the use cases, the queries and the timer
+/// core need of it, and nothing of how it is kept. `SQLiteStore` (one file, one node) is the
+/// implementation today; the store tests run against this protocol so that another (PostgreSQL,
+/// several nodes) can run the same suite.
 ///
-/// The store is the truth. The timer core's heap is a cache of the pending rows and is
-/// rebuilt from them at start; every state change is written here before it is acted on.
-/// Thread-safe: GRDB's pool serialises writes and lets reads run beside them.
-public final class Store: Sendable {
-    let pool: DatabasePool
-    public let path: String
-    /// The last write refused for want of room, until a write succeeds again.
-    private let fullSince = Mutex<Date?>(nil)
-
-    /// How hard a commit waits for the disk (SQLite's `synchronous`, in WAL mode).
-    public enum Durability: String, Sendable, CaseIterable {
-        /// Every commit is on disk before it returns: survives a power cut; about one fsync
-        /// (milliseconds) per commit.
-        case full
-        /// Commits survive a crash or kill of the daemon at once, and a power cut from the
-        /// next checkpoint on (SQLite syncs the WAL at checkpoints).
-        case normal
-    }
-
-    /// Opens (creating if needed) the store at `path` and runs pending migrations.
-    public init(path: String, durability: Durability = .normal) throws {
-        self.path = path
-        var config = Configuration()
-        config.label = "deadlined.store"
-        // A second writer (e.g. a backup) waits rather than failing at once.
-        config.busyMode = .timeout(5)
-        config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = \(durability == .full ? "FULL" : "NORMAL")")
-        }
-        do {
-            pool = try DatabasePool(path: path, configuration: config)
-            try Schema.migrator.migrate(pool)
-        } catch {
-            throw StoreError.cannotOpen(path: path, reason: String(describing: error))
-        }
-    }
-
-    /// A transaction; GRDB's errors become `StoreError`s, and a full file system is
-    /// remembered (for `status`) until a write succeeds again.
-    /// - Parameter refusedForRoom: whether a part of the transaction (a savepoint) was refused
-    ///   for want of room although the rest committed.
-    func write<T>(_ updates: (Database) throws -> T, refusedForRoom: () -> Bool = { false }) throws -> T {
-        do {
-            let result = try pool.write(updates)
-            if refusedForRoom() { fullSince.withLock { $0 = $0 ?? Date() } } else { fullSince.withLock { $0 = nil } }
-            return result
-        } catch let error as DatabaseError {
-            let mapped = StoreError(error)
-            if mapped == .full { fullSince.withLock { $0 = $0 ?? Date() } }
-            throw mapped
-        }
-    }
-
-    func read<T>(_ value: (Database) throws -> T) throws -> T {
-        do { return try pool.read(value) } catch let error as DatabaseError { throw StoreError(error) }
-    }
-
-    /// Since when writes have been refused because the file system is full; nil when the last
-    /// write went through.
-    public var fullSinceDate: Date? { fullSince.withLock { $0 } }
+/// The store is the truth: the timer core's heap is a cache of its unfinished occurrences,
+/// rebuilt from them at start, and every state change is written here before it is acted on.
+/// Implementations are thread-safe and block the calling thread (run them off the cooperative pool).
+public protocol Store: Sendable {
+    /// Where the store is, for people (a file's path; a URL without its password).
+    var location: String { get }
+    /// Since when writes have been refused because the store has no room; nil once one goes through.
+    var fullSince: Date? { get }
+    /// What the store takes on disk, in bytes (0 when not known).
+    var bytesOnDisk: Int { get }
 
     /// One transaction: `body`'s writes are all there afterwards, or none of them.
-    public func transaction<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
-        let refusals = SavepointRefusals()
-        return try write({ db in try body(StoreTransaction(db: db, refusals: refusals)) }, refusedForRoom: { refusals.full })
-    }
+    func transaction<T>(_ body: (any StoreTransaction) throws -> T) throws -> T
+    /// A consistent read of several things at once.
+    func read<T>(_ body: (any StoreReading) throws -> T) throws -> T
 
-    /// Stores an item and its reminders in one transaction (see `StoreTransaction.add`).
+    // MARK: Reads for the queries
+
+    /// Every item in order of its instant, with its occurrences.
+    func listItems() throws -> [(Item, [Occurrence])]
+    func plans() throws -> [Plan]
+    /// The meetings that replace instances of the series with this UID, by the start of the
+    /// instance each replaces.
+    func replacements(ofUID uid: String) throws -> [Item]
+    /// Holiday years imported at run time (they take precedence over the files).
+    func holidayYears() throws -> [HolidayYear]
+    /// The spans of every pending or retrying reminder counted in working days (`3wd`, an
+    /// escalation by working days, `overdue-N`), in each item's own zone.
+    func workingDaySpans() throws -> [WorkingDaySpan]
+    /// The latest audit entries, newest first.
+    func auditLog(limit: Int) throws -> [AuditEntry]
+
+    // MARK: Counts and health
+
+    /// Occurrences in each state (states with none are absent), without counting rows.
+    func countsByState() throws -> [OccurrenceState: Int]
+    func itemCount() throws -> Int
+    /// What `Status` needs, in one read.
+    func statusFigures(problemLimit: Int) throws -> StatusFigures
+    /// A cheap read that proves the store is still there and readable; the watchdog asks it.
+    func checkHealth() throws
+    /// The applied schema migrations, oldest first.
+    func appliedMigrations() throws -> [String]
+    /// A small fact about the daemon (`last_alive_ms`, `last_downtime`).
+    func daemonState(_ key: String) throws -> String?
+    func setDaemonState(_ key: String, _ value: String) throws
+    /// A consistent copy of the whole store at `path`, never half-written.
+    func backup(to path: String) throws
+
+    // MARK: The timer core's claims and settlements
+
+    /// Occurrences still owed to someone: `pending`, `retrying`, and `firing` ones that a
+    /// crash interrupted.
+    func unfinishedOccurrences() throws -> [Occurrence]
+    /// Just what the timer core's heap needs of every unfinished occurrence.
+    func unfinishedSchedule() throws -> [(id: Int64, fireAt: Date, firing: Bool)]
+    /// Pending occurrences due before `instant`.
+    func pendingCount(before instant: Date) throws -> Int
+    /// Moves occurrences to `firing` and counts the attempt, before any channel sees them.
+    /// Only pending (or re-sent firing) rows move: a reminder cancelled meanwhile is not sent.
+    /// - Returns: the ids that did move.
+    @discardableResult
+    func markFiring(_ ids: [Int64], now: Date) throws -> [Int64]
+    /// Writes a batch's attempts and the occurrences' new states in one transaction: the log
+    /// and the states never disagree.
+    func record(_ outcome: DeliveryOutcome, now: Date) throws
+    /// Where each channel stands with each occurrence, from the delivery log: a retry or a
+    /// re-send after a crash skips the channels that accepted, and each failing channel keeps
+    /// its own count and schedule.
+    func channelStates(for ids: [Int64]) throws -> [Int64: [String: ChannelDeliveryState]]
+    /// The item and occurrence for each id, in the order of `ids`; unknown ids are skipped. A
+    /// series' item speaks of the occurrence's own instance.
+    func reminders(forOccurrences ids: [Int64]) throws -> [(item: Item, occurrence: Occurrence)]
+    /// The delivery log of one occurrence, oldest first.
+    func deliveryLog(occurrence id: Int64) throws -> [DeliveryAttempt]
+}
+
+/// One-call forms of the transaction's operations, each in a transaction (or read) of its own.
+extension Store {
     public func add(_ item: NewItem, reminders: [PlannedReminder], plannedThrough: Date? = nil, uid: String? = nil,
                     dayTime: TimeOfDay, now: Date) throws -> (Item, [Occurrence]) {
         try transaction { try $0.add(item, reminders: reminders, plannedThrough: plannedThrough, uid: uid, dayTime: dayTime, now: now) }
     }
 
-    /// Imports plans and items by key in one transaction (see `StoreTransaction.importItems`).
     public func importItems(_ batch: ImportBatch, dayTime: TimeOfDay, now: Date,
                             plan: (NewItem) -> ReminderPlanner.ItemPlan) throws -> ImportOutcome {
         try transaction { try $0.importItems(batch, dayTime: dayTime, now: now, plan: plan) }
@@ -92,197 +103,17 @@ public final class Store: Sendable {
         try transaction { try $0.extendSeries(now: now, plan: plan) }
     }
 
-    public func key(forUID uid: String, recurrenceID: Date? = nil) throws -> String? {
-        try read { db in try StoreTransaction(db: db).key(forUID: uid, recurrenceID: recurrenceID) }
-    }
-
-    public func item(uid: String) throws -> Item? {
-        try read { db in try StoreTransaction(db: db).item(uid: uid) }
-    }
-
-    /// The meetings that replace instances of the series with this UID, by the start of the
-    /// instance each replaces.
-    public func replacements(ofUID uid: String) throws -> [Item] {
-        try read { db in
-            try ItemRecord.fetchAll(db, sql: "SELECT * FROM item WHERE uid = ? AND recurrence_id_ms IS NOT NULL ORDER BY recurrence_id_ms",
-                                    arguments: [uid]).map { try $0.domain() }
-        }
-    }
-
-    public func item(id: Int64) throws -> Item? {
-        try read { db in try ItemRecord.fetchOne(db, key: id)?.domain() }
-    }
-
-    public func item(key: String) throws -> Item? {
-        try read { db in try StoreTransaction(db: db).item(key: key) }
-    }
-
-    /// Every item in order of its instant, without its occurrences (the calendar feed, rewritten
-    /// after every change, needs no reminder rows).
-    public func items() throws -> [Item] {
-        try read { db in try StoreTransaction(db: db).items() }
-    }
-
-    /// Every item in order of its instant, with its occurrences.
-    public func listItems() throws -> [(Item, [Occurrence])] {
-        try read { db in
-            let items = try ItemRecord.order(Column("at_ms"), Column("id")).fetchAll(db)
-            let occurrences = try OccurrenceRecord.order(Column("fire_at_ms"), Column("id")).fetchAll(db)
-            let byItem = Dictionary(grouping: occurrences, by: \.item_id)
-            return try items.map { rec in
-                let item = try rec.domain()
-                return (item, try (byItem[item.id] ?? []).map { try $0.domain() })
-            }
-        }
-    }
-
-    public func plans() throws -> [Plan] {
-        try read { db in
-            try PlanRecord.order(Column("key")).fetchAll(db).map { Plan(key: $0.key, name: $0.name, agency: $0.agency, period: $0.period) }
-        }
-    }
-
-    /// Occurrences still owed to someone: `pending`, `retrying`, and `firing` ones that a
-    /// crash interrupted. The timer core loads these at start.
-    public func unfinishedOccurrences() throws -> [Occurrence] {
-        try read { db in
-            try OccurrenceRecord
-                .filter(OccurrenceState.unfinished.map(\.rawValue).contains(Column("state")))
-                .order(Column("fire_at_ms"), Column("id"))
-                .fetchAll(db)
-                .map { try $0.domain() }
-        }
-    }
-
-    /// Pending occurrences due before `instant` (the state-and-instant index answers it).
-    public func pendingCount(before instant: Date) throws -> Int {
-        try read { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM occurrence WHERE state = 'pending' AND fire_at_ms < ?",
-                             arguments: [Millis.from(instant)]) ?? 0
-        }
-    }
-
-    /// Just what the timer core's heap needs of every unfinished occurrence, read with one
-    /// narrow query (a million rows in well under a second).
-    public func unfinishedSchedule() throws -> [(id: Int64, fireAt: Date, firing: Bool)] {
-        try read { db in
-            var out: [(id: Int64, fireAt: Date, firing: Bool)] = []
-            let rows = try Row.fetchCursor(db, sql: """
-                SELECT id, fire_at_ms, state = 'firing' FROM occurrence WHERE state IN ('pending', 'firing', 'retrying')
-                """)
-            while let row = try rows.next() {
-                out.append((row[0], Millis.date(row[1]), row[2]))
-            }
-            return out
-        }
-    }
-
-    /// Moves occurrences to `firing` and counts the attempt, before any channel sees them.
-    /// Only pending (or re-sent firing) rows move: a reminder cancelled meanwhile is not sent.
-    /// - Returns: the ids that did move.
-    @discardableResult
-    public func markFiring(_ ids: [Int64], now: Date) throws -> [Int64] {
-        guard !ids.isEmpty else { return [] }
-        return try write { db in
-            let stmt = try db.cachedStatement(sql: """
-                UPDATE occurrence SET state = 'firing', updated_ms = ?, attempts = attempts + 1
-                WHERE id = ? AND state IN ('pending', 'firing', 'retrying')
-                """)
-            var moved: [Int64] = []
-            for id in ids {
-                try stmt.execute(arguments: [Millis.from(now), id])
-                if db.changesCount > 0 { moved.append(id) }
-            }
-            return moved
-        }
-    }
-
     public func markDelivered(_ ids: [Int64], now: Date) throws {
         try record(DeliveryOutcome(delivered: ids), now: now)
     }
 
-    public func occurrences(ofItem itemID: Int64) throws -> [Occurrence] {
-        try read { db in try StoreTransaction(db: db).occurrences(ofItem: itemID) }
+    public func item(key: String) throws -> Item? { try read { try $0.item(key: key) } }
+    public func item(id: Int64) throws -> Item? { try read { try $0.item(id: id) } }
+    public func item(uid: String) throws -> Item? { try read { try $0.item(uid: uid) } }
+    public func key(forUID uid: String, recurrenceID: Date? = nil) throws -> String? {
+        try read { try $0.key(forUID: uid, recurrenceID: recurrenceID) }
     }
-
-    /// Number of occurrences in each state (states with none are absent). O(1): read from
-    /// the counters the triggers keep.
-    public func countsByState() throws -> [OccurrenceState: Int] {
-        try read { db in try Self.counters(db).occurrences }
-    }
-
-    /// The counters the triggers keep: occurrences by state (none absent) and items.
-    static func counters(_ db: Database) throws -> (occurrences: [OccurrenceState: Int], items: Int) {
-        var occurrences: [OccurrenceState: Int] = [:]
-        var items = 0
-        for row in try Row.fetchAll(db, sql: "SELECT name, n FROM counter WHERE n > 0") {
-            let name: String = row["name"]
-            if name == "item" { items = row["n"] }
-            else if name.hasPrefix("occurrence:"), let s = OccurrenceState(rawValue: String(name.dropFirst("occurrence:".count))) { occurrences[s] = row["n"] }
-        }
-        return (occurrences, items)
-    }
-
-    public func itemCount() throws -> Int {
-        try read { db in try Int.fetchOne(db, sql: "SELECT n FROM counter WHERE name = 'item'") ?? 0 }
-    }
-
-    /// Holiday years imported at run time (they take precedence over the files).
-    public func holidayYears() throws -> [HolidayYear] {
-        try read { db in
-            try String.fetchAll(db, sql: "SELECT data FROM holiday_year ORDER BY year").map {
-                do { return try JSONDecoder().decode(HolidayYear.self, from: Data($0.utf8)) }
-                catch { throw StoreError.corrupt("a holiday year does not decode: \(error)") }
-            }
-        }
-    }
-
-    /// A cheap read that proves the file is still there and readable; the watchdog asks it.
-    public func checkHealth() throws {
-        _ = try read { db in try Int.fetchOne(db, sql: "SELECT 1") }
-    }
-
-    /// The applied migrations, oldest first.
-    public func appliedMigrations() throws -> [String] {
-        try read { db in try Schema.migrator.appliedMigrations(db) }
-    }
-
-    /// The item and occurrence for each id, in the order of `ids`; unknown ids are skipped.
-    public func reminders(forOccurrences ids: [Int64]) throws -> [(item: Item, occurrence: Occurrence)] {
-        try read { db in
-            let occurrences = try OccurrenceRecord.filter(keys: ids).fetchAll(db)
-            let items = try ItemRecord.filter(keys: Set(occurrences.map(\.item_id))).fetchAll(db)
-            let itemsByID = Dictionary(uniqueKeysWithValues: try items.map { ($0.id!, try $0.domain()) })
-            let byID = Dictionary(uniqueKeysWithValues: occurrences.map { ($0.id!, $0) })
-            return try ids.compactMap { id in
-                guard let rec = byID[id], var item = itemsByID[rec.item_id] else { return nil }
-                let occurrence = try rec.domain()
-                // A series' reminder speaks of its own instance, not of the first.
-                if let start = occurrence.instance {
-                    item.fields = item.fields.instance(at: start)
-                }
-                return (item, occurrence)
-            }
-        }
-    }
-}
-
-extension Store {
-    /// A consistent copy of the whole store, taken online (SQLite's backup API), written to a
-    /// temporary file beside `path` and renamed into place, so `path` is never half-written.
-    public func backup(to path: String) throws {
-        let temporary = path + ".partial"
-        try? FileManager.default.removeItem(atPath: temporary)
-        do {
-            let copy = try DatabaseQueue(path: temporary)
-            try pool.backup(to: copy)
-            try copy.close()
-            guard rename(temporary, path) == 0 else {
-                throw StoreError.cannotOpen(path: path, reason: String(cString: strerror(errno)))
-            }
-        } catch {
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw error
-        }
-    }
+    /// Every item in order of its instant, without its occurrences.
+    public func items() throws -> [Item] { try read { try $0.items() } }
+    public func occurrences(ofItem itemID: Int64) throws -> [Occurrence] { try read { try $0.occurrences(ofItem: itemID) } }
 }

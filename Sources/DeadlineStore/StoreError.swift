@@ -1,6 +1,5 @@
 import DeadlineCore
 import Foundation
-import GRDB
 
 /// What went wrong in the store, in words for the people who read `status` and `check`: no
 /// SQLite message reaches them, and a refused change says that nothing was changed.
@@ -29,20 +28,6 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         case .duplicateUID(let uid): "an item with UID '\(uid)' exists already"
         case .full: "the store's file system is full: nothing was changed"
         case .unavailable(let reason): "\(reason): nothing was changed"
-        }
-    }
-
-    /// A GRDB error as what it means for the store.
-    init(_ error: DatabaseError) {
-        switch error.resultCode {
-        case .SQLITE_FULL: self = .full
-        case .SQLITE_READONLY: self = .unavailable(reason: "the store's file is read-only")
-        case .SQLITE_IOERR: self = .unavailable(reason: "the store's file could not be read or written (an I/O error)")
-        case .SQLITE_BUSY, .SQLITE_LOCKED: self = .unavailable(reason: "the store is locked by another process")
-        case .SQLITE_CORRUPT, .SQLITE_NOTADB: self = .corrupt("the file is damaged")
-        case .SQLITE_CANTOPEN: self = .unavailable(reason: "the store's file cannot be opened")
-        case .SQLITE_CONSTRAINT: self = .unavailable(reason: "the change conflicts with what is stored")
-        default: self = .unavailable(reason: "the store failed (error \(error.extendedResultCode.rawValue))")
         }
     }
 }

@@ -59,7 +59,7 @@ public final class TimerCore: @unchecked Sendable {
     }
 
     let queue: DispatchQueue
-    let store: Store
+    let store: any Store
     let clock: any WallClock
     let logger: Logger
     let options: Options
@@ -111,7 +111,7 @@ public final class TimerCore: @unchecked Sendable {
     ///   - makeAlarm: builds the timer; the default is a `DispatchSourceTimer` on the wall clock.
     ///     Tests pass an alarm they fire by hand.
     public init(
-        store: Store,
+        store: any Store,
         channels: ChannelSet,
         clock: any WallClock = SystemClock(),
         logger: Logger,

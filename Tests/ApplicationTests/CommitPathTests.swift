@@ -1,6 +1,7 @@
 import Application
 import DeadlineCore
 import DeadlineStore
+import SQLiteStore
 import Foundation
 import Synchronization
 import Testing
@@ -31,7 +32,7 @@ struct FixedClock: WallClock {
 /// An application over a real SQLite file in a directory removed afterwards.
 final class Fixture: Sendable {
     let directory: String
-    let store: Store
+    let store: any Store
     let queue = RecordingQueue()
     let app: Application
     static let now = Date(timeIntervalSince1970: 1_494_000_000)   // 5 May 2017, 22:00 in Bangkok
@@ -40,7 +41,7 @@ final class Fixture: Sendable {
     init() throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("deadlined-app-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        store = try Store(path: directory + "/store.sqlite")
+        store = try SQLiteStore(path: directory + "/store.sqlite")
         let settings = Settings(timeZone: "Asia/Bangkok", organisation: "อบต. ทดสอบ", dayTime: TimeOfDay(hour: 9, minute: 0)!, rules: RuleBook())
         app = Application(store: store, queue: queue, calendar: SharedCalendar(WorkingCalendar()), settings: { settings },
                           clock: FixedClock(instant: Self.now), executor: ThreadExecutor())

@@ -1,7 +1,6 @@
 import DeadlineCore
 import DeadlineStore
 import Foundation
-import GRDB
 import Testing
 
 @Suite("Store: import, state, keys")
@@ -21,16 +20,16 @@ struct ImportTests {
     /// A store in a directory that lives as long as the fixture does.
     final class Fixture {
         let dir: TemporaryDirectory
-        let store: Store
-        init() throws {
+        let store: any Store
+        init(_ backend: StoreBackend) throws {
             dir = try TemporaryDirectory()
-            store = try Store(path: dir.path + "/s.sqlite")
+            store = try backend.open(in: dir)
         }
     }
 
-    @Test("importing twice adds nothing the second time")
-    func idempotent() throws {
-        let fixture = try Fixture()
+    @Test("importing twice adds nothing the second time", arguments: StoreBackend.allCases)
+    func idempotent(backend: StoreBackend) throws {
+        let fixture = try Fixture(backend)
         let s = fixture.store
         let items = [deadline("a", due: LocalDate(year: 2017, month: 5, day: 24)!), deadline("b", due: LocalDate(year: 2017, month: 5, day: 25)!)]
         let plans = [Plan(key: "nacc", name: "แผน ป.ป.ช.")]
@@ -46,9 +45,9 @@ struct ImportTests {
         #expect(try s.plans() == plans)
     }
 
-    @Test("a changed date updates in place and replaces only the pending reminders")
-    func updateInPlace() throws {
-        let fixture = try Fixture()
+    @Test("a changed date updates in place and replaces only the pending reminders", arguments: StoreBackend.allCases)
+    func updateInPlace(backend: StoreBackend) throws {
+        let fixture = try Fixture(backend)
         let s = fixture.store
         let original = deadline("a", due: LocalDate(year: 2017, month: 5, day: 24)!)
         let added = try s.importItems(ImportBatch(plans: [Plan(key: "nacc", name: "p")], items: [original], references: []), dayTime: nine, now: now, plan: plan)
@@ -68,9 +67,9 @@ struct ImportTests {
         #expect(try s.itemCount() == 1)
     }
 
-    @Test("an unresolved reference rolls the whole import back")
-    func allOrNothing() throws {
-        let fixture = try Fixture()
+    @Test("an unresolved reference rolls the whole import back", arguments: StoreBackend.allCases)
+    func allOrNothing(backend: StoreBackend) throws {
+        let fixture = try Fixture(backend)
         let s = fixture.store
         let items = [deadline("a", due: LocalDate(year: 2017, month: 5, day: 24)!)]
         #expect(throws: StoreError.unknownReference(location: "a.yaml:3:5", message: "no meeting 'm0'")) {
@@ -83,9 +82,9 @@ struct ImportTests {
         #expect(try s.countsByState().isEmpty)
     }
 
-    @Test("submitting cancels pending reminders; a cancelled reminder never moves to firing")
-    func submit() throws {
-        let fixture = try Fixture()
+    @Test("submitting cancels pending reminders; a cancelled reminder never moves to firing", arguments: StoreBackend.allCases)
+    func submit(backend: StoreBackend) throws {
+        let fixture = try Fixture(backend)
         let s = fixture.store
         let out = try s.importItems(ImportBatch(plans: [Plan(key: "nacc", name: "p")], items: [deadline("a", due: LocalDate(year: 2017, month: 5, day: 24)!)],
                                      references: []), dayTime: nine, now: now, plan: plan)
@@ -99,9 +98,9 @@ struct ImportTests {
         #expect(throws: StoreError.noSuchItem("zz")) { try s.setState(key: "zz", to: .cancelled, by: "x", now: now) }
     }
 
-    @Test("keys: made when empty, refused when taken; date-only items read back as days")
-    func keys() throws {
-        let fixture = try Fixture()
+    @Test("keys: made when empty, refused when taken; date-only items read back as days", arguments: StoreBackend.allCases)
+    func keys(backend: StoreBackend) throws {
+        let fixture = try Fixture(backend)
         let s = fixture.store
         let day = LocalDate(year: 2017, month: 5, day: 18)!
         let (m, _) = try s.add(NewItem(kind: .meeting, title: "t", when: .day(day), timeZone: "Asia/Bangkok"), reminders: [], dayTime: nine, now: now)
@@ -110,30 +109,5 @@ struct ImportTests {
         #expect(throws: StoreError.duplicateKey(m.key)) {
             try s.add(NewItem(kind: .meeting, key: m.key, title: "u", when: .day(day), timeZone: "Asia/Bangkok"), reminders: [], dayTime: nine, now: now)
         }
-    }
-
-    @Test("a store written by the v1 schema migrates: keys are made, nothing is lost")
-    func migrateV1() throws {
-        let dir = try TemporaryDirectory()
-        let path = dir.path + "/old.sqlite"
-        let q = try DatabaseQueue(path: path)
-        try q.write { db in
-            try db.execute(sql: """
-                CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY);
-                INSERT INTO grdb_migrations VALUES ('v1: items and reminder occurrences');
-                CREATE TABLE item (id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL CHECK (kind IN ('meeting', 'deadline')),
-                  title TEXT NOT NULL, at_ms INTEGER NOT NULL, time_zone TEXT NOT NULL, location TEXT, notes TEXT, created_ms INTEGER NOT NULL);
-                CREATE TABLE occurrence (id INTEGER PRIMARY KEY AUTOINCREMENT, item_id INTEGER NOT NULL REFERENCES item(id) ON DELETE CASCADE,
-                  fire_at_ms INTEGER NOT NULL, state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, updated_ms INTEGER NOT NULL);
-                INSERT INTO item VALUES (1, 'deadline', 'ส่งแผน', 1495591200000, 'Asia/Bangkok', NULL, NULL, 0);
-                INSERT INTO occurrence VALUES (1, 1, 1495591200000, 'pending', 0, 0);
-                """)
-        }
-        try q.close()
-        let s = try Store(path: path)
-        let item = try #require(try s.item(key: "d1"))
-        #expect(item.title == "ส่งแผน")
-        #expect(item.state == .open)
-        #expect(try s.unfinishedOccurrences().map(\.id) == [1])
     }
 }

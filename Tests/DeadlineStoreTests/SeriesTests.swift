@@ -8,9 +8,9 @@ struct SeriesTests {
     let bangkok = TimeZone(identifier: "Asia/Bangkok")!
     let nine = TimeOfDay(hour: 9, minute: 0)!
 
-    func fixture() throws -> (TemporaryDirectory, Store) {
+    func fixture(_ backend: StoreBackend) throws -> (TemporaryDirectory, any Store) {
         let dir = try TemporaryDirectory()
-        return (dir, try Store(path: dir.path + "/s.sqlite"))
+        return (dir, try backend.open(in: dir))
     }
 
     func weekly(start: Date) throws -> NewItem {
@@ -18,9 +18,9 @@ struct SeriesTests {
                 timeZone: "Asia/Bangkok", leads: [Lead("1h")!], recurrence: try Recurrence(rrule: "FREQ=WEEKLY", zone: bangkok))
     }
 
-    @Test("an endless series stores reminders for its window only; extending adds the next instances once")
-    func window() throws {
-        let (dir, store) = try fixture()
+    @Test("an endless series stores reminders for its window only; extending adds the next instances once", arguments: StoreBackend.allCases)
+    func window(backend: StoreBackend) throws {
+        let (dir, store) = try fixture(backend)
         _ = dir
         let start = ICalDateTime.parse("20270104T100000", zone: bangkok)!
         let now = start.addingTimeInterval(-3600 * 5)
@@ -51,9 +51,9 @@ struct SeriesTests {
         #expect(reminderItem.fields.end == last.instance!.addingTimeInterval(3600))
     }
 
-    @Test("a moved meeting shares its series' UID, one per instance; added dates and the instance read back")
-    func replacements() throws {
-        let (dir, store) = try fixture()
+    @Test("a moved meeting shares its series' UID, one per instance; added dates and the instance read back", arguments: StoreBackend.allCases)
+    func replacements(backend: StoreBackend) throws {
+        let (dir, store) = try fixture(backend)
         _ = dir
         let start = ICalDateTime.parse("20270104T100000", zone: bangkok)!
         let now = start.addingTimeInterval(-86_400)
@@ -84,9 +84,9 @@ struct SeriesTests {
         #expect(try store.replacements(ofUID: "s@x").count == 2)
     }
 
-    @Test("an imported UID is kept and unique; every change bumps the sequence")
-    func identity() throws {
-        let (dir, store) = try fixture()
+    @Test("an imported UID is kept and unique; every change bumps the sequence", arguments: StoreBackend.allCases)
+    func identity(backend: StoreBackend) throws {
+        let (dir, store) = try fixture(backend)
         _ = dir
         let now = Date(timeIntervalSince1970: 1_800_000_000)
         let item = NewItem(kind: .meeting, key: "inv", title: "เชิญประชุม", when: .instant(now.addingTimeInterval(86_400)), timeZone: "Asia/Bangkok")

@@ -227,7 +227,7 @@ final class SometimesSlowChannel: Channel {
 /// Where the test can read its harness's store from inside a channel.
 final class StoreBox: @unchecked Sendable {
     // Set once before the core fires, read after.
-    var store: Store?
+    var store: (any Store)?
     var quickItem: Int64 = 0
 }
 

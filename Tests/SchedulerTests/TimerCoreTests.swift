@@ -1,5 +1,6 @@
 import DeadlineCore
 import DeadlineStore
+import SQLiteStore
 import Delivery
 import Dispatch
 import Foundation
@@ -37,7 +38,7 @@ final class RecordingChannel: Channel {
 /// A store in a temporary file, a core over it with a manual clock and alarm.
 struct Harness {
     let dir: String
-    let store: Store
+    let store: any Store
     let clock: ManualClock
     let channel = RecordingChannel()
     let core: TimerCore
@@ -55,7 +56,7 @@ struct Harness {
         let d = dir ?? FileManager.default.temporaryDirectory.appendingPathComponent("deadlined-core-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
         self.dir = d
-        store = try Store(path: d + "/s.sqlite")
+        store = try SQLiteStore(path: d + "/s.sqlite")
         clock = ManualClock(clockAt)
         let box = alarmBox
         var opts = options
@@ -212,7 +213,7 @@ struct TimerCoreTests {
         final class Checking: Channel, @unchecked Sendable {
             let name = "checked"
             let policy = ChannelPolicy(concurrency: 1, unrecorded: 1)
-            var store: Store?
+            var store: (any Store)?
             let seen = Mutex<[(previous: Int64?, logged: Int)]>([])
             let last = Mutex<Int64?>(nil)
             func deliver(_ reminder: Reminder) async throws -> String? {
@@ -239,7 +240,7 @@ struct TimerCoreTests {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("deadlined-real-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let store = try Store(path: dir + "/s.sqlite")
+        let store = try SQLiteStore(path: dir + "/s.sqlite")
         let channel = RecordingChannel()
         let stamps = Mutex<[Date]>([])
         struct Stamping: Channel {

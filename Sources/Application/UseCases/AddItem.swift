@@ -15,7 +15,7 @@ public struct AddItem: UseCase {
             if let earlier = item.followUpOf {
                 guard let meeting = try txn.item(key: earlier), meeting.kind == .meeting else { throw StoreError.noSuchItem(earlier) }
             }
-            let (stored, occurrences) = try txn.add(item, reminders: planned.reminders, plannedThrough: planned.plannedThrough,
+            let (stored, occurrences) = try txn.add(item, reminders: planned.reminders, plannedThrough: planned.plannedThrough, uid: nil,
                                                     dayTime: c.settings.dayTime, now: c.now)
             return Written(
                 value: ItemOutcome(item: stored, occurrences: occurrences, warnings: c.holidayWarnings(WorkingDaySpan.of(occurrences, item: stored.fields))),

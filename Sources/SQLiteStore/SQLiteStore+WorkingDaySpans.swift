@@ -1,13 +1,12 @@
 import DeadlineCore
+import DeadlineStore
 import Foundation
 import GRDB
 
-extension Store {
-    /// The spans of every pending or retrying reminder counted in working days (`3wd`, `1wd@09:00`,
-    /// an escalation by working days, `overdue-N`: `WorkingDaySpan.countsWorkingDays(label:)` in
-    /// SQL), in each item's own zone: what `Status`, `check` and the journal warn about.
+extension SQLiteStore {
+    /// `WorkingDaySpan.countsWorkingDays(label:)` in SQL.
     public func workingDaySpans() throws -> [WorkingDaySpan] {
-        try read { db in
+        try readDB { db in
             try Row.fetchAll(db, sql: """
                 SELECT i.key, i.time_zone, o.fire_at_ms, COALESCE(o.instance_ms, i.at_ms) AS item_ms
                 FROM occurrence o JOIN item i ON i.id = o.item_id

@@ -1,4 +1,5 @@
 import DeadlineCore
+import DeadlineStore
 import Foundation
 import GRDB
 

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// One change made over the control socket: who (from SO_PEERCRED), when, which method, on
 /// what, and the state before and after (JSON, as the control interface shows it).
@@ -26,17 +25,5 @@ public struct AuditEntry: Sendable, Equatable {
         self.target = target
         self.before = before
         self.after = after
-    }
-}
-
-extension Store {
-    /// The latest changes, newest first.
-    public func auditLog(limit: Int) throws -> [AuditEntry] {
-        try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM audit ORDER BY id DESC LIMIT ?", arguments: [limit]).map { r in
-                AuditEntry(id: r["id"], at: Millis.date(r["at_ms"]), uid: r["uid"], pid: r["pid"], command: r["command"],
-                           method: r["method"], target: r["target"], before: r["before"], after: r["after"])
-            }
-        }
     }
 }
