@@ -32,7 +32,7 @@ struct AddLoad: ParsableCommand {
                     for i in 0..<each {
                         var p = ControlAPI.AddItemParameters(kind: .deadline, title: "งาน \(c)-\(i)", at: "+30d")
                         p.leads = ["1wd@09:00"]
-                        if (try? client.call("io.deadlined.AddItem", p, as: ControlAPI.ItemReply.self)) == nil { failures.add(1, ordering: .relaxed) }
+                        if (try? client.call(ControlAPI.addItem, p)) == nil { failures.add(1, ordering: .relaxed) }
                     }
                 }.start()
             }

@@ -55,7 +55,7 @@ struct Atd: ParsableCommand {
         for (i, t) in instants.enumerated() {
             var p = ControlAPI.AddItemParameters(kind: .meeting, title: "job \(i)", at: DateOutput.iso8601(Date(timeIntervalSince1970: t), timeZone: TimeZone(secondsFromGMT: 0)!))
             p.leads = ["0"]
-            _ = try client.call("io.deadlined.AddItem", p)
+            _ = try client.callUntyped(ControlAPI.addItem, p)
         }
         let wait = Date(timeIntervalSince1970: instants.last! + 90)
         while Date() < wait {

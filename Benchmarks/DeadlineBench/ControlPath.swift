@@ -21,7 +21,7 @@ struct ControlPath: ParsableCommand {
             let client = try VarlinkClient(path: socket)
             let (add, cancel) = try addThenCancel(count, over: client)
             let t0 = Date()
-            for _ in 0..<count { _ = try client.call("io.deadlined.Status", ControlAPI.NoParameters()) }
+            for _ in 0..<count { _ = try client.callUntyped(ControlAPI.status, ControlAPI.NoParameters()) }
             let status = Date().timeIntervalSince(t0)
             rows += [
                 ("\(durability): add \(count)", String(format: "%.2f s (%.0f/s)", add, Double(count) / add)),
@@ -42,12 +42,12 @@ func addThenCancel(_ count: Int, over client: VarlinkClient) throws -> (add: Tim
     for i in 0..<count {
         var p = ControlAPI.AddItemParameters(kind: .deadline, title: "งาน \(i)", at: "+30d")
         p.leads = ["1wd@09:00"]
-        keys.append(try client.call("io.deadlined.AddItem", p, as: ControlAPI.ItemReply.self).item.key)
+        keys.append(try client.call(ControlAPI.addItem, p).item.key)
     }
     let add = Date().timeIntervalSince(t0)
     t0 = Date()
     for key in keys {
-        _ = try client.call("io.deadlined.Acknowledge", ControlAPI.AcknowledgeParameters(key: key, state: .cancelled, by: "bench"))
+        _ = try client.callUntyped(ControlAPI.acknowledge, ControlAPI.AcknowledgeParameters(key: key, state: .cancelled, by: "bench"))
     }
     return (add, Date().timeIntervalSince(t0))
 }

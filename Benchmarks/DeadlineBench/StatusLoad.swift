@@ -22,7 +22,7 @@ struct StatusLoad: ParsableCommand {
         // A store of some size: Status reads counters, so its cost should not grow with it.
         var agenda = "deadlines:\n"
         for i in 0..<items { agenda += "  - {key: s\(i), title: \"งาน \(i)\", due: 2030-01-01}\n" }
-        _ = try filler.call("io.deadlined.Import", ControlAPI.FileParameters(name: "bench.yaml", content: agenda))
+        _ = try filler.callUntyped(ControlAPI.importAgenda, ControlAPI.FileParameters(name: "bench.yaml", content: agenda))
 
         let latencies = Mutex<[Double]>([])
         let failures = Atomic<Int>(0)
@@ -35,7 +35,7 @@ struct StatusLoad: ParsableCommand {
                 guard let client = try? VarlinkClient(path: socket) else { failures.add(1, ordering: .relaxed); return }
                 while DispatchTime.now().uptimeNanoseconds < end {
                     let t0 = DispatchTime.now().uptimeNanoseconds
-                    do { _ = try client.call("io.deadlined.Status", ControlAPI.NoParameters()) } catch { failures.add(1, ordering: .relaxed); return }
+                    do { _ = try client.callUntyped(ControlAPI.status, ControlAPI.NoParameters()) } catch { failures.add(1, ordering: .relaxed); return }
                     mine.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
                 }
                 latencies.withLock { $0 += mine }

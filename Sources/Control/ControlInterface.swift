@@ -231,10 +231,21 @@ public enum ControlAPI {
     }
 
     public struct AcknowledgeParameters: Codable, Sendable, Equatable {
+        /// The states an item is moved to by acknowledging it (`open` is not one).
+        public enum State: String, Codable, Sendable, CaseIterable {
+            case submitted, held, cancelled
+            public var itemState: ItemState {
+                switch self {
+                case .submitted: .submitted
+                case .held: .held
+                case .cancelled: .cancelled
+                }
+            }
+        }
         public var key: String
-        public var state: ItemState
+        public var state: State
         public var by: String?
-        public init(key: String, state: ItemState, by: String?) {
+        public init(key: String, state: State, by: String?) {
             self.key = key
             self.state = state
             self.by = by
@@ -418,12 +429,15 @@ public enum ControlAPI {
     }
 
     public struct ChannelInfo: Codable, Sendable, Equatable {
+        public enum Kind: String, Codable, Sendable, CaseIterable {
+            case journal, file, command, email, webhook
+        }
         public var name: String
-        public var type: String
+        public var type: Kind
         public var concurrency: Int
         public var maxAttempts: Int
         public var timeoutSeconds: Int
-        public init(name: String, type: String, concurrency: Int, maxAttempts: Int, timeoutSeconds: Int) {
+        public init(name: String, type: Kind, concurrency: Int, maxAttempts: Int, timeoutSeconds: Int) {
             self.name = name
             self.type = type
             self.concurrency = concurrency
@@ -436,11 +450,13 @@ public enum ControlAPI {
         public var reminder: Int64
         public var item: String
         public var fireAt: String
-        /// `retrying` or `failed`.
-        public var state: OccurrenceState
+        public enum State: String, Codable, Sendable, CaseIterable {
+            case retrying, failed
+        }
+        public var state: State
         public var attempts: Int
         public var error: String
-        public init(reminder: Int64, item: String, fireAt: String, state: OccurrenceState, attempts: Int, error: String) {
+        public init(reminder: Int64, item: String, fireAt: String, state: State, attempts: Int, error: String) {
             self.reminder = reminder
             self.item = item
             self.fireAt = fireAt
@@ -475,7 +491,7 @@ public enum ControlAPI {
     }
 
     public struct Event: Codable, Sendable, Equatable {
-        public enum Kind: String, Codable, Sendable {
+        public enum Kind: String, Codable, Sendable, CaseIterable {
             case reminderSent = "reminder_sent"
             case deliveryFailed = "delivery_failed"
             case itemChanged = "item_changed"
@@ -659,25 +675,24 @@ extension ControlAPI {
     /// The `io.deadlined` interface bound to a handler.
     public static func interface(_ handler: any ControlHandler) -> VarlinkInterface {
         var i = VarlinkInterface(name: interfaceName, description: InterfaceDefinition.ioDeadlined)
-        i.method("Status", NoParameters.self) { _ in try await handler.status() }
-        i.method("AddItem", AddItemParameters.self, access: .change) { try await handler.addItem($0) }
-        i.method("ListItems", ListParameters.self) { try await handler.listItems($0) }
-        i.method("Acknowledge", AcknowledgeParameters.self, access: .change) { try await handler.acknowledge($0) }
-        i.method("Import", FileParameters.self, access: .change) { try await handler.importAgenda($0) }
-        i.method("Simulate", SimulateParameters.self) { try await handler.simulate($0) }
-        i.method("ListHolidays", YearParameters.self) { try await handler.listHolidays($0) }
-        i.method("TestChannel", TestChannelParameters.self, access: .change) { try await handler.testChannel($0) }
-        i.method("ImportHolidays", FileParameters.self, access: .change) { try await handler.importHolidays($0) }
-        i.streamingMethod("Watch", NoParameters.self) { _ in try await handler.watch() }
-        i.method("Get", KeyParameters.self) { try await handler.get($0) }
-        i.method("Update", UpdateParameters.self, access: .change) { try await handler.update($0) }
-        i.method("Reload", NoParameters.self, access: .change) { _ in try await handler.reload() }
-        i.method("Remove", KeyParameters.self, access: .change) { try await handler.remove($0) }
-        i.method("Backup", BackupParameters.self, access: .change) { try await handler.backup($0) }
-        i.method("Export", ExportParameters.self) { try await handler.export($0) }
-        i.method("ListInstances", InstancesParameters.self) { try await handler.instances($0) }
-        // Who changed what is for those who may change things.
-        i.method("Audit", AuditParameters.self, access: .change) { try await handler.audit($0) }
+        i.bind(status) { _ in try await handler.status() }
+        i.bind(addItem) { try await handler.addItem($0) }
+        i.bind(listItems) { try await handler.listItems($0) }
+        i.bind(acknowledge) { try await handler.acknowledge($0) }
+        i.bind(importAgenda) { try await handler.importAgenda($0) }
+        i.bind(simulate) { try await handler.simulate($0) }
+        i.bind(listHolidays) { try await handler.listHolidays($0) }
+        i.bind(testChannel) { try await handler.testChannel($0) }
+        i.bind(importHolidays) { try await handler.importHolidays($0) }
+        i.bind(watch) { _ in try await handler.watch() }
+        i.bind(get) { try await handler.get($0) }
+        i.bind(update) { try await handler.update($0) }
+        i.bind(reload) { _ in try await handler.reload() }
+        i.bind(remove) { try await handler.remove($0) }
+        i.bind(backup) { try await handler.backup($0) }
+        i.bind(export) { try await handler.export($0) }
+        i.bind(listInstances) { try await handler.instances($0) }
+        i.bind(audit) { try await handler.audit($0) }
         return i
     }
 

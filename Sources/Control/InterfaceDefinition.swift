@@ -254,11 +254,11 @@ method Update(
 method Reload() -> (source: string, channels: []string, holidayYears: int)
 
 # One item, with its reminders.
-method Get(key: string) -> (item: Item)
+method Get(key: string) -> (item: Item, warnings: ?[]string)
 
 # Deletes an item with its reminders and their delivery log, and answers it as it was. To close
 # an item and keep its history, use Acknowledge (cancelled) instead.
-method Remove(key: string) -> (item: Item)
+method Remove(key: string) -> (item: Item, warnings: ?[]string)
 
 # Writes a consistent copy of the store to `path` while the daemon runs (SQLite's online
 # backup), through a temporary file renamed into place. `path` is absolute, in a directory the
@@ -267,7 +267,7 @@ method Backup(path: string) -> (path: string, bytes: int)
 
 # Marks an item submitted (a deadline), held (a meeting) or cancelled; its future reminders
 # are dropped.
-method Acknowledge(key: string, state: (submitted, held, cancelled), by: ?string) -> (item: Item)
+method Acknowledge(key: string, state: (submitted, held, cancelled), by: ?string) -> (item: Item, warnings: ?[]string)
 
 # Imports an agenda file's text (YAML), or an iCalendar file's (it starts with BEGIN:VCALENDAR);
 # `name` is used in error locations. Agenda entries are matched by key, iCalendar events by UID:

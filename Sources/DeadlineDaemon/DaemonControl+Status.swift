@@ -25,10 +25,12 @@ extension DaemonControl {
         let holidays = app.calendar.current
         let caveats = await app.holidayCaveats()
         let storeBytes = store.bytesOnDisk
-        let channels = core.channels.channels.values.sorted { $0.name < $1.name }.map { c in
-            ControlAPI.ChannelInfo(name: c.name, type: config.channels.first { $0.name == c.name }?.type ?? "custom",
-                                   concurrency: c.policy.concurrency, maxAttempts: c.policy.retry.maxAttempts,
-                                   timeoutSeconds: Int(c.policy.timeout.components.seconds))
+        // Every channel the core has was made from the config, so each has its type there.
+        let channels = core.channels.channels.values.sorted { $0.name < $1.name }.compactMap { c in
+            config.channels.first { $0.name == c.name }.flatMap { ControlAPI.ChannelInfo.Kind(rawValue: $0.type) }.map {
+                ControlAPI.ChannelInfo(name: c.name, type: $0, concurrency: c.policy.concurrency, maxAttempts: c.policy.retry.maxAttempts,
+                                       timeoutSeconds: Int(c.policy.timeout.components.seconds))
+            }
         }
         return ControlAPI.StatusReply(
             version: Daemon.version,
@@ -52,7 +54,7 @@ extension DaemonControl {
             channels: channels,
             problems: problems.map { p in
                 ControlAPI.Problem(reminder: p.occurrence.id, item: p.itemKey, fireAt: DateOutput.iso8601(p.occurrence.fireAt, timeZone: zone),
-                                   state: p.occurrence.state, attempts: p.occurrence.attempts, error: p.occurrence.lastError ?? "")
+                                   state: p.occurrence.state == .retrying ? .retrying : .failed, attempts: p.occurrence.attempts, error: p.occurrence.lastError ?? "")
             },
             holidayYears: holidays.years.values.sorted { $0.year < $1.year }.map(ControlAPI.HolidayYearInfo.init),
             holidayCaveats: caveats.map(ControlAPI.HolidayCaveatInfo.init)

@@ -82,7 +82,7 @@ final class DaemonControl: ControlHandler {
         try await answering {
             // Who said so: what the caller gave, else who the kernel says it is.
             let by = p.by ?? Caller.current.map { "uid \($0.uid) (\($0.command))" } ?? "unknown"
-            return reply(try await app.run(AcknowledgeItem(key: p.key, state: p.state, by: by), by: requester))
+            return reply(try await app.run(AcknowledgeItem(key: p.key, state: p.state.itemState, by: by), by: requester))
         }
     }
 

@@ -22,10 +22,10 @@ struct CalendarCommand: ParsableCommand {
         let y = year.map { $0 >= 2400 ? $0 - 543 : $0 } ?? today.year
         let m = month ?? today.month
         let lang = language.resolve(status)
-        let items = try connection.fetch("ListItems", ControlAPI.ListParameters(), as: ControlAPI.ListItemsReply.self).items
+        let items = try connection.fetch(ControlAPI.listItems, ControlAPI.ListParameters()).items
         var holidays: [LocalDate: [String]] = [:]
         // A year the daemon has no data for (not even computed) still gets its grid, with weekends only.
-        let holidayYear = try? connection.fetch("ListHolidays", ControlAPI.YearParameters(year: y + 543), as: ControlAPI.HolidaysReply.self)
+        let holidayYear = try? connection.fetch(ControlAPI.listHolidays, ControlAPI.YearParameters(year: y + 543))
         for day in holidayYear?.holidays ?? [] {
             if let d = LocalDate(iso: day.date) { holidays[d, default: []].append(lang == .english ? (day.english ?? day.name) : day.name) }
         }

@@ -42,8 +42,8 @@ struct Check: ParsableCommand {
         let status: ControlAPI.StatusReply
         let items: [ControlAPI.Item]
         do {
-            status = try connection.fetch("Status", ControlAPI.NoParameters(), as: ControlAPI.StatusReply.self)
-            items = try connection.fetch("ListItems", ControlAPI.ListParameters(), as: ControlAPI.ListItemsReply.self).items
+            status = try connection.fetch(ControlAPI.status, ControlAPI.NoParameters())
+            items = try connection.fetch(ControlAPI.listItems, ControlAPI.ListParameters()).items
         } catch let error as CLIError where error.message.contains("cannot connect") || error.message.contains("No such file") {
             finish(.critical, "deadlined is not reachable: \(error.message)", perf: "")
         } catch {

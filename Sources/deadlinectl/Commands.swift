@@ -8,7 +8,7 @@ struct Status: ParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     func run() throws {
-        guard let s = try connection.call("Status", ControlAPI.NoParameters(), as: ControlAPI.StatusReply.self) else { return }
+        guard let s = try connection.call(ControlAPI.status, ControlAPI.NoParameters()) else { return }
         print("deadlined \(s.version), up \(s.uptimeSeconds) s")
         print("store:     \(s.store) (\(s.storeBytes / 1024) KiB, \(s.storeHealth))")
         print("items:     \(s.items)")
@@ -66,7 +66,7 @@ struct Update: ParsableCommand {
         p.remind = notify.isEmpty ? nil : notify
         p.recurrence = `repeat`
         p.skip = skip.isEmpty ? nil : skip
-        let reply = try connection.fetch("Update", p, as: ControlAPI.ItemReply.self)
+        let reply = try connection.fetch(ControlAPI.update, p)
         if connection.json { return try connection.printJSON(reply) }
         let item = reply.item
         print("updated \(item.kind.rawValue) \(item.key): \(item.title) at \(item.at)")
@@ -83,7 +83,7 @@ struct Reload: ParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     func run() throws {
-        let r = try connection.fetch("Reload", ControlAPI.NoParameters(), as: ControlAPI.ReloadReply.self)
+        let r = try connection.fetch(ControlAPI.reload, ControlAPI.NoParameters())
         if connection.json { return try connection.printJSON(r) }
         print("reloaded \(r.source): channels \(r.channels.joined(separator: ", ")); \(r.holidayYears) holiday year(s)")
     }
@@ -96,7 +96,7 @@ struct Get: ParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     func run() throws {
-        let item = try connection.fetch("Get", ControlAPI.KeyParameters(key: key), as: ControlAPI.ItemReply.self).item
+        let item = try connection.fetch(ControlAPI.get, ControlAPI.KeyParameters(key: key)).item
         if connection.json { return try connection.printJSON(ControlAPI.ItemReply(item: item)) }
         print("\(item.key): \(item.kind.rawValue) '\(item.title)' at \(item.at), \(item.state.rawValue)")
         if let p = item.plan { print("  plan: \(p)") }
@@ -117,7 +117,7 @@ struct Remove: ParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     func run() throws {
-        let item = try connection.fetch("Remove", ControlAPI.KeyParameters(key: key), as: ControlAPI.ItemReply.self).item
+        let item = try connection.fetch(ControlAPI.remove, ControlAPI.KeyParameters(key: key)).item
         if connection.json { return try connection.printJSON(ControlAPI.ItemReply(item: item)) }
         print("removed \(item.kind.rawValue) \(item.key): \(item.title)")
     }
@@ -130,7 +130,7 @@ struct Backup: ParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     func run() throws {
-        let r = try connection.fetch("Backup", ControlAPI.BackupParameters(path: path), as: ControlAPI.BackupReply.self)
+        let r = try connection.fetch(ControlAPI.backup, ControlAPI.BackupParameters(path: path))
         if connection.json { return try connection.printJSON(r) }
         print("backed up to \(r.path) (\(r.bytes) bytes)")
     }
@@ -146,7 +146,7 @@ struct Watch: ParsableCommand {
     func run() throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        try connection.stream("Watch", as: ControlAPI.WatchReply.self) { reply in
+        try connection.stream(ControlAPI.watch) { reply in
             let e = reply.event
             if connection.json {
                 Swift.print(String(decoding: try encoder.encode(e), as: UTF8.self))
@@ -174,7 +174,7 @@ struct Audit: ParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     func run() throws {
-        let r = try connection.fetch("Audit", ControlAPI.AuditParameters(limit: limit), as: ControlAPI.AuditReply.self)
+        let r = try connection.fetch(ControlAPI.audit, ControlAPI.AuditParameters(limit: limit))
         if connection.json { return try connection.printJSON(r) }
         if r.entries.isEmpty { return print("no changes recorded") }
         printTable(header: ["WHEN", "UID", "PROGRAM", "METHOD", "TARGET", "BEFORE", "AFTER"],
@@ -195,8 +195,7 @@ struct TestChannel: ParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     func run() throws {
-        let r = try connection.fetch("TestChannel", ControlAPI.TestChannelParameters(channel: channel, kind: kind),
-                                     as: ControlAPI.TestChannelReply.self)
+        let r = try connection.fetch(ControlAPI.testChannel, ControlAPI.TestChannelParameters(channel: channel, kind: kind))
         if connection.json {
             try connection.printJSON(r)
         } else if r.delivered {
@@ -259,7 +258,7 @@ struct ItemOptions: ParsableArguments {
     }
 
     func add(_ p: ControlAPI.AddItemParameters, connection: ConnectionOptions) throws {
-        guard let reply = try connection.call("AddItem", p, as: ControlAPI.ItemReply.self) else { return }
+        guard let reply = try connection.call(ControlAPI.addItem, p) else { return }
         let item = reply.item
         print("added \(item.kind.rawValue) \(item.key): \(item.title) at \(item.at)" + (item.recurrence.map { ", repeating \($0)" } ?? ""))
         for r in item.reminders { print("  reminder \(r.fireAt)  \(r.label)" + (r.instance.map { "  (meeting of \($0))" } ?? "")) }
@@ -343,7 +342,7 @@ struct List: ParsableCommand {
 
     func run() throws {
         let filters = ControlAPI.ListParameters(kind: kind, state: state, from: from, to: to, tag: tag, overdue: overdue ? true : nil)
-        var items = try connection.fetch("ListItems", filters, as: ControlAPI.ListItemsReply.self).items
+        var items = try connection.fetch(ControlAPI.listItems, filters).items
         if let fiscalYear {
             let fy = FiscalYear(buddhistYear: fiscalYear)
             items = items.filter { item in
@@ -383,10 +382,9 @@ struct List: ParsableCommand {
 
 /// `submit`, `held`, `cancel`: an item leaves `open` and its future reminders are dropped.
 struct StateChange {
-    static func run(key: String, state: ItemState, by: String?, connection: ConnectionOptions) throws {
+    static func run(key: String, state: ControlAPI.AcknowledgeParameters.State, by: String?, connection: ConnectionOptions) throws {
         let who = by ?? ProcessInfo.processInfo.environment["SUDO_USER"] ?? ProcessInfo.processInfo.environment["USER"] ?? "uid \(getuid())"
-        guard let item = try connection.call("Acknowledge", ControlAPI.AcknowledgeParameters(key: key, state: state, by: who),
-                                             as: ControlAPI.ItemReply.self)?.item else { return }
+        guard let item = try connection.call(ControlAPI.acknowledge, ControlAPI.AcknowledgeParameters(key: key, state: state, by: who))?.item else { return }
         let dropped = item.reminders.filter { $0.state == .cancelled }.count
         print("\(item.key) is \(item.state.rawValue); \(dropped) reminder(s) dropped")
     }
@@ -428,7 +426,7 @@ struct Import: ParsableCommand {
         let p = ControlAPI.FileParameters(name: file, content: try readFile(file))
         let reply: ControlAPI.ImportReply?
         do {
-            reply = try connection.call("Import", p, as: ControlAPI.ImportReply.self)
+            reply = try connection.call(ControlAPI.importAgenda, p)
         } catch let error as CLIError where p.content.utf8.count > 512 << 10 {
             // The daemon closes a connection whose message is over its limit, mid-send.
             throw CLIError(message: "\(error.message)\n\(file) is \(p.content.utf8.count >> 10) KiB: the daemon refuses messages larger than "
@@ -455,7 +453,7 @@ struct Export: ParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     func run() throws {
-        let r = try connection.fetch("Export", ControlAPI.ExportParameters(format: format, from: from, to: to), as: ControlAPI.ExportReply.self)
+        let r = try connection.fetch(ControlAPI.export, ControlAPI.ExportParameters(format: format, from: from, to: to))
         if connection.json { return try connection.printJSON(r) }
         guard let output else { return FileHandle.standardOutput.write(Data(r.text.utf8)) }
         let temporary = output + ".partial"
@@ -480,7 +478,7 @@ struct Instances: ParsableCommand {
 
     func run() throws {
         let p = ControlAPI.InstancesParameters(key: key, from: from, to: to, limit: limit)
-        guard let r = try connection.call("ListInstances", p, as: ControlAPI.InstancesReply.self) else { return }
+        guard let r = try connection.call(ControlAPI.listInstances, p) else { return }
         if let rule = r.recurrence { print("\(r.key): \(rule)") }
         for i in r.instances { print(i) }
     }
@@ -494,7 +492,7 @@ struct Simulate: ParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     func run() throws {
-        guard let r = try connection.call("Simulate", ControlAPI.SimulateParameters(from: from, to: to), as: ControlAPI.SimulateReply.self) else { return }
+        guard let r = try connection.call(ControlAPI.simulate, ControlAPI.SimulateParameters(from: from, to: to)) else { return }
         if r.reminders.isEmpty { return print("no reminders") }
         let status = try connection.status()
         let lang = language.resolve(status)
@@ -516,7 +514,7 @@ struct HolidaysList: ParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     func run() throws {
-        guard let r = try connection.call("ListHolidays", ControlAPI.YearParameters(year: year), as: ControlAPI.HolidaysReply.self) else { return }
+        guard let r = try connection.call(ControlAPI.listHolidays, ControlAPI.YearParameters(year: year)) else { return }
         let lang = try language.resolve(connection.status())
         print(language.digits("\(r.year) (\(r.year - 543))") + ": \(r.status.rawValue); \(r.source)")
         func day(_ iso: String) -> String { LocalDate(iso: iso).map { DateText.day($0, language: lang, thaiDigits: language.thaiDigits) } ?? iso }
@@ -539,8 +537,7 @@ struct HolidaysImport: ParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     func run() throws {
-        guard let r = try connection.call("ImportHolidays", ControlAPI.FileParameters(name: file, content: try readFile(file)),
-                                          as: ControlAPI.ImportHolidaysReply.self) else { return }
+        guard let r = try connection.call(ControlAPI.importHolidays, ControlAPI.FileParameters(name: file, content: try readFile(file))) else { return }
         print("\(file): \(r.holidays) holiday(s) for \(r.year) loaded")
     }
 }

@@ -71,8 +71,8 @@ struct ConnectionOptions: ParsableArguments {
 
     /// Runs one exchange with the daemon; its errors become messages a person can read.
     /// A `more` call: each reply to `body` until it returns false or the daemon ends it.
-    func stream<R: Decodable>(_ method: String, as: R.Type, _ body: (R) throws -> Bool) throws {
-        try exchange { try $0.stream(ControlAPI.interfaceName + "." + method, ControlAPI.NoParameters(), as: R.self, body) }
+    func stream<R>(_ method: VarlinkMethod<ControlAPI.NoParameters, R>, _ body: (R) throws -> Bool) throws {
+        try exchange { try $0.stream(method, ControlAPI.NoParameters(), body) }
     }
 
     private func exchange<T>(_ body: (VarlinkClient) throws -> T) throws -> T {
@@ -85,27 +85,22 @@ struct ConnectionOptions: ParsableArguments {
         }
     }
 
-    /// The reply as it came, for `--json`.
-    func call(_ method: String, _ parameters: some Encodable) throws -> JSONValue {
-        try exchange { try $0.call(ControlAPI.interfaceName + "." + method, parameters) }
-    }
-
-    /// The reply decoded as `R` in one pass, whatever `--json` says.
-    func fetch<R: Decodable>(_ method: String, _ parameters: some Encodable, as: R.Type) throws -> R {
-        try exchange { try $0.call(ControlAPI.interfaceName + "." + method, parameters, as: R.self) }
+    /// The reply decoded, whatever `--json` says.
+    func fetch<P, R>(_ method: VarlinkMethod<P, R>, _ parameters: P) throws -> R {
+        try exchange { try $0.call(method, parameters) }
     }
 
     func status() throws -> ControlAPI.StatusReply {
-        try fetch("Status", ControlAPI.NoParameters(), as: ControlAPI.StatusReply.self)
+        try fetch(ControlAPI.status, ControlAPI.NoParameters())
     }
 
-    /// Calls, then prints JSON (with `--json`) or decodes the reply for the caller to print.
-    func call<R: Decodable>(_ method: String, _ parameters: some Encodable, as: R.Type) throws -> R? {
+    /// Calls, then prints the reply as it came (with `--json`) or decodes it for the caller to print.
+    func call<P, R>(_ method: VarlinkMethod<P, R>, _ parameters: P) throws -> R? {
         if json {
-            try printJSON(call(method, parameters))
+            try printJSON(exchange { try $0.callUntyped(method, parameters) })
             return nil
         }
-        return try fetch(method, parameters, as: R.self)
+        return try fetch(method, parameters)
     }
 
     func printJSON(_ value: some Encodable) throws {

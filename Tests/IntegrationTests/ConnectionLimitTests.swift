@@ -48,7 +48,7 @@ struct ConnectionLimitTests {
         }
         let started = Date()
         let client = try VarlinkClient(path: box.socket, timeout: 5)
-        let status = try client.call("io.deadlined.Status", ControlAPI.NoParameters(), as: ControlAPI.StatusReply.self)
+        let status = try client.call(ControlAPI.status, ControlAPI.NoParameters())
         let took = Date().timeIntervalSince(started)
         #expect(status.version.isEmpty == false)
         #expect(took < 2, "Status took \(took) s behind 1000 idle connections")
@@ -60,7 +60,7 @@ struct ConnectionLimitTests {
         #expect(!Self.closedByPeer(lateFD, timeout: 1000), "closed before its idle timeout")
         #expect(Self.closedByPeer(lateFD, timeout: 5000), "not closed after its idle timeout")
         // The first client sat idle as long: it was closed too, and a new one is served.
-        #expect(throws: (any Error).self) { _ = try client.call("io.deadlined.Status", ControlAPI.NoParameters()) }
-        _ = try VarlinkClient(path: box.socket, timeout: 5).call("io.deadlined.Status", ControlAPI.NoParameters())
+        #expect(throws: (any Error).self) { _ = try client.callUntyped(ControlAPI.status, ControlAPI.NoParameters()) }
+        _ = try VarlinkClient(path: box.socket, timeout: 5).callUntyped(ControlAPI.status, ControlAPI.NoParameters())
     }
 }

@@ -95,7 +95,7 @@ struct DaemonTests {
         let end = Date().addingTimeInterval(10)
         while !FileManager.default.fileExists(atPath: passed) && Date() < end { usleep(10_000) }
 
-        let status = try VarlinkClient(path: passed).call("io.deadlined.Status", ControlAPI.NoParameters(), as: ControlAPI.StatusReply.self)
+        let status = try VarlinkClient(path: passed).call(ControlAPI.status, ControlAPI.NoParameters())
         #expect(status.version.isEmpty == false)
         #expect(notify.wait(for: { $0 == "READY=1" }) != nil)
         #expect(launcher.waitForLine(containing: "control socket passed by systemd") != nil)

@@ -39,7 +39,7 @@ struct SlowPeerTests {
         let at = DateOutput.iso8601(due, timeZone: TimeZone(identifier: "Asia/Bangkok")!)
         #expect(try deadlinectl(["add", "deadline", "ส่งแผนตรงเวลา", "--due", at, "--remind", "0", "--socket", box.socket]).status == 0)
         let started = Date()
-        _ = try VarlinkClient(path: box.socket, timeout: 10).call("io.deadlined.Status", ControlAPI.NoParameters(), as: ControlAPI.StatusReply.self)
+        _ = try VarlinkClient(path: box.socket, timeout: 10).call(ControlAPI.status, ControlAPI.NoParameters())
         let answered = Date().timeIntervalSince(started)
         #expect(answered < 2, "Status took \(answered) s")
         let late = try #require(arrival(of: "ส่งแผนตรงเวลา", in: sent, due: due), "the reminder never went out")
@@ -94,7 +94,7 @@ struct SlowPeerTests {
         let after = residentKiB(daemon.pid)
         // Another client is answered meanwhile.
         let started = Date()
-        _ = try VarlinkClient(path: box.socket, timeout: 5).call("io.deadlined.Status", ControlAPI.NoParameters())
+        _ = try VarlinkClient(path: box.socket, timeout: 5).callUntyped(ControlAPI.status, ControlAPI.NoParameters())
         let answered = Date().timeIntervalSince(started)
         print("never-reading client: \(sent) calls sent; daemon RSS \(before) KiB before, \(after) KiB after (+\((after - before) / 1024) MiB); "
               + "Status for another client in \(Int(answered * 1000)) ms")
@@ -141,7 +141,7 @@ struct SlowPeerTests {
             if fd >= 0 { open.append(fd) } else { refused += 1 }
         }
         let started = Date()
-        let status = try VarlinkClient(path: box.socket, timeout: 10).call("io.deadlined.Status", ControlAPI.NoParameters(), as: ControlAPI.StatusReply.self)
+        let status = try VarlinkClient(path: box.socket, timeout: 10).call(ControlAPI.status, ControlAPI.NoParameters())
         let answered = Date().timeIntervalSince(started)
         let late = try #require(arrival(of: "ส่งแผนระหว่างน้ำท่วม", in: sent, due: due), "the reminder never went out: \(daemon.stderrLines.suffix(5).map(\.1))")
         let closed = open.filter { ConnectionLimitTests.closedByPeer($0, timeout: 0) }.count

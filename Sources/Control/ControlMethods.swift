@@ -1,0 +1,34 @@
+/// The methods of `io.deadlined`, typed: the daemon binds its handler to these and
+/// `deadlinectl` calls through them. `InterfaceConformanceTests` checks each against the IDL.
+extension ControlAPI {
+    private static func method<P, R>(_ name: String, _: P.Type, _: R.Type, access: VarlinkInterface.Access = .read,
+                                     streams: Bool = false) -> VarlinkMethod<P, R> {
+        VarlinkMethod(interface: interfaceName, name: name, access: access, streams: streams)
+    }
+
+    public static let status = method("Status", NoParameters.self, StatusReply.self)
+    public static let addItem = method("AddItem", AddItemParameters.self, ItemReply.self, access: .change)
+    public static let listItems = method("ListItems", ListParameters.self, ListItemsReply.self)
+    public static let acknowledge = method("Acknowledge", AcknowledgeParameters.self, ItemReply.self, access: .change)
+    public static let importAgenda = method("Import", FileParameters.self, ImportReply.self, access: .change)
+    public static let simulate = method("Simulate", SimulateParameters.self, SimulateReply.self)
+    public static let listHolidays = method("ListHolidays", YearParameters.self, HolidaysReply.self)
+    public static let testChannel = method("TestChannel", TestChannelParameters.self, TestChannelReply.self, access: .change)
+    public static let importHolidays = method("ImportHolidays", FileParameters.self, ImportHolidaysReply.self, access: .change)
+    public static let watch = method("Watch", NoParameters.self, WatchReply.self, streams: true)
+    public static let get = method("Get", KeyParameters.self, ItemReply.self)
+    public static let update = method("Update", UpdateParameters.self, ItemReply.self, access: .change)
+    public static let reload = method("Reload", NoParameters.self, ReloadReply.self, access: .change)
+    public static let remove = method("Remove", KeyParameters.self, ItemReply.self, access: .change)
+    public static let backup = method("Backup", BackupParameters.self, BackupReply.self, access: .change)
+    public static let export = method("Export", ExportParameters.self, ExportReply.self)
+    public static let listInstances = method("ListInstances", InstancesParameters.self, InstancesReply.self)
+    /// Who changed what is for those who may change things.
+    public static let audit = method("Audit", AuditParameters.self, AuditReply.self, access: .change)
+
+    /// Every method, in the order the IDL declares them.
+    public static let methods: [any VarlinkMethodDescription] = [
+        status, addItem, listItems, acknowledge, importAgenda, simulate, listHolidays, testChannel, importHolidays,
+        watch, get, update, reload, remove, backup, export, listInstances, audit,
+    ]
+}

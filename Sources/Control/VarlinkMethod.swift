@@ -1,0 +1,66 @@
+/// One method of a Varlink interface, typed: its qualified name, who may call it, whether it
+/// streams, and the Swift types its parameters and reply are. The server binds a handler to it
+/// and clients call through it, so a name or a type cannot differ between the two.
+public struct VarlinkMethod<Parameters: Codable & Sendable, Reply: Codable & Sendable>: VarlinkMethodDescription {
+    public let interface: String
+    public let name: String
+    public let access: VarlinkInterface.Access
+    /// Called with `more: true`; answers with a stream of replies.
+    public let streams: Bool
+
+    public init(interface: String, name: String, access: VarlinkInterface.Access = .read, streams: Bool = false) {
+        self.interface = interface
+        self.name = name
+        self.access = access
+        self.streams = streams
+    }
+
+    public var parameterType: any Decodable.Type { Parameters.self }
+    public var replyType: any Decodable.Type { Reply.self }
+}
+
+/// What a `VarlinkMethod` is, without its types as parameters: for lists of an interface's
+/// methods (introspection checks, tests).
+public protocol VarlinkMethodDescription: Sendable {
+    var interface: String { get }
+    var name: String { get }
+    var access: VarlinkInterface.Access { get }
+    var streams: Bool { get }
+    var parameterType: any Decodable.Type { get }
+    var replyType: any Decodable.Type { get }
+}
+
+extension VarlinkMethodDescription {
+    public var qualifiedName: String { interface + "." + name }
+}
+
+extension VarlinkInterface {
+    /// Binds `body` to `method`; the interface must be the method's.
+    public mutating func bind<P, R>(_ method: VarlinkMethod<P, R>, _ body: @escaping @Sendable (P) async throws -> R) {
+        precondition(method.interface == name && !method.streams, "\(method.qualifiedName) is not a plain method of \(name)")
+        self.method(method.name, P.self, access: method.access, body)
+    }
+
+    /// Binds a streaming `body` to `method`.
+    public mutating func bind<P, R>(_ method: VarlinkMethod<P, R>, _ body: @escaping @Sendable (P) async throws -> AsyncStream<R>) {
+        precondition(method.interface == name && method.streams, "\(method.qualifiedName) is not a streaming method of \(name)")
+        streamingMethod(method.name, P.self, access: method.access, body)
+    }
+}
+
+extension VarlinkClient {
+    /// Calls `method` and decodes its reply.
+    public func call<P, R>(_ method: VarlinkMethod<P, R>, _ parameters: P) throws -> R {
+        try call(method.qualifiedName, parameters, as: R.self)
+    }
+
+    /// Calls `method` and returns its reply as it came.
+    public func callUntyped<P, R>(_ method: VarlinkMethod<P, R>, _ parameters: P) throws -> JSONValue {
+        try call(method.qualifiedName, parameters)
+    }
+
+    /// Calls a streaming `method`, handing each reply to `body` (see `stream(_:_:as:_:)`).
+    public func stream<P, R>(_ method: VarlinkMethod<P, R>, _ parameters: P, _ body: (R) throws -> Bool) throws {
+        try stream(method.qualifiedName, parameters, as: R.self, body)
+    }
+}
