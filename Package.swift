@@ -93,16 +93,21 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Varlink in general: framing, org.varlink.service, typed methods, the server (SwiftNIO), the client.
         .target(
-            name: "Control",
+            name: "Varlink",
             dependencies: [
                 "CLinux",
-                "DeadlineCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ],
+            ]
+        ),
+        // The io.deadlined interface: its IDL, wire types, methods and errors.
+        .target(
+            name: "Control",
+            dependencies: ["Varlink", "DeadlineCore"],
             exclude: ["io.deadlined.varlink"]
         ),
         // The use cases, the commit path and the queries: no Varlink, NIO or GRDB types.
@@ -113,7 +118,7 @@ let package = Package(
         .target(
             name: "DeadlineDaemon",
             dependencies: [
-                "Systemd", "DeadlineCore", "Agenda", "DeadlineStore", "SQLiteStore", "Scheduler", "Delivery", "Control", "ICalendar", "Application",
+                "Systemd", "DeadlineCore", "Agenda", "DeadlineStore", "SQLiteStore", "Scheduler", "Delivery", "Varlink", "Control", "ICalendar", "Application",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
@@ -132,14 +137,14 @@ let package = Package(
         .executableTarget(
             name: "deadlinectl",
             dependencies: [
-                "Control", "DeadlineCore", "Systemd",
+                "Varlink", "Control", "DeadlineCore", "Systemd",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "DeadlineBench",
             dependencies: [
-                "DeadlineCore", "DeadlineStore", "SQLiteStore", "Scheduler", "Delivery", "Control", "ICalendar", "Agenda",
+                "DeadlineCore", "DeadlineStore", "SQLiteStore", "Scheduler", "Delivery", "Varlink", "Control", "ICalendar", "Agenda",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -149,7 +154,7 @@ let package = Package(
         .executableTarget(
             name: "ControlFuzz",
             dependencies: [
-                "Control", "DeadlineCore",
+                "Varlink", "Control", "DeadlineCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
@@ -193,7 +198,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ControlTests",
-            dependencies: ["Control", "DeadlineCore", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]
+            dependencies: ["Varlink", "Control", "DeadlineCore", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]
         ),
         .testTarget(
             name: "DeadlineDaemonTests",
@@ -201,7 +206,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["Control", "DeadlineCore"],
+            dependencies: ["Varlink", "Control", "DeadlineCore"],
             exclude: ["Receivers"]
         ),
     ],

@@ -3,6 +3,7 @@ import Control
 import Foundation
 import Glibc
 import Synchronization
+import Varlink
 
 /// j. The same number of adds spread over 1, 8 and 64 clients at once, each on its own
 /// connection, against the real daemon: what group commit gives concurrent callers (each

@@ -4,6 +4,7 @@ import DeadlineCore
 import Foundation
 import Glibc
 import Synchronization
+import Varlink
 
 /// e. deadlined beside atd (Debian `at`, `atd -f`): the same one-shot jobs through each, and
 /// the time to queue and remove many.

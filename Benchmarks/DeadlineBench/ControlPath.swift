@@ -3,6 +3,7 @@ import Control
 import DeadlineCore
 import Foundation
 import Glibc
+import Varlink
 
 /// 10,000 adds and 10,000 cancels over one connection to the real daemon, with the store's
 /// two durability settings side by side.

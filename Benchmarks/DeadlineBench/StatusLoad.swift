@@ -3,6 +3,7 @@ import Control
 import Foundation
 import Glibc
 import Synchronization
+import Varlink
 
 /// g. 64 clients at once, each on its own connection, calling Status as fast as answers come,
 /// against the real daemon (release build) with 10,000 items in its store.

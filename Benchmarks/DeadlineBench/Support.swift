@@ -5,6 +5,7 @@ import Delivery
 import Foundation
 import Glibc
 import Synchronization
+import Varlink
 
 /// A channel that only notes when each reminder reached it.
 final class NullChannel: Channel {

@@ -4,6 +4,7 @@ import Dispatch
 import Foundation
 import NIOCore
 import NIOEmbedded
+import Varlink
 
 /// libFuzzer entry: the bytes a client can send, through the frame decoder and the whole
 /// request path (envelope, method lookup, parameter decoding, date and lead parsing), as the

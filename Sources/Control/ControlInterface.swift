@@ -1,5 +1,6 @@
 import DeadlineCore
 import Foundation
+import Varlink
 
 /// The wire types of `io.deadlined`, shared by the daemon and every client in Swift.
 /// Their JSON matches `io.deadlined.varlink` field for field.

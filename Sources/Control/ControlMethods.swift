@@ -1,3 +1,5 @@
+import Varlink
+
 /// The methods of `io.deadlined`, typed: the daemon binds its handler to these and
 /// `deadlinectl` calls through them. `InterfaceConformanceTests` checks each against the IDL.
 extension ControlAPI {

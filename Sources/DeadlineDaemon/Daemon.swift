@@ -2,14 +2,15 @@ import Application
 import Control
 import DeadlineCore
 import DeadlineStore
-import SQLiteStore
 import Delivery
 import Foundation
 import Logging
+import SQLiteStore
 import Scheduler
 import ServiceLifecycle
 import Systemd
 import UnixSignals
+import Varlink
 
 /// Wires the layers together and runs until SIGTERM or SIGINT.
 ///
@@ -98,7 +99,7 @@ public enum Daemon {
         } else {
             logger.info("descriptor limit \(descriptors.soft); at most \(connections) control connections")
         }
-        let server = ControlServer(
+        let server = VarlinkServer(
             listener: listener,
             service: ControlAPI.service(handler, version: version, onRefusal: { caller, method in
                 logger.warning("refused \(method) from \(caller): not root and not in group \(config.controlGroup)",
@@ -140,7 +141,7 @@ public enum Daemon {
 
     /// The control socket: the one systemd passed (named `control`, or the only one), else a
     /// path we bind ourselves.
-    static func controlListener(config: DaemonConfig, directories: ServiceDirectories, logger: Logger) throws -> ControlServer.Listener {
+    static func controlListener(config: DaemonConfig, directories: ServiceDirectories, logger: Logger) throws -> VarlinkServer.Listener {
         let passed = ListenSockets.take()
         if let socket = passed.first(where: { $0.name == "control" }) ?? (passed.count == 1 ? passed.first : nil) {
             return .inherited(fd: socket.fd)

@@ -6,6 +6,7 @@ import Foundation
 import Logging
 import Scheduler
 import Synchronization
+import Varlink
 
 /// The `io.deadlined` adapter: decodes a call's parameters, runs the use case or query of the
 /// application layer as the caller, and encodes the answer; application and store errors

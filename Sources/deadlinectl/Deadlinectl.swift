@@ -3,6 +3,7 @@ import Control
 import DeadlineCore
 import Foundation
 import Systemd
+import Varlink
 
 @main
 struct Deadlinectl: ParsableCommand {

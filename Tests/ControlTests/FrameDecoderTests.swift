@@ -1,6 +1,7 @@
 import Control
 import NIOCore
 import Testing
+import Varlink
 
 @Suite("Varlink framing")
 struct FrameDecoderTests {

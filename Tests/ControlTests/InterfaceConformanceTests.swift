@@ -2,6 +2,7 @@ import Control
 import DeadlineCore
 import Foundation
 import Testing
+import Varlink
 
 /// The served IDL, the typed methods and the Swift wire types are three spellings of one
 /// interface: these tests fail when any two of them disagree.

@@ -2,6 +2,7 @@
 import DeadlineCore
 import Foundation
 import Testing
+import Varlink
 
 /// A handler with canned answers, to test the protocol layer alone.
 struct CannedHandler: ControlHandler {

@@ -2,6 +2,7 @@ import Control
 import Foundation
 import Glibc
 import Testing
+import Varlink
 
 /// The control socket under many connections, against the real binary.
 @Suite("Control socket limits", .serialized)

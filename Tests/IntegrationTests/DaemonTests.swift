@@ -3,6 +3,7 @@ import DeadlineCore
 import Foundation
 import Glibc
 import Testing
+import Varlink
 
 /// The real `deadlined` and `deadlinectl`, as systemd and an admin would run them.
 @Suite("deadlined, end to end", .serialized)

@@ -2,6 +2,7 @@ import Control
 import Foundation
 import Glibc
 import Testing
+import Varlink
 
 /// Input meant to break things, through every way in: the control socket, the agenda and
 /// iCalendar imports, files given to deadlinectl; and a disk that fills up under the store.

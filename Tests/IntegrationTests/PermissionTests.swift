@@ -2,6 +2,7 @@ import Control
 import Foundation
 import Glibc
 import Testing
+import Varlink
 
 /// Access control from SO_PEERCRED, against the real binary, with deadlinectl run as a user
 /// made for the test (`useradd`, then `setpriv` to drop to it).

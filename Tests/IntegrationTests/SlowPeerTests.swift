@@ -3,6 +3,7 @@ import DeadlineCore
 import Foundation
 import Glibc
 import Testing
+import Varlink
 
 /// Peers that do not keep up: a service manager that never reads its notify socket, a
 /// client that never reads its replies, more clients than descriptors. Reminders still go

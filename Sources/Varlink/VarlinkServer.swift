@@ -17,7 +17,7 @@ import Synchronization
 /// Built on classic channel handlers rather than NIO's async `bind`: that API can trap
 /// (`Deinited NIOAsyncWriter without calling finish()`) when connections are still buffered
 /// at shutdown (swift-nio #2637), and a daemon must not crash on its way out.
-public struct ControlServer: Service {
+public struct VarlinkServer: Service {
     public enum Listener: Sendable, Equatable {
         /// Bind here, replacing a stale socket file from an earlier run.
         case path(String)
@@ -121,7 +121,7 @@ public struct ControlServer: Service {
     }
 }
 
-extension ControlServer {
+extension VarlinkServer {
     /// A socket it binds itself is as the socket unit makes one (`SocketMode=0660`,
     /// `SocketGroup=`, `DirectoryMode=0755`): root and the group connect, nobody else; its
     /// directory only needs to be passable.
