@@ -29,4 +29,11 @@ public struct Countdown: Sendable, Equatable {
         days = day.dayNumber - today.dayNumber
         workingDays = calendar.workingDays(from: today, to: day)
     }
+
+    /// The count to a given day (a reminder's own instance, whose day is known).
+    public init(to day: LocalDate, today: LocalDate, calendar: WorkingCalendar) {
+        self.day = day
+        days = day.dayNumber - today.dayNumber
+        workingDays = calendar.workingDays(from: today, to: day)
+    }
 }

@@ -99,6 +99,44 @@ public enum DateOutput {
         let a = abs(offset)
         return out + String(format: "%@%02d:%02d", offset < 0 ? "-" : "+", a / 3600, a / 60 % 60)
     }
+
+    /// What `text` wrote, read back: `2017-05-24` as a day, `2017-05-16T14:00:00.250+07:00` (or
+    /// `Z`) as an instant; nil for anything else. Strict, unlike `DateInput`, which reads what
+    /// people type: a reply's dates are never Thai words or `tomorrow`.
+    public static func when(_ text: String) -> When? {
+        let b = Array(text.utf8)
+        func number(_ range: Range<Int>) -> Int? {
+            guard range.upperBound <= b.count else { return nil }
+            var n = 0
+            for i in range {
+                guard (48...57).contains(b[i]) else { return nil }
+                n = n * 10 + Int(b[i] - 48)
+            }
+            return n
+        }
+        guard b.count >= 10, b[4] == 45, b[7] == 45, let y = number(0..<4), let m = number(5..<7), let d = number(8..<10),
+              let day = LocalDate(year: y, month: m, day: d) else { return nil }
+        if b.count == 10 { return .day(day) }
+        guard b.count >= 20, b[10] == 84, b[13] == 58, b[16] == 58, let hh = number(11..<13), let mm = number(14..<16),
+              let ss = number(17..<19), hh < 24, mm < 60, ss < 60 else { return nil }
+        var i = 19
+        var ms = 0
+        if b[i] == 46 {
+            guard let f = number(20..<23) else { return nil }
+            ms = f
+            i = 23
+        }
+        var offset = 0
+        if i == b.count - 1, b[i] == 90 {
+            offset = 0
+        } else if i == b.count - 6, b[i] == 43 || b[i] == 45, b[i + 3] == 58, let oh = number(i + 1..<i + 3), let om = number(i + 4..<i + 6) {
+            offset = (oh * 3600 + om * 60) * (b[i] == 45 ? -1 : 1)
+        } else {
+            return nil
+        }
+        let local = Int64(day.dayNumber) * 86400 + Int64(hh * 3600 + mm * 60 + ss)
+        return .instant(Date(timeIntervalSince1970: Double(local - Int64(offset)) + Double(ms) / 1000))
+    }
 }
 
 /// The Thai government fiscal year, named by the Buddhist Era year it ends in:

@@ -32,7 +32,7 @@ struct CalendarCommand: ParsableCommand {
         var marks: [LocalDate: [ControlAPI.Item]] = [:]
         for item in items where item.state == .open {
             let tz = TimeZone(identifier: item.timeZone) ?? zone
-            if let when = try? DateInput.parse(item.at, timeZone: tz) { marks[when.localDate(in: tz), default: []].append(item) }
+            if let when = DateOutput.when(item.at) { marks[when.localDate(in: tz), default: []].append(item) }
         }
         let first = LocalDate(year: y, month: m, day: 1)!
         let days = (0..<LocalDate.daysIn(month: m, year: y)).map { first.adding(days: $0) }

@@ -54,7 +54,7 @@ struct Check: ParsableCommand {
         var overdue: [String] = [], critical: [String] = [], warning: [String] = []
         for item in items where item.kind == .deadline && item.state == .open {
             let zone = TimeZone(identifier: item.timeZone) ?? TimeZone(secondsFromGMT: 0)!
-            guard let when = try? DateInput.parse(item.at, timeZone: zone) else { state = max(state, .unknown); continue }
+            guard let when = DateOutput.when(item.at) else { state = max(state, .unknown); continue }
             // A whole-day due date is met until the day ends.
             let due = switch when {
             case .instant(let d): d

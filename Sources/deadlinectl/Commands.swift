@@ -347,7 +347,7 @@ struct List: ParsableCommand {
             let fy = FiscalYear(buddhistYear: fiscalYear)
             items = items.filter { item in
                 let zone = TimeZone(identifier: item.timeZone) ?? TimeZone(secondsFromGMT: 0)!
-                return (try? DateInput.parse(item.at, timeZone: zone)).map { fy.contains($0.localDate(in: zone)) } ?? false
+                return DateOutput.when(item.at).map { fy.contains($0.localDate(in: zone)) } ?? false
             }
         }
         let shown = all || state != nil ? items : items.filter { $0.state == .open }

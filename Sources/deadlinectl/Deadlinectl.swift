@@ -166,7 +166,7 @@ struct CLIError: Error, CustomStringConvertible {
 /// An instant or day from the wire (`2017-05-16T14:00:00+07:00` or `2017-05-24`) as people read it.
 func readable(_ wire: String, zone: String, language: Language, thaiDigits: Bool) -> String {
     let tz = TimeZone(identifier: zone) ?? TimeZone(secondsFromGMT: 0)!
-    guard let when = try? DateInput.parse(wire, timeZone: tz) else { return wire }
+    guard let when = DateOutput.when(wire) else { return wire }
     return DateText.when(when, zone: tz, language: language, thaiDigits: thaiDigits)
 }
 

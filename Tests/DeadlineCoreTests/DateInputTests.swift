@@ -219,6 +219,27 @@ struct DateTextTests {
         #expect(DateOutput.iso8601(Date(timeIntervalSince1970: -0.25), timeZone: utc) == "1969-12-31T23:59:59.750Z")
         #expect(DateOutput.iso8601(Date(timeIntervalSince1970: 1_494_918_000), timeZone: bangkok) == "2017-05-16T14:00:00+07:00")
     }
+
+    @Test("a wire date reads back to what was written, in any zone; anything else is refused",
+          arguments: ["Asia/Bangkok", "UTC", "America/St_Johns", "Pacific/Chatham", "America/Los_Angeles"])
+    func wireDatesReadBack(zone name: String) throws {
+        let zone = try #require(TimeZone(identifier: name))
+        for step in stride(from: -400_000_000.0, to: 2_000_000_000.0, by: 12_345_678.125) {
+            let instant = Date(timeIntervalSince1970: (step * 1000).rounded() / 1000)
+            let written = DateOutput.text(.instant(instant), timeZone: zone)
+            #expect(DateOutput.when(written) == .instant(instant), "\(written)")
+        }
+        let day = LocalDate(year: 2017, month: 5, day: 24)!
+        #expect(DateOutput.when(DateOutput.text(.day(day), timeZone: zone)) == .day(day))
+    }
+
+    @Test("what people type is not a wire date", arguments: [
+        "พรุ่งนี้", "tomorrow", "2017-05-24 14:00", "2017-05-16T14:00:00", "2017-05-16T14:00:00+0700", "2017-13-01",
+        "2017-02-30", "2017-05-16T24:00:00Z", "2017-05-16T14:00:00.25Z", "2017-05-16T14:00:00Zjunk", "๒๕๖๐-๐๕-๒๔", "",
+    ])
+    func notWireDates(text: String) {
+        #expect(DateOutput.when(text) == nil)
+    }
 }
 
 @Suite("Calendar arithmetic")

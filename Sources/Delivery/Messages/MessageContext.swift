@@ -29,9 +29,9 @@ struct MessageContext {
         let item = reminder.item
         let f = item.fields
         let zone = item.zone
-        let dueDay = f.when.localDate(in: zone)
-        let today = LocalDate(now, in: zone)
-        let days = dueDay.dayNumber - today.dayNumber
+        // A series' reminder carries its own instance in `when`: the count is to that day.
+        let countdown = Countdown(to: f.when.localDate(in: zone), today: LocalDate(now, in: zone), calendar: calendar)
+        let days = countdown.days
         var v: [String: Any] = [
             "title": f.title,
             "key": item.key,
@@ -41,7 +41,7 @@ struct MessageContext {
             "due_iso": DateOutput.iso8601(f.instant(dayTime: dayTime), timeZone: zone),
             "relative": relative(days: days),
             "days": String(days),
-            "working_days": String(calendar.workingDays(from: today, to: dueDay)),
+            "working_days": String(countdown.workingDays),
             "overdue_days": String(max(0, -days)),
             "lead": reminder.occurrence.label,
             "occurrence": String(reminder.occurrence.id),
