@@ -7,7 +7,7 @@ import Delivery
 import Foundation
 import Glibc
 import Logging
-import Scheduler
+@_spi(Testing) import Scheduler
 
 /// Benchmarks of the timer core and the daemon, built in release mode, printing tables.
 /// `swift run -c release deadlined-bench all` runs every one (about 6 minutes).

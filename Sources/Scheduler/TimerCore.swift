@@ -83,7 +83,7 @@ public final class TimerCore: @unchecked Sendable {
     private var random = SystemRandomNumberGenerator()
     private var channelSet: ChannelSet
     /// Occurrences handed to channels and not yet settled.
-    private var inFlight: [Int64: InFlight] = [:]
+    private var inFlight: [Int64: DeliveryState] = [:]
     /// Per channel: sends running and sends waiting for a free slot.
     private var lanes: ChannelLanes!
     /// Finished attempts and settled occurrences not yet written.
@@ -93,19 +93,6 @@ public final class TimerCore: @unchecked Sendable {
     private let executor = DeliveryExecutor(threads: 2)
 
     /// One channel's status for one occurrence in flight.
-    private enum ChannelStatus {
-        case sending
-        case delivered
-        case retry(at: Date, error: String)
-        case gaveUp(String)
-    }
-
-    private struct InFlight {
-        let reminder: Reminder
-        let attempt: Int
-        var channels: [(name: String, status: ChannelStatus)]
-    }
-
     /// - Parameters:
     ///   - misfirePolicy: the policy of an item's rule.
     ///   - makeAlarm: builds the timer; the default is a `DispatchSourceTimer` on the wall clock.
@@ -184,8 +171,8 @@ public final class TimerCore: @unchecked Sendable {
         queue.sync { snapshotOnQueue() }
     }
 
-    /// The instant the timer is armed for (nil: disarmed). For tests and `Status`.
-    public func armedInstant() -> Date? {
+    /// The instant the timer is armed for (nil: disarmed).
+    @_spi(Testing) public func armedInstant() -> Date? {
         queue.sync { armedAt }
     }
 
@@ -197,7 +184,7 @@ public final class TimerCore: @unchecked Sendable {
     /// Runs the due work now and waits (up to `limit`) until every send it started has
     /// finished and its outcome is written. For tests with an injected clock.
     @discardableResult
-    public func fireNowAndSettle(limit: Duration = .seconds(30)) async -> Bool {
+    @_spi(Testing) public func fireNowAndSettle(limit: Duration = .seconds(30)) async -> Bool {
         fireNow()
         return await settled(limit: limit)
     }
@@ -247,7 +234,7 @@ public final class TimerCore: @unchecked Sendable {
 
     /// What the clock monitor calls when the wall clock was set; tests call it after moving
     /// their clock. Re-arms from scratch and sends whatever the new time made due.
-    public func clockStepped() {
+    @_spi(Testing) public func clockStepped() {
         queue.sync { clockSteppedOnQueue() }
     }
 
@@ -302,7 +289,7 @@ public final class TimerCore: @unchecked Sendable {
     }
 
     /// Stops the timers without waiting for sends (tests that end with nothing in flight).
-    public func stopTimers() {
+    @_spi(Testing) public func stopTimers() {
         queue.sync {
             for t in timers { t.cancel() }
             timers.removeAll()
@@ -385,32 +372,19 @@ public final class TimerCore: @unchecked Sendable {
                           metadata: ["missed": "\(missed.count)", "message_id": "\(JournalMessageID.missed)"])
             scheduleFlush()
         }
+        let limits = channelSet.channels.mapValues(\.policy.retry.maxAttempts)
         for (item, occurrence) in sendable {
             let reminder = Reminder(item: item, occurrence: occurrence)
-            var entry = InFlight(reminder: reminder, attempt: occurrence.attempts + 1, channels: [])
-            var jobs: [ChannelLanes.Job] = []
-            let names = channelSet.names(for: item)
-            if names.isEmpty { entry.channels.append(("(none)", .gaveUp("no channel is configured for this item"))) }
-            for name in names {
-                let state = states[occurrence.id]?[name] ?? ChannelDeliveryState()
-                guard let channel = channelSet.channels[name] else {
-                    entry.channels.append((name, .gaveUp("\(name): no such channel in the config")))
-                    continue
-                }
-                if state.delivered {
-                    entry.channels.append((name, .delivered))
-                } else if state.failures >= channel.policy.retry.maxAttempts || (state.failures > 0 && state.retryAt == nil) {
-                    entry.channels.append((name, .gaveUp("\(name): \(state.lastError ?? "failed")")))
-                } else if let at = state.retryAt, at > now {
-                    entry.channels.append((name, .retry(at: at, error: "\(name): \(state.lastError ?? "failed")")))
-                } else {
-                    entry.channels.append((name, .sending))
+            let state = DeliveryState(reminder: reminder, names: channelSet.names(for: item), states: states[occurrence.id] ?? [:],
+                                      maxAttempts: limits, now: now)
+            inFlight[occurrence.id] = state
+            let jobs = state.sending.compactMap { name in
+                channelSet.channels[name].map { channel in
                     nextJob += 1
-                    jobs.append(ChannelLanes.Job(id: nextJob, occurrenceID: occurrence.id, channel: channel, reminder: reminder,
-                                    attempt: state.failures + 1))
+                    return ChannelLanes.Job(id: nextJob, occurrenceID: occurrence.id, channel: channel, reminder: reminder,
+                                            attempt: (states[occurrence.id]?[name]?.failures ?? 0) + 1)
                 }
             }
-            inFlight[occurrence.id] = entry
             if jobs.isEmpty { settle(occurrence.id) }
             for job in jobs { lanes.enqueue(job) }
         }
@@ -423,7 +397,7 @@ public final class TimerCore: @unchecked Sendable {
         let name = job.channel.name
         let now = clock.now()
         let key = job.reminder.idempotencyKey(channel: name)
-        let status: ChannelStatus
+        let status: DeliveryState.ChannelStatus
         switch result {
         case .success(let detail):
             status = .delivered
@@ -453,36 +427,26 @@ public final class TimerCore: @unchecked Sendable {
                                         "occurrence_id": "\(job.occurrenceID)", "item_key": "\(item.key)"])
             }
         }
-        if var entry = inFlight[job.occurrenceID], let i = entry.channels.firstIndex(where: { $0.name == name }) {
-            entry.channels[i].status = status
+        if var entry = inFlight[job.occurrenceID] {
+            let answered = entry.answer(name, status)
             inFlight[job.occurrenceID] = entry
-            if !entry.channels.contains(where: { if case .sending = $0.status { true } else { false } }) {
-                settle(job.occurrenceID)
-            }
+            if answered { settle(job.occurrenceID) }
         }
         scheduleFlush()
     }
 
-    /// Every channel of an occurrence has answered: decide its state.
+    /// Every channel of an occurrence has answered: record what it comes to.
     private func settle(_ id: Int64) {
         guard let entry = inFlight.removeValue(forKey: id) else { return }
-        var retryAt: Date?
-        var errors: [String] = []
-        for (_, status) in entry.channels {
-            switch status {
-            case .sending, .delivered: break
-            case .retry(let at, let error): retryAt = min(retryAt ?? at, at); errors.append(error)
-            case .gaveUp(let error): errors.append(error)
-            }
-        }
-        if errors.isEmpty {
+        switch entry.outcome {
+        case .delivered:
             unwritten.delivered.append(id)
             counters.firedSinceStart += 1
             onEvent?(.sent(occurrence: id, itemKey: entry.reminder.item.key, at: clock.now()))
-        } else if let retryAt {
-            unwritten.retrying.append((id, retryAt, errors.joined(separator: "; ")))
-        } else {
-            unwritten.failed.append((id, errors.joined(separator: "; ")))
+        case .retrying(let at, let error):
+            unwritten.retrying.append((id, at, error))
+        case .failed(let error):
+            unwritten.failed.append((id, error))
             counters.failedSinceStart += 1
         }
         scheduleFlush()

@@ -2,7 +2,7 @@ import DeadlineCore
 import DeadlineStore
 import Delivery
 import Foundation
-import Scheduler
+@_spi(Testing) import Scheduler
 import Synchronization
 import Testing
 

@@ -5,7 +5,7 @@ import Delivery
 import Dispatch
 import Foundation
 import Logging
-import Scheduler
+@_spi(Testing) import Scheduler
 import Synchronization
 import Testing
 
