@@ -150,11 +150,17 @@ let package = Package(
             ],
             path: "Benchmarks/DeadlineBench"
         ),
+        // One stub of the io.deadlined handler, for the control tests and the fuzzer.
+        .target(
+            name: "ControlTestKit",
+            dependencies: ["Varlink", "Control", "DeadlineCore"],
+            path: "Tests/ControlTestKit"
+        ),
         // libFuzzer over the control socket's input; built only with --sanitize fuzzer (see .ci/fuzz).
         .executableTarget(
             name: "ControlFuzz",
             dependencies: [
-                "Varlink", "Control", "DeadlineCore",
+                "Varlink", "Control", "ControlTestKit", "DeadlineCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
@@ -198,7 +204,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ControlTests",
-            dependencies: ["Varlink", "Control", "DeadlineCore", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]
+            dependencies: ["Varlink", "Control", "ControlTestKit", "DeadlineCore", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]
         ),
         .testTarget(
             name: "DeadlineDaemonTests",

@@ -1,4 +1,5 @@
 import Control
+import ControlTestKit
 import DeadlineCore
 import Foundation
 import Testing
@@ -10,7 +11,7 @@ import Varlink
 struct InterfaceConformanceTests {
     static let idl: IDLReader = {
         // The text the daemon serves from GetInterfaceDescription.
-        guard let reader = try? IDLReader(ControlAPI.interface(CannedHandler()).description) else {
+        guard let reader = try? IDLReader(ControlAPI.interface(StubHandler()).description) else {
             fatalError("io.deadlined's IDL does not read")
         }
         return reader

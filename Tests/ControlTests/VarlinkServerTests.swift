@@ -1,4 +1,5 @@
 import Control
+import ControlTestKit
 import Foundation
 import Glibc
 import Logging
@@ -15,7 +16,7 @@ func withServer(maxMessageBytes: Int = 4096, _ body: (String) async throws -> Vo
     defer { try? FileManager.default.removeItem(atPath: dir) }
     let path = dir + "/control.sock"
     let listening = Mutex(false)
-    let server = VarlinkServer(listener: .path(path), service: ControlAPI.service(CannedHandler(), version: "t"),
+    let server = VarlinkServer(listener: .path(path), service: ControlAPI.service(StubHandler(), version: "t"),
                                maxMessageBytes: maxMessageBytes, logger: Logger(label: "test"),
                                onListening: { listening.withLock { $0 = true } })
     try await withThrowingTaskGroup(of: Void.self) { group in

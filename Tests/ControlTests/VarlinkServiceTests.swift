@@ -1,48 +1,9 @@
 @testable import Control
 import DeadlineCore
 import Foundation
+import ControlTestKit
 import Testing
 import Varlink
-
-/// A handler with canned answers, to test the protocol layer alone.
-struct CannedHandler: ControlHandler {
-    func status() async throws -> ControlAPI.StatusReply {
-        ControlAPI.StatusReply(version: "9.9", uptimeSeconds: 1, store: "/s", language: "th", timeZone: "Asia/Bangkok", items: 0,
-                               pending: 2, firing: 0, delivered: 1, cancelled: 0, nextReminder: nil, watchdogUsec: 0)
-    }
-    func addItem(_ p: ControlAPI.AddItemParameters) async throws -> ControlAPI.ItemReply {
-        guard p.at.hasPrefix("2017") else {
-            throw ControlAPI.invalidDate(DateInputError(input: p.at, reason: "no", accepted: ["x"]))
-        }
-        if p.title == "boom" { struct Boom: Error {}; throw Boom() }
-        let item = Item(id: 7, fields: NewItem(kind: p.kind, key: "m7", title: p.title, when: .instant(Date(timeIntervalSince1970: 0)), timeZone: "UTC"))
-        return ControlAPI.ItemReply(item: ControlAPI.Item(item, occurrences: [], today: LocalDate(year: 1970, month: 1, day: 1)!,
-                                                          calendar: WorkingCalendar()))
-    }
-    func listItems(_ p: ControlAPI.ListParameters) async throws -> ControlAPI.ListItemsReply { ControlAPI.ListItemsReply(items: []) }
-    func acknowledge(_ p: ControlAPI.AcknowledgeParameters) async throws -> ControlAPI.ItemReply { throw ControlAPI.noSuchItem(p.key) }
-    func importAgenda(_ p: ControlAPI.FileParameters) async throws -> ControlAPI.ImportReply {
-        ControlAPI.ImportReply(added: [], updated: [], unchanged: [], plans: 0)
-    }
-    func simulate(_ p: ControlAPI.SimulateParameters) async throws -> ControlAPI.SimulateReply { ControlAPI.SimulateReply(reminders: []) }
-    func listHolidays(_ p: ControlAPI.YearParameters) async throws -> ControlAPI.HolidaysReply { throw ControlAPI.noHolidayData(p.year) }
-    func audit(_ p: ControlAPI.AuditParameters) async throws -> ControlAPI.AuditReply { ControlAPI.AuditReply(entries: []) }
-    func watch() async throws -> AsyncStream<ControlAPI.WatchReply> { AsyncStream { $0.finish() } }
-    func get(_ p: ControlAPI.KeyParameters) async throws -> ControlAPI.ItemReply { throw ControlAPI.noSuchItem(p.key) }
-    func reload() async throws -> ControlAPI.ReloadReply { throw ControlAPI.invalidConfig(location: "x", message: "y") }
-    func update(_ p: ControlAPI.UpdateParameters) async throws -> ControlAPI.ItemReply {
-        if let at = p.at { _ = try DateInput.parse(at, timeZone: TimeZone(identifier: "UTC")!) }
-        throw ControlAPI.noSuchItem(p.key)
-    }
-    func remove(_ p: ControlAPI.KeyParameters) async throws -> ControlAPI.ItemReply { throw ControlAPI.noSuchItem(p.key) }
-    func backup(_ p: ControlAPI.BackupParameters) async throws -> ControlAPI.BackupReply { throw VarlinkError.invalidParameter("path") }
-    func testChannel(_ p: ControlAPI.TestChannelParameters) async throws -> ControlAPI.TestChannelReply {
-        throw ControlAPI.noSuchChannel(p.channel, known: [])
-    }
-    func importHolidays(_ p: ControlAPI.FileParameters) async throws -> ControlAPI.ImportHolidaysReply {
-        ControlAPI.ImportHolidaysReply(year: 0, holidays: 0)
-    }
-}
 
 func json(_ data: Data) throws -> [String: Any] {
     try #require(JSONSerialization.jsonObject(with: data) as? [String: Any])
@@ -50,7 +11,7 @@ func json(_ data: Data) throws -> [String: Any] {
 
 @Suite("Varlink service")
 struct VarlinkServiceTests {
-    let service = ControlAPI.service(CannedHandler(), version: "9.9")
+    let service = ControlAPI.service(StubHandler(), version: "9.9")
 
     func call(_ text: String) async throws -> [String: Any] {
         guard case .reply(let data) = await service.handle(message: Data(text.utf8)) else {

@@ -1,0 +1,63 @@
+import Control
+import DeadlineCore
+import Foundation
+import Varlink
+
+/// A handler for the protocol layer alone, shared by the control tests and the fuzzer: it
+/// reads every date and lead it is given as the daemon does (so bad input gets the daemon's
+/// errors) and touches no store. Canned answers otherwise; an item titled `boom` throws an
+/// error the interface does not know (it must come back as `InternalError`).
+public struct StubHandler: ControlHandler {
+    let zone = TimeZone(identifier: "Asia/Bangkok")!
+
+    public init() {}
+
+    func date(_ text: String) throws -> When {
+        do { return try DateInput.parse(text, timeZone: zone) } catch { throw ControlAPI.invalidDate(error) }
+    }
+
+    public func status() async throws -> ControlAPI.StatusReply {
+        ControlAPI.StatusReply(version: "9.9", uptimeSeconds: 1, store: "/s", language: "th", timeZone: "Asia/Bangkok", items: 0,
+                               pending: 2, firing: 0, delivered: 1, cancelled: 0, nextReminder: nil, watchdogUsec: 0)
+    }
+    public func addItem(_ p: ControlAPI.AddItemParameters) async throws -> ControlAPI.ItemReply {
+        if p.title == "boom" { struct Boom: Error {}; throw Boom() }
+        let when = try date(p.at)
+        if let end = p.end { _ = try date(end) }
+        for lead in p.leads ?? [] where Lead(lead) == nil { throw ControlAPI.invalidLead(lead) }
+        let item = Item(id: 7, fields: NewItem(kind: p.kind, key: "m7", title: p.title, when: when, timeZone: "UTC"))
+        return ControlAPI.ItemReply(item: ControlAPI.Item(item, occurrences: [], today: LocalDate(year: 1970, month: 1, day: 1)!,
+                                                          calendar: WorkingCalendar()))
+    }
+    public func listItems(_ p: ControlAPI.ListParameters) async throws -> ControlAPI.ListItemsReply {
+        if let from = p.from { _ = try date(from) }
+        if let to = p.to { _ = try date(to) }
+        return ControlAPI.ListItemsReply(items: [])
+    }
+    public func acknowledge(_ p: ControlAPI.AcknowledgeParameters) async throws -> ControlAPI.ItemReply { throw ControlAPI.noSuchItem(p.key) }
+    public func importAgenda(_ p: ControlAPI.FileParameters) async throws -> ControlAPI.ImportReply {
+        ControlAPI.ImportReply(added: [], updated: [], unchanged: [], plans: 0)
+    }
+    public func simulate(_ p: ControlAPI.SimulateParameters) async throws -> ControlAPI.SimulateReply {
+        _ = try date(p.from)
+        _ = try date(p.to)
+        return ControlAPI.SimulateReply(reminders: [])
+    }
+    public func listHolidays(_ p: ControlAPI.YearParameters) async throws -> ControlAPI.HolidaysReply { throw ControlAPI.noHolidayData(p.year) }
+    public func testChannel(_ p: ControlAPI.TestChannelParameters) async throws -> ControlAPI.TestChannelReply {
+        throw ControlAPI.noSuchChannel(p.channel, known: [])
+    }
+    public func importHolidays(_ p: ControlAPI.FileParameters) async throws -> ControlAPI.ImportHolidaysReply {
+        ControlAPI.ImportHolidaysReply(year: 0, holidays: 0)
+    }
+    public func audit(_ p: ControlAPI.AuditParameters) async throws -> ControlAPI.AuditReply { ControlAPI.AuditReply(entries: []) }
+    public func watch() async throws -> AsyncStream<ControlAPI.WatchReply> { AsyncStream { $0.finish() } }
+    public func get(_ p: ControlAPI.KeyParameters) async throws -> ControlAPI.ItemReply { throw ControlAPI.noSuchItem(p.key) }
+    public func reload() async throws -> ControlAPI.ReloadReply { throw ControlAPI.invalidConfig(location: "x", message: "y") }
+    public func update(_ p: ControlAPI.UpdateParameters) async throws -> ControlAPI.ItemReply {
+        if let at = p.at { _ = try date(at) }
+        throw ControlAPI.noSuchItem(p.key)
+    }
+    public func remove(_ p: ControlAPI.KeyParameters) async throws -> ControlAPI.ItemReply { throw ControlAPI.noSuchItem(p.key) }
+    public func backup(_ p: ControlAPI.BackupParameters) async throws -> ControlAPI.BackupReply { throw VarlinkError.invalidParameter("path") }
+}
