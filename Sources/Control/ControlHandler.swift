@@ -1,0 +1,74 @@
+import DeadlineCore
+import Foundation
+import Varlink
+
+/// What the daemon does for each method of `io.deadlined`. Implementations throw
+/// `VarlinkError`s of the interface; anything else becomes `InternalError`.
+public protocol ControlHandler: Sendable {
+    func status() async throws -> ControlAPI.StatusReply
+    func addItem(_ parameters: ControlAPI.AddItemParameters) async throws -> ControlAPI.ItemReply
+    func listItems(_ parameters: ControlAPI.ListParameters) async throws -> ControlAPI.ListItemsReply
+    func acknowledge(_ parameters: ControlAPI.AcknowledgeParameters) async throws -> ControlAPI.ItemReply
+    func importAgenda(_ parameters: ControlAPI.FileParameters) async throws -> ControlAPI.ImportReply
+    func simulate(_ parameters: ControlAPI.SimulateParameters) async throws -> ControlAPI.SimulateReply
+    func listHolidays(_ parameters: ControlAPI.YearParameters) async throws -> ControlAPI.HolidaysReply
+    func testChannel(_ parameters: ControlAPI.TestChannelParameters) async throws -> ControlAPI.TestChannelReply
+    func importHolidays(_ parameters: ControlAPI.FileParameters) async throws -> ControlAPI.ImportHolidaysReply
+    func audit(_ parameters: ControlAPI.AuditParameters) async throws -> ControlAPI.AuditReply
+    func watch() async throws -> AsyncStream<ControlAPI.WatchReply>
+    func update(_ parameters: ControlAPI.UpdateParameters) async throws -> ControlAPI.ItemReply
+    func reload() async throws -> ControlAPI.ReloadReply
+    func get(_ parameters: ControlAPI.KeyParameters) async throws -> ControlAPI.ItemReply
+    func remove(_ parameters: ControlAPI.KeyParameters) async throws -> ControlAPI.ItemReply
+    func backup(_ parameters: ControlAPI.BackupParameters) async throws -> ControlAPI.BackupReply
+    func export(_ parameters: ControlAPI.ExportParameters) async throws -> ControlAPI.ExportReply
+    func instances(_ parameters: ControlAPI.InstancesParameters) async throws -> ControlAPI.InstancesReply
+}
+
+extension ControlHandler {
+    /// Handlers made for tests and fuzzing that have no calendar.
+    public func export(_ parameters: ControlAPI.ExportParameters) async throws -> ControlAPI.ExportReply {
+        throw VarlinkError.methodNotImplemented("io.deadlined.Export")
+    }
+    public func instances(_ parameters: ControlAPI.InstancesParameters) async throws -> ControlAPI.InstancesReply {
+        throw VarlinkError.methodNotImplemented("io.deadlined.ListInstances")
+    }
+}
+
+extension ControlAPI {
+    /// The `io.deadlined` interface bound to a handler.
+    public static func interface(_ handler: any ControlHandler) -> VarlinkInterface {
+        var i = VarlinkInterface(name: interfaceName, description: InterfaceDefinition.ioDeadlined)
+        i.bind(status) { _ in try await handler.status() }
+        i.bind(addItem) { try await handler.addItem($0) }
+        i.bind(listItems) { try await handler.listItems($0) }
+        i.bind(acknowledge) { try await handler.acknowledge($0) }
+        i.bind(importAgenda) { try await handler.importAgenda($0) }
+        i.bind(simulate) { try await handler.simulate($0) }
+        i.bind(listHolidays) { try await handler.listHolidays($0) }
+        i.bind(testChannel) { try await handler.testChannel($0) }
+        i.bind(importHolidays) { try await handler.importHolidays($0) }
+        i.bind(watch) { _ in try await handler.watch() }
+        i.bind(get) { try await handler.get($0) }
+        i.bind(update) { try await handler.update($0) }
+        i.bind(reload) { _ in try await handler.reload() }
+        i.bind(remove) { try await handler.remove($0) }
+        i.bind(backup) { try await handler.backup($0) }
+        i.bind(export) { try await handler.export($0) }
+        i.bind(listInstances) { try await handler.instances($0) }
+        i.bind(audit) { try await handler.audit($0) }
+        return i
+    }
+
+    /// The whole service: `org.varlink.service` plus `io.deadlined`.
+    public static func service(_ handler: any ControlHandler, version: String,
+                               onRefusal: @escaping @Sendable (Caller, String) -> Void = { _, _ in }) -> VarlinkService {
+        VarlinkService(
+            vendor: "deadlined", product: "deadlined", version: version,
+            url: "https://github.com/deadlined/deadlined",
+            interfaces: [interface(handler)],
+            mapError: { internalError(String(describing: $0)) },
+            onRefusal: onRefusal
+        )
+    }
+}
