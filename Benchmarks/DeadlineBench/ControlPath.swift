@@ -21,14 +21,37 @@ struct ControlPath: ParsableCommand {
             let socket = daemon.socket
             let client = try VarlinkClient(path: socket)
             let (add, cancel) = try addThenCancel(count, over: client)
+            var latencies: [Double] = []
+            latencies.reserveCapacity(count)
             let t0 = Date()
-            for _ in 0..<count { _ = try client.callUntyped(ControlAPI.status, ControlAPI.NoParameters()) }
+            for _ in 0..<count {
+                let started = ContinuousClock.now
+                _ = try client.callUntyped(ControlAPI.status, ControlAPI.NoParameters())
+                latencies.append(Double((ContinuousClock.now - started).components.attoseconds) / 1e15)
+            }
             let status = Date().timeIntervalSince(t0)
+            latencies.sort()
             rows += [
                 ("\(durability): add \(count)", String(format: "%.2f s (%.0f/s)", add, Double(count) / add)),
                 ("\(durability): cancel \(count)", String(format: "%.2f s (%.0f/s)", cancel, Double(count) / cancel)),
-                ("\(durability): status \(count)", String(format: "%.2f s (%.0f/s)", status, Double(count) / status)),
+                ("\(durability): status \(count)", String(format: "%.2f s (%.0f/s), p50 %.3f ms, p99 %.3f ms", status, Double(count) / status,
+                                                     latencies[count / 2], latencies[count * 99 / 100])),
             ]
+            // A call is at most control.max_message_bytes (1 MiB): about 9,000 of these items.
+            for batch in [1_000, 5_000] {
+                let t1 = Date()
+                var added = 0
+                while added < count {
+                    let items = (added..<min(count, added + batch)).map { i in
+                        var p = ControlAPI.AddItemParameters(kind: .deadline, title: "งาน \(i)", at: "+30d", key: "batch\(batch)-\(i)")
+                        p.leads = ["1wd@09:00"]
+                        return p
+                    }
+                    added += try client.call(ControlAPI.addItems, ControlAPI.AddItemsParameters(items: items)).keys.count
+                }
+                let took = Date().timeIntervalSince(t1)
+                rows.append(("\(durability): add \(count) by AddItems of \(batch)", String(format: "%.2f s (%.0f/s)", took, Double(count) / took)))
+            }
         }
         table("f. control path: one connection, one call at a time (each add plans and stores its reminders)", rows)
     }

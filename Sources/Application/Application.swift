@@ -14,6 +14,7 @@ public final class Application: Sendable {
     let commitPath: CommitPath
     let executor: any BlockingExecutor
     let caveats = CaveatCache()
+    let figures = StatusFiguresCache()
     private let settingsSource: @Sendable () -> Settings
 
     public init(store: any Store, queue: any ReminderQueue, calendar: SharedCalendar, settings: @escaping @Sendable () -> Settings,

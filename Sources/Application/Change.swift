@@ -22,8 +22,9 @@ public struct Written<Value: Sendable>: Sendable {
     public var schedule: [Occurrence] = []
     /// Reminders the timer core must drop.
     public var cancel: [Int64] = []
-    /// Written in the same transaction as the change: there is no change without its entry.
-    public var audit: AuditNote?
+    /// Written in the same transaction as the change: there is no change without its entries
+    /// (one per thing changed; a batch has several).
+    public var audits: [AuditNote]
     public var events: [DomainEvent] = []
     /// State kept in memory that follows the store (the working calendar), changed once durable.
     public var inMemory: (@Sendable () -> Void)?
@@ -33,7 +34,7 @@ public struct Written<Value: Sendable>: Sendable {
         self.value = value
         self.schedule = schedule
         self.cancel = cancel
-        self.audit = audit
+        self.audits = audit.map { [$0] } ?? []
         self.events = events
         self.inMemory = inMemory
     }

@@ -78,7 +78,7 @@ public final class CommitPath: Sendable {
                 outcome = Result {
                     try txn.savepoint { txn in
                         let written = try change.write(txn)
-                        if let note = written.audit {
+                        for note in written.audits {
                             try txn.recordAudit(AuditEntry(at: now, uid: Int64(requester.uid), pid: Int64(requester.pid), command: requester.command,
                                                            method: note.method, target: note.target, before: note.before, after: note.after))
                         }

@@ -7,6 +7,7 @@ import Varlink
 public protocol ControlHandler: Sendable {
     func status() async throws -> ControlAPI.StatusReply
     func addItem(_ parameters: ControlAPI.AddItemParameters) async throws -> ControlAPI.ItemReply
+    func addItems(_ parameters: ControlAPI.AddItemsParameters) async throws -> ControlAPI.AddItemsReply
     func listItems(_ parameters: ControlAPI.ListParameters) async throws -> ControlAPI.ListItemsReply
     func acknowledge(_ parameters: ControlAPI.AcknowledgeParameters) async throws -> ControlAPI.ItemReply
     func importAgenda(_ parameters: ControlAPI.FileParameters) async throws -> ControlAPI.ImportReply
@@ -41,6 +42,7 @@ extension ControlAPI {
         var i = VarlinkInterface(name: interfaceName, description: InterfaceDefinition.ioDeadlined)
         i.bind(status) { _ in try await handler.status() }
         i.bind(addItem) { try await handler.addItem($0) }
+        i.bind(addItems) { try await handler.addItems($0) }
         i.bind(listItems) { try await handler.listItems($0) }
         i.bind(acknowledge) { try await handler.acknowledge($0) }
         i.bind(importAgenda) { try await handler.importAgenda($0) }

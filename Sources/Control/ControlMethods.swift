@@ -10,6 +10,7 @@ extension ControlAPI {
 
     public static let status = method("Status", NoParameters.self, StatusReply.self)
     public static let addItem = method("AddItem", AddItemParameters.self, ItemReply.self, access: .change)
+    public static let addItems = method("AddItems", AddItemsParameters.self, AddItemsReply.self, access: .change)
     public static let listItems = method("ListItems", ListParameters.self, ListItemsReply.self)
     public static let acknowledge = method("Acknowledge", AcknowledgeParameters.self, ItemReply.self, access: .change)
     public static let importAgenda = method("Import", FileParameters.self, ImportReply.self, access: .change)
@@ -30,7 +31,7 @@ extension ControlAPI {
 
     /// Every method, in the order the IDL declares them.
     public static let methods: [any VarlinkMethodDescription] = [
-        status, addItem, listItems, acknowledge, importAgenda, simulate, listHolidays, testChannel, importHolidays,
+        status, addItem, addItems, listItems, acknowledge, importAgenda, simulate, listHolidays, testChannel, importHolidays,
         watch, get, update, reload, remove, backup, export, listInstances, audit,
     ]
 }

@@ -9,7 +9,7 @@ enum InterfaceDefinition {
 # is YYYY-MM-DD. Inputs named `at`, `due`, `from` and `to` also take Thai dates as letters
 # write them (วันอังคารที่ 16 พฤษภาคม พ.ศ. 2560 เวลา 14.00 น.), English dates and relative forms.
 #
-# Methods that change something (AddItem, Update, Remove, Acknowledge, Import, ImportHolidays,
+# Methods that change something (AddItem, AddItems, Update, Remove, Acknowledge, Import, ImportHolidays,
 # TestChannel, Backup, Reload, Audit) answer org.varlink.service.PermissionDenied unless the caller is root or in the
 # configured group (control.group, default `deadline`); reading is open to anyone who can
 # open the socket.
@@ -160,6 +160,34 @@ type HolidayCaveat (
   message: string
 )
 
+# An item to add, as AddItem takes it (AddItems takes a list of them).
+type NewItem (
+  kind: (meeting, deadline),
+  title: string,
+  at: string,
+  key: ?string,
+  timeZone: ?string,
+  end: ?string,
+  organisation: ?string,
+  location: ?string,
+  notes: ?string,
+  chair: ?string,
+  attendees: ?[]string,
+  workingGroup: ?string,
+  followUpOf: ?string,
+  plan: ?string,
+  recipient: ?string,
+  tags: ?[]string,
+  remind: ?[]string,
+  escalation: ?[]string,
+  leads: ?[]string,
+  rule: ?string,
+  # A meeting that repeats: an RRULE (FREQ=DAILY/WEEKLY/MONTHLY/YEARLY with INTERVAL, COUNT, UNTIL,
+  # BYDAY, BYMONTHDAY, BYMONTH); `at` is its first instance. Reminders are planned for the instances in
+  # a window ahead, never for the whole series.
+  recurrence: ?string
+)
+
 # The daemon's health and workload.
 method Status() -> (
   version: string,
@@ -216,6 +244,11 @@ method AddItem(
   # a window ahead, never for the whole series.
   recurrence: ?string
 ) -> (item: Item, warnings: ?[]string)
+
+# Adds many items at once, all or none, in one transaction (each audited as AddItem): for
+# scripts that add hundreds. Each element takes AddItem's parameters. The first item that is
+# refused refuses the call with AddItem's error for it, and nothing is added.
+method AddItems(items: []NewItem) -> (keys: []string, reminders: int, warnings: ?[]string)
 
 # Items, soonest first; every filter given must hold. `from` and `to` bound the item's own
 # date (a whole day as `to` counts to its end); `overdue` keeps open items past their date.

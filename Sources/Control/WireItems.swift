@@ -149,6 +149,24 @@ extension ControlAPI {
         }
     }
 
+    public struct AddItemsParameters: Codable, Sendable, Equatable {
+        public var items: [AddItemParameters]
+        public init(items: [AddItemParameters]) { self.items = items }
+    }
+
+    /// What `AddItems` added: the keys in the order given, and no item bodies (`Get` has them).
+    public struct AddItemsReply: Codable, Sendable, Equatable {
+        public var keys: [String]
+        /// Reminders planned for them in all.
+        public var reminders: Int
+        public var warnings: [String]?
+        public init(keys: [String], reminders: Int, warnings: [String]? = nil) {
+            self.keys = keys
+            self.reminders = reminders
+            self.warnings = warnings
+        }
+    }
+
     public struct UpdateParameters: Codable, Sendable, Equatable {
         public var key: String
         public var title: String?

@@ -12,7 +12,7 @@ extension DaemonControl {
         var storeHealth = "ok"
         var figures: StatusFigures
         do {
-            figures = try await app.read { try $0.statusFigures(problemLimit: 10) }
+            figures = try await app.statusFigures(problemLimit: 10)
         } catch {
             storeHealth = (error as? StoreError)?.description ?? String(describing: error)
             figures = StatusFigures(counts: [:], items: 0, downtime: nil, problems: [])

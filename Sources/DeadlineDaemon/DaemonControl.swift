@@ -43,20 +43,34 @@ final class DaemonControl: ControlHandler {
 
     func addItem(_ p: ControlAPI.AddItemParameters) async throws -> ControlAPI.ItemReply {
         try await answering {
-            let zoneName = p.timeZone ?? config.timeZone
-            guard let itemZone = TimeZone(identifier: zoneName) else { throw RequestError.invalidParameter("timeZone") }
-            let now = app.clock.now()
-            let when = try TextInput.date(p.at, zone: itemZone, now: now)
-            let item = NewItem(
-                kind: p.kind, key: p.key ?? "", title: p.title, when: when, end: try p.end.map { try TextInput.end($0, zone: itemZone, now: now) },
-                timeZone: zoneName, organisation: p.organisation ?? config.organisation, location: p.location, notes: p.notes, chair: p.chair,
-                attendees: p.attendees ?? [], workingGroup: p.workingGroup, followUpOf: p.followUpOf, plan: p.plan,
-                recipient: p.recipient, tags: p.tags ?? [], remind: p.remind ?? [], escalation: p.escalation ?? [], rule: p.rule,
-                leads: try p.leads.map(TextInput.leads),
-                recurrence: try p.recurrence.map { try TextInput.recurrence($0, when: when, zone: itemZone) }
-            )
-            return reply(try await app.run(AddItem(item), by: requester), warnings: true)
+            reply(try await app.run(AddItem(try newItem(p, now: app.clock.now())), by: requester), warnings: true)
         }
+    }
+
+    func addItems(_ p: ControlAPI.AddItemsParameters) async throws -> ControlAPI.AddItemsReply {
+        try await answering {
+            let now = app.clock.now()
+            let items: [NewItem] = try p.items.map { try newItem($0, now: now) }
+            let added: [ItemOutcome] = try await app.run(AddItems(items), by: requester).added
+            let warnings: [String] = added.flatMap { $0.warnings ?? [] }
+            let reminders: Int = added.reduce(0) { $0 + $1.occurrences.count }
+            return ControlAPI.AddItemsReply(keys: added.map(\.item.key), reminders: reminders, warnings: warnings.isEmpty ? nil : warnings)
+        }
+    }
+
+    /// An item to add from its wire parameters; an `at` without an offset is read in its zone.
+    private func newItem(_ p: ControlAPI.AddItemParameters, now: Date) throws -> NewItem {
+        let zoneName = p.timeZone ?? config.timeZone
+        guard let itemZone = TimeZone(identifier: zoneName) else { throw RequestError.invalidParameter("timeZone") }
+        let when = try TextInput.date(p.at, zone: itemZone, now: now)
+        return NewItem(
+            kind: p.kind, key: p.key ?? "", title: p.title, when: when, end: try p.end.map { try TextInput.end($0, zone: itemZone, now: now) },
+            timeZone: zoneName, organisation: p.organisation ?? config.organisation, location: p.location, notes: p.notes, chair: p.chair,
+            attendees: p.attendees ?? [], workingGroup: p.workingGroup, followUpOf: p.followUpOf, plan: p.plan,
+            recipient: p.recipient, tags: p.tags ?? [], remind: p.remind ?? [], escalation: p.escalation ?? [], rule: p.rule,
+            leads: try p.leads.map(TextInput.leads),
+            recurrence: try p.recurrence.map { try TextInput.recurrence($0, when: when, zone: itemZone) }
+        )
     }
 
     func update(_ p: ControlAPI.UpdateParameters) async throws -> ControlAPI.ItemReply {

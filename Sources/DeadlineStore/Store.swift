@@ -16,6 +16,9 @@ public protocol Store: Sendable {
     var fullSince: Date? { get }
     /// What the store takes on disk, in bytes (0 when not known).
     var bytesOnDisk: Int { get }
+    /// Grows with every write this process commits: two equal readings mean nothing was written
+    /// between them, so what was read from the store in between still holds.
+    var changeCount: UInt64 { get }
 
     /// One transaction: `body`'s writes are all there afterwards, or none of them.
     func transaction<T>(_ body: (any StoreTransaction) throws -> T) throws -> T

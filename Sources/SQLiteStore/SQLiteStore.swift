@@ -18,6 +18,7 @@ public final class SQLiteStore: Store {
     }
     /// The last write refused for want of room, until a write succeeds again.
     private let fullSinceDate = Mutex<Date?>(nil)
+    private let writes = Atomic<UInt64>(0)
 
     /// How hard a commit waits for the disk (SQLite's `synchronous`, in WAL mode).
     public enum Durability: String, Sendable, CaseIterable {
@@ -54,6 +55,7 @@ public final class SQLiteStore: Store {
     func writeDB<T>(_ updates: (Database) throws -> T, refusedForRoom: () -> Bool = { false }) throws -> T {
         do {
             let result = try pool.write(updates)
+            writes.add(1, ordering: .releasing)
             if refusedForRoom() { fullSinceDate.withLock { $0 = $0 ?? Date() } } else { fullSinceDate.withLock { $0 = nil } }
             return result
         } catch let error as DatabaseError {
@@ -68,6 +70,7 @@ public final class SQLiteStore: Store {
     }
 
     public var fullSince: Date? { fullSinceDate.withLock { $0 } }
+    public var changeCount: UInt64 { writes.load(ordering: .acquiring) }
 
     public func transaction<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
         let refusals = SavepointRefusals()

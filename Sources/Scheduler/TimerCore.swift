@@ -5,6 +5,7 @@ import Dispatch
 import DequeModule
 import Foundation
 import Logging
+import Synchronization
 
 /// The timer core: one wall-clock timer armed for the soonest pending reminder.
 ///
@@ -82,6 +83,8 @@ public final class TimerCore: @unchecked Sendable {
     }
     private var random = SystemRandomNumberGenerator()
     private var channelSet: ChannelSet
+    /// The same set, for readers off the queue (`Status`), who must not wait behind a burst.
+    private let publishedChannels: Mutex<ChannelSet>
     /// Occurrences handed to channels and not yet settled.
     private var inFlight: [Int64: DeliveryState] = [:]
     /// Per channel: sends running and sends waiting for a free slot.
@@ -109,6 +112,7 @@ public final class TimerCore: @unchecked Sendable {
     ) {
         self.store = store
         self.channelSet = channels
+        publishedChannels = Mutex(channels)
         self.clock = clock
         self.logger = logger
         self.options = options
@@ -226,11 +230,12 @@ public final class TimerCore: @unchecked Sendable {
         queue.sync {
             let old = channelSet
             channelSet = channels
+            publishedChannels.withLock { $0 = channels }
             return old
         }
     }
 
-    public var channels: ChannelSet { queue.sync { channelSet } }
+    public var channels: ChannelSet { publishedChannels.withLock { $0 } }
 
     /// What the clock monitor calls when the wall clock was set; tests call it after moving
     /// their clock. Re-arms from scratch and sends whatever the new time made due.

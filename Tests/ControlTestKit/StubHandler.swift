@@ -29,6 +29,11 @@ public struct StubHandler: ControlHandler {
         return ControlAPI.ItemReply(item: ControlAPI.Item(item, occurrences: [], today: LocalDate(year: 1970, month: 1, day: 1)!,
                                                           calendar: WorkingCalendar()))
     }
+    public func addItems(_ p: ControlAPI.AddItemsParameters) async throws -> ControlAPI.AddItemsReply {
+        var keys: [String] = []
+        for item in p.items { keys.append(try await addItem(item).item.key) }
+        return ControlAPI.AddItemsReply(keys: keys, reminders: 0)
+    }
     public func listItems(_ p: ControlAPI.ListParameters) async throws -> ControlAPI.ListItemsReply {
         if let from = p.from { _ = try date(from) }
         if let to = p.to { _ = try date(to) }

@@ -1,0 +1,44 @@
+import Application
+import DeadlineCore
+import DeadlineStore
+import Foundation
+import SQLiteStore
+import Synchronization
+import Testing
+
+/// Store work counted: how many reads a query made.
+final class CountingExecutor: BlockingExecutor {
+    let runs = Atomic<Int>(0)
+    func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        runs.add(1, ordering: .relaxed)
+        return try await ThreadExecutor().run(body)
+    }
+    func submit(_ work: @escaping @Sendable () -> Void) { ThreadExecutor().submit(work) }
+}
+
+@Suite("Application: Status figures")
+struct StatusQueriesTests {
+    @Test("read once while nothing is written, and again after any write, even one outside the commit path")
+    func cachedUntilWritten() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("deadlined-status-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let store = try SQLiteStore(path: directory + "/store.sqlite")
+        let executor = CountingExecutor()
+        let settings = Settings(timeZone: "Asia/Bangkok", organisation: "อบต. ทดสอบ", dayTime: TimeOfDay(hour: 9, minute: 0)!, rules: RuleBook())
+        let app = Application(store: store, queue: RecordingQueue(), calendar: SharedCalendar(WorkingCalendar()), settings: { settings },
+                              clock: FixedClock(instant: Fixture.now), executor: executor)
+
+        #expect(try await app.statusFigures(problemLimit: 10).items == 0)
+        #expect(try await app.statusFigures(problemLimit: 10).items == 0)
+        #expect(executor.runs.load(ordering: .relaxed) == 1, "the second Status read the store again")
+
+        // As the timer core writes: straight to the store.
+        let due = Fixture.now.addingTimeInterval(3600)
+        _ = try store.add(NewItem(kind: .deadline, key: "d1", title: "ส่งแผน", when: .instant(due), timeZone: "Asia/Bangkok"),
+                          reminders: [PlannedReminder(fireAt: due, purpose: .lead("0"))], dayTime: settings.dayTime, now: Fixture.now)
+        let after = try await app.statusFigures(problemLimit: 10)
+        #expect(after.items == 1 && after.counts[.pending] == 1)
+        #expect(executor.runs.load(ordering: .relaxed) == 2)
+    }
+}
