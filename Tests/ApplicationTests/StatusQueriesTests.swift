@@ -29,16 +29,31 @@ struct StatusQueriesTests {
         let app = Application(store: store, queue: RecordingQueue(), calendar: SharedCalendar(WorkingCalendar()), settings: { settings },
                               clock: FixedClock(instant: Fixture.now), executor: executor)
 
-        #expect(try await app.statusFigures(problemLimit: 10).items == 0)
-        #expect(try await app.statusFigures(problemLimit: 10).items == 0)
+        #expect(try await app.statusFigures(problemLimit: 10, maxAge: .seconds(3600)).items == 0)
+        #expect(try await app.statusFigures(problemLimit: 10, maxAge: .seconds(3600)).items == 0)
         #expect(executor.runs.load(ordering: .relaxed) == 1, "the second Status read the store again")
 
         // As the timer core writes: straight to the store.
         let due = Fixture.now.addingTimeInterval(3600)
         _ = try store.add(NewItem(kind: .deadline, key: "d1", title: "ส่งแผน", when: .instant(due), timeZone: "Asia/Bangkok"),
                           reminders: [PlannedReminder(fireAt: due, purpose: .lead("0"))], dayTime: settings.dayTime, now: Fixture.now)
-        let after = try await app.statusFigures(problemLimit: 10)
+        let after = try await app.statusFigures(problemLimit: 10, maxAge: .seconds(3600))
         #expect(after.items == 1 && after.counts[.pending] == 1)
+        #expect(executor.runs.load(ordering: .relaxed) == 2)
+    }
+
+    @Test("read again once older than its age, though nothing was written")
+    func readAgainWhenOld() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("deadlined-status-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let executor = CountingExecutor()
+        let settings = Settings(timeZone: "Asia/Bangkok", organisation: "อบต. ทดสอบ", dayTime: TimeOfDay(hour: 9, minute: 0)!, rules: RuleBook())
+        let app = Application(store: try SQLiteStore(path: directory + "/store.sqlite"), queue: RecordingQueue(),
+                              calendar: SharedCalendar(WorkingCalendar()), settings: { settings },
+                              clock: FixedClock(instant: Fixture.now), executor: executor)
+        _ = try await app.statusFigures(problemLimit: 10, maxAge: .zero)
+        _ = try await app.statusFigures(problemLimit: 10, maxAge: .zero)
         #expect(executor.runs.load(ordering: .relaxed) == 2)
     }
 }
