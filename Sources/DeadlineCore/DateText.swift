@@ -92,12 +92,30 @@ public enum DateOutput {
         let days = Int(local >= 0 ? local / 86400 : (local - 86399) / 86400)
         let secondOfDay = Int(local - Int64(days) * 86400)
         let d = LocalDate(dayNumber: days)
-        var out = String(format: "%04d-%02d-%02dT%02d:%02d:%02d", d.year, d.month, d.day,
-                         secondOfDay / 3600, secondOfDay / 60 % 60, secondOfDay % 60)
-        if fraction != 0 { out += String(format: ".%03d", fraction) }
-        if offset == 0 { return out + "Z" }
-        let a = abs(offset)
-        return out + String(format: "%@%02d:%02d", offset < 0 ? "-" : "+", a / 3600, a / 60 % 60)
+        // Digits appended by hand: `String(format:)` goes through CFString and cost more than
+        // everything else in writing an instant.
+        var out: [UInt8] = []
+        out.reserveCapacity(29)
+        func put(_ n: Int, _ width: Int) {
+            var divisor = 1
+            for _ in 1..<width { divisor *= 10 }
+            var n = n
+            while divisor > 0 {
+                out.append(UInt8(48 + n / divisor % 10))
+                n %= divisor
+                divisor /= 10
+            }
+        }
+        put(d.year, d.year > 9999 ? String(d.year).count : 4); out.append(45); put(d.month, 2); out.append(45); put(d.day, 2)
+        out.append(84); put(secondOfDay / 3600, 2); out.append(58); put(secondOfDay / 60 % 60, 2); out.append(58); put(secondOfDay % 60, 2)
+        if fraction != 0 { out.append(46); put(fraction, 3) }
+        if offset == 0 {
+            out.append(90)
+        } else {
+            let a = abs(offset)
+            out.append(offset < 0 ? 45 : 43); put(a / 3600, 2); out.append(58); put(a / 60 % 60, 2)
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// What `text` wrote, read back: `2017-05-24` as a day, `2017-05-16T14:00:00.250+07:00` (or

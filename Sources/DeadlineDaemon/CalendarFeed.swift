@@ -10,7 +10,10 @@ import Synchronization
 ///
 /// Rewrites are coalesced: a change while one is being written marks the feed dirty and it is
 /// written once more afterwards, so the file always ends up showing the latest state without
-/// a write per change of a large import. Each write goes to a temporary file beside the feed,
+/// a write per change of a large import. That next write waits until `spacing` has passed since
+/// the last began: rendering thousands of items takes a core for a while, and changes arriving
+/// back to back (a script adding items) would otherwise keep one busy with feeds nobody reads
+/// in between. Each write goes to a temporary file beside the feed,
 /// is synced, and renamed over it: a reader sees the old feed or the new one, never half.
 /// The feed is made to be published, so it is readable by all (0644) whatever the umask.
 final class CalendarFeed: Service, Sendable {
@@ -18,11 +21,13 @@ final class CalendarFeed: Service, Sendable {
     private let app: Application
     private let logger: Logger
     private let state = Mutex<(writing: Bool, dirty: Bool)>((false, false))
+    let spacing: Duration
 
-    init(path: String, app: Application, logger: Logger) {
+    init(path: String, app: Application, logger: Logger, spacing: Duration = .seconds(1)) {
         self.path = path
         self.app = app
         self.logger = logger
+        self.spacing = spacing
     }
 
     /// Written at start, then after every change of what items say.
@@ -46,6 +51,7 @@ final class CalendarFeed: Service, Sendable {
     private func drain() async {
         while true {
             state.withLock { $0.dirty = false }
+            let began = ContinuousClock.now
             do {
                 let text = try await app.exportCalendar().text
                 let path = self.path
@@ -59,6 +65,7 @@ final class CalendarFeed: Service, Sendable {
                 return false
             }
             if !again { return }
+            try? await Task.sleep(until: began + spacing)
         }
     }
 

@@ -34,7 +34,8 @@ struct PlannerTests {
         #expect(Lead(lead.description) == lead)
     }
 
-    @Test("bad lead texts are refused", arguments: ["", "x", "-1d", "1y", "2h@09:00", "1wd@25:00", "0d", "1000d", "1wd@", "@09:00", "0@"])
+    @Test("bad lead texts are refused", arguments: ["", "x", "-1d", "1y", "2h@09:00", "1wd@25:00", "0d", "1000d", "1wd@", "@09:00", "0@",
+                                                    "d", "wd", "๓d", "1 d", "1dd", "1wdx", "+1d"])
     func badLead(text: String) {
         #expect(Lead(text) == nil)
     }
