@@ -92,30 +92,18 @@ public enum DateOutput {
         let days = Int(local >= 0 ? local / 86400 : (local - 86399) / 86400)
         let secondOfDay = Int(local - Int64(days) * 86400)
         let d = LocalDate(dayNumber: days)
-        // Digits appended by hand: `String(format:)` goes through CFString and cost more than
-        // everything else in writing an instant.
-        var out: [UInt8] = []
-        out.reserveCapacity(29)
-        func put(_ n: Int, _ width: Int) {
-            var divisor = 1
-            for _ in 1..<width { divisor *= 10 }
-            var n = n
-            while divisor > 0 {
-                out.append(UInt8(48 + n / divisor % 10))
-                n %= divisor
-                divisor /= 10
-            }
-        }
-        put(d.year, d.year > 9999 ? String(d.year).count : 4); out.append(45); put(d.month, 2); out.append(45); put(d.day, 2)
-        out.append(84); put(secondOfDay / 3600, 2); out.append(58); put(secondOfDay / 60 % 60, 2); out.append(58); put(secondOfDay % 60, 2)
-        if fraction != 0 { out.append(46); put(fraction, 3) }
+        var out = DigitText(capacity: 29)
+        out.append(d.year, width: 4); out.append("-"); out.append(d.month, width: 2); out.append("-"); out.append(d.day, width: 2)
+        out.append("T"); out.append(secondOfDay / 3600, width: 2); out.append(":"); out.append(secondOfDay / 60 % 60, width: 2)
+        out.append(":"); out.append(secondOfDay % 60, width: 2)
+        if fraction != 0 { out.append("."); out.append(fraction, width: 3) }
         if offset == 0 {
-            out.append(90)
+            out.append("Z")
         } else {
             let a = abs(offset)
-            out.append(offset < 0 ? 45 : 43); put(a / 3600, 2); out.append(58); put(a / 60 % 60, 2)
+            out.append(offset < 0 ? "-" : "+"); out.append(a / 3600, width: 2); out.append(":"); out.append(a / 60 % 60, width: 2)
         }
-        return String(decoding: out, as: UTF8.self)
+        return out.text
     }
 
     /// What `text` wrote, read back: `2017-05-24` as a day, `2017-05-16T14:00:00.250+07:00` (or

@@ -19,14 +19,24 @@ public enum ICalDateTime {
 
     /// `YYYYMMDDTHHMMSS` in `zone`.
     public static func local(_ date: Date, zone: TimeZone) -> String {
-        var cal = Calendar(identifier: .gregorian)
-        cal.timeZone = zone
-        let c = cal.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        return String(format: "%04d%02d%02dT%02d%02d%02d", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!)
+        // By arithmetic on whole seconds (rounded down, as calendar components are).
+        let seconds = Int64((date.timeIntervalSince1970).rounded(.down))
+        let local = seconds + Int64(zone.secondsFromGMT(for: date))
+        let days = Int(local >= 0 ? local / 86400 : (local - 86399) / 86400)
+        let secondOfDay = Int(local - Int64(days) * 86400)
+        let d = LocalDate(dayNumber: days)
+        var t = DigitText(capacity: 16)
+        t.append(d.year, width: 4); t.append(d.month, width: 2); t.append(d.day, width: 2)
+        t.append("T"); t.append(secondOfDay / 3600, width: 2); t.append(secondOfDay / 60 % 60, width: 2); t.append(secondOfDay % 60, width: 2)
+        return t.text
     }
 
     /// `YYYYMMDD`.
-    public static func date(_ day: LocalDate) -> String { String(format: "%04d%02d%02d", day.year, day.month, day.day) }
+    public static func date(_ day: LocalDate) -> String {
+        var t = DigitText(capacity: 8)
+        t.append(day.year, width: 4); t.append(day.month, width: 2); t.append(day.day, width: 2)
+        return t.text
+    }
 
     /// `YYYYMMDD` → a date.
     public static func parseDate(_ text: String) -> LocalDate? {

@@ -80,7 +80,11 @@ public struct LocalDate: Hashable, Comparable, TextCodable, Sendable {
     public static func < (a: LocalDate, b: LocalDate) -> Bool { a.dayNumber < b.dayNumber }
 
     /// ISO 8601, `2017-05-24`.
-    public var description: String { String(format: "%04d-%02d-%02d", year, month, day) }
+    public var description: String {
+        var t = DigitText(capacity: 10)
+        t.append(year, width: 4); t.append("-"); t.append(month, width: 2); t.append("-"); t.append(day, width: 2)
+        return t.text
+    }
 
     public init?(iso text: String) {
         let parts = text.split(separator: "-")
@@ -111,7 +115,11 @@ public struct TimeOfDay: Hashable, Comparable, TextCodable, Sendable {
     }
 
     public static func < (a: TimeOfDay, b: TimeOfDay) -> Bool { (a.hour, a.minute) < (b.hour, b.minute) }
-    public var description: String { String(format: "%02d:%02d", hour, minute) }
+    public var description: String {
+        var t = DigitText(capacity: 5)
+        t.append(hour, width: 2); t.append(":"); t.append(minute, width: 2)
+        return t.text
+    }
 
     public init?(text: String) { self.init(text) }
     public static let kindOfText = "a time of day (09:00)"

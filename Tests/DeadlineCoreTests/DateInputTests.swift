@@ -233,6 +233,26 @@ struct DateTextTests {
         #expect(DateOutput.when(DateOutput.text(.day(day), timeZone: zone)) == .day(day))
     }
 
+    @Test("hand-written digits are what String(format:) writes; iCalendar instants what the calendar says",
+          arguments: ["Asia/Bangkok", "UTC", "America/St_Johns", "Asia/Kathmandu", "America/Los_Angeles"])
+    func digitsAsFormatWritesThem(zone name: String) throws {
+        for (n, width) in [(0, 2), (7, 3), (59, 2), (2017, 4), (12345, 4), (999, 1), (1_000_000, 2)] {
+            var t = DigitText()
+            t.append(n, width: width)
+            #expect(t.text == String(format: "%0\(width)d", n))
+        }
+        let zone = try #require(TimeZone(identifier: name))
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        for step in stride(from: -300_000_000.0, to: 2_100_000_000.0, by: 9_876_543.21) {
+            let date = Date(timeIntervalSince1970: step)
+            let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+            #expect(ICalDateTime.local(date, zone: zone) == String(format: "%04d%02d%02dT%02d%02d%02d", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!))
+            let day = LocalDate(date, in: zone)
+            #expect(day.description == String(format: "%04d-%02d-%02d", day.year, day.month, day.day))
+        }
+    }
+
     @Test("what people type is not a wire date", arguments: [
         "พรุ่งนี้", "tomorrow", "2017-05-24 14:00", "2017-05-16T14:00:00", "2017-05-16T14:00:00+0700", "2017-13-01",
         "2017-02-30", "2017-05-16T24:00:00Z", "2017-05-16T14:00:00.25Z", "2017-05-16T14:00:00Zjunk", "๒๕๖๐-๐๕-๒๔", "",
