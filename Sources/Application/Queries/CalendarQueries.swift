@@ -10,13 +10,17 @@ extension Application {
         let lower = try from.map { TextInput.startOfRange(try TextInput.date($0, zone: c.zone, now: c.now), zone: c.zone) }
         let upper = try to.map { TextInput.endOfRange(try TextInput.date($0, zone: c.zone, now: c.now), zone: c.zone) }
         if let lower, let upper, lower > upper { throw RequestError.invalidParameter("to") }
-        let items = try await read { try $0.items() }
-        let kept = items.filter { item in
-            guard lower != nil || upper != nil else { return true }
-            return !c.planner.instances(of: item.fields, from: lower ?? .distantPast, to: upper ?? .distantFuture, limit: 1).isEmpty
+        // Rendered on the store's threads with the read: thousands of items take a core for
+        // seconds, which on the cooperative pool (as wide as the machine has cores) made every
+        // other call wait behind the feed.
+        return try await read { store in
+            let kept = try store.items().filter { item in
+                guard lower != nil || upper != nil else { return true }
+                return !c.planner.instances(of: item.fields, from: lower ?? .distantPast, to: upper ?? .distantFuture, limit: 1).isEmpty
+            }
+            let name = c.settings.organisation.isEmpty ? "deadlined" : c.settings.organisation
+            return (kept.count, CalendarExport.calendar(kept.map { Self.calendarEntry($0, c) }, now: c.now, name: name))
         }
-        let name = c.settings.organisation.isEmpty ? "deadlined" : c.settings.organisation
-        return (kept.count, CalendarExport.calendar(kept.map { Self.calendarEntry($0, c) }, now: c.now, name: name))
     }
 
     /// An item and its reminder leads as offsets before its (first) instance's start as the
