@@ -6,8 +6,14 @@ public struct DigitText {
 
     public init(capacity: Int = 32) { bytes.reserveCapacity(capacity) }
 
-    /// `n` (not negative) in at least `width` digits, zero-padded.
-    public mutating func append(_ n: Int, width: Int) {
+    /// `n` in at least `width` digits, zero-padded (a negative one after its `-`, as `%0*d` does).
+    public mutating func append(_ number: Int, width: Int) {
+        var n = number, width = width
+        if n < 0 {
+            bytes.append(45)
+            n = n == .min ? .max : -n
+            width -= 1
+        }
         var digits = 1, limit = 10
         while n >= limit && digits < 19 { digits += 1; limit &*= 10 }
         for _ in digits..<max(digits, width) { bytes.append(48) }

@@ -19,6 +19,17 @@ public enum ICalDateTime {
 
     /// `YYYYMMDDTHHMMSS` in `zone`.
     public static func local(_ date: Date, zone: TimeZone) -> String {
+        // Before the Gregorian reform Foundation's calendar (which `parse` reads with) is
+        // Julian, and arithmetic would not write back what it read.
+        if date.timeIntervalSince1970 < gregorianReform {
+            var cal = Calendar(identifier: .gregorian)
+            cal.timeZone = zone
+            let c = cal.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+            var t = DigitText(capacity: 16)
+            t.append(c.year!, width: 4); t.append(c.month!, width: 2); t.append(c.day!, width: 2)
+            t.append("T"); t.append(c.hour!, width: 2); t.append(c.minute!, width: 2); t.append(c.second!, width: 2)
+            return t.text
+        }
         // By arithmetic on whole seconds (rounded down, as calendar components are).
         let seconds = Int64((date.timeIntervalSince1970).rounded(.down))
         let local = seconds + Int64(zone.secondsFromGMT(for: date))
@@ -30,6 +41,10 @@ public enum ICalDateTime {
         t.append("T"); t.append(secondOfDay / 3600, width: 2); t.append(secondOfDay / 60 % 60, width: 2); t.append(secondOfDay % 60, width: 2)
         return t.text
     }
+
+    /// 15 October 1582, from which Foundation's Gregorian calendar is Gregorian (with a day to spare
+    /// for zones).
+    static let gregorianReform: TimeInterval = -12_219_292_800 + 86_400
 
     /// `YYYYMMDD`.
     public static func date(_ day: LocalDate) -> String {

@@ -236,7 +236,7 @@ struct DateTextTests {
     @Test("hand-written digits are what String(format:) writes; iCalendar instants what the calendar says",
           arguments: ["Asia/Bangkok", "UTC", "America/St_Johns", "Asia/Kathmandu", "America/Los_Angeles"])
     func digitsAsFormatWritesThem(zone name: String) throws {
-        for (n, width) in [(0, 2), (7, 3), (59, 2), (2017, 4), (12345, 4), (999, 1), (1_000_000, 2)] {
+        for (n, width) in [(0, 2), (7, 3), (59, 2), (2017, 4), (12345, 4), (999, 1), (1_000_000, 2), (-1, 4), (-12, 2), (-2017, 4)] {
             var t = DigitText()
             t.append(n, width: width)
             #expect(t.text == String(format: "%0\(width)d", n))
@@ -244,7 +244,8 @@ struct DateTextTests {
         let zone = try #require(TimeZone(identifier: name))
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
-        for step in stride(from: -300_000_000.0, to: 2_100_000_000.0, by: 9_876_543.21) {
+        // From before the Gregorian reform (where Foundation's calendar is Julian) to 2036.
+        for step in stride(from: -62_000_000_000.0, to: 2_100_000_000.0, by: 98_765_432.1) {
             let date = Date(timeIntervalSince1970: step)
             let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
             #expect(ICalDateTime.local(date, zone: zone) == String(format: "%04d%02d%02dT%02d%02d%02d", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!))
