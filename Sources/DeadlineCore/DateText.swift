@@ -88,10 +88,7 @@ public enum DateOutput {
         let seconds = ms >= 0 ? ms / 1000 : (ms - 999) / 1000
         let fraction = Int(ms - seconds * 1000)
         let offset = timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(seconds)))
-        let local = seconds + Int64(offset)
-        let days = Int(local >= 0 ? local / 86400 : (local - 86399) / 86400)
-        let secondOfDay = Int(local - Int64(days) * 86400)
-        let d = LocalDate(dayNumber: days)
+        let (d, secondOfDay) = LocalDate.split(localSeconds: seconds + Int64(offset))
         var out = DigitText(capacity: 29)
         out.append(d.year, width: 4); out.append("-"); out.append(d.month, width: 2); out.append("-"); out.append(d.day, width: 2)
         out.append("T"); out.append(secondOfDay / 3600, width: 2); out.append(":"); out.append(secondOfDay / 60 % 60, width: 2)

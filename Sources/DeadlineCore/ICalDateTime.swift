@@ -19,26 +19,23 @@ public enum ICalDateTime {
 
     /// `YYYYMMDDTHHMMSS` in `zone`.
     public static func local(_ date: Date, zone: TimeZone) -> String {
-        // Before the Gregorian reform Foundation's calendar (which `parse` reads with) is
-        // Julian, and arithmetic would not write back what it read.
+        let (year, month, day, hour, minute, second): (Int, Int, Int, Int, Int, Int)
         if date.timeIntervalSince1970 < gregorianReform {
+            // Before the reform Foundation's calendar (which `parse` reads with) is Julian, and
+            // arithmetic would not write back what it read.
             var cal = Calendar(identifier: .gregorian)
             cal.timeZone = zone
             let c = cal.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-            var t = DigitText(capacity: 16)
-            t.append(c.year!, width: 4); t.append(c.month!, width: 2); t.append(c.day!, width: 2)
-            t.append("T"); t.append(c.hour!, width: 2); t.append(c.minute!, width: 2); t.append(c.second!, width: 2)
-            return t.text
+            (year, month, day, hour, minute, second) = (c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!)
+        } else {
+            // Whole seconds, rounded down, as calendar components are.
+            let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
+            let (d, s) = LocalDate.split(localSeconds: seconds + Int64(zone.secondsFromGMT(for: date)))
+            (year, month, day, hour, minute, second) = (d.year, d.month, d.day, s / 3600, s / 60 % 60, s % 60)
         }
-        // By arithmetic on whole seconds (rounded down, as calendar components are).
-        let seconds = Int64((date.timeIntervalSince1970).rounded(.down))
-        let local = seconds + Int64(zone.secondsFromGMT(for: date))
-        let days = Int(local >= 0 ? local / 86400 : (local - 86399) / 86400)
-        let secondOfDay = Int(local - Int64(days) * 86400)
-        let d = LocalDate(dayNumber: days)
-        var t = DigitText(capacity: 16)
-        t.append(d.year, width: 4); t.append(d.month, width: 2); t.append(d.day, width: 2)
-        t.append("T"); t.append(secondOfDay / 3600, width: 2); t.append(secondOfDay / 60 % 60, width: 2); t.append(secondOfDay % 60, width: 2)
+        var t = DigitText(capacity: 15)
+        t.append(year, width: 4); t.append(month, width: 2); t.append(day, width: 2)
+        t.append("T"); t.append(hour, width: 2); t.append(minute, width: 2); t.append(second, width: 2)
         return t.text
     }
 

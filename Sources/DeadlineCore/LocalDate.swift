@@ -59,6 +59,13 @@ public struct LocalDate: Hashable, Comparable, TextCodable, Sendable {
     public var isWeekend: Bool { weekday == 1 || weekday == 7 }
 
     /// The day `date` falls on in `zone`.
+    /// The day and the second within it of a count of seconds since 1970-01-01 00:00 on the same
+    /// clock (UTC plus a zone's offset), by arithmetic on the proleptic Gregorian calendar.
+    static func split(localSeconds local: Int64) -> (day: LocalDate, secondOfDay: Int) {
+        let days = Int(local >= 0 ? local / 86400 : (local - 86399) / 86400)
+        return (LocalDate(dayNumber: days), Int(local - Int64(days) * 86400))
+    }
+
     public init(_ date: Date, in zone: TimeZone) {
         var cal = Calendar(identifier: .gregorian)
         cal.timeZone = zone
