@@ -90,6 +90,7 @@ struct Atd: ParsableCommand {
         let atRemove = Date().timeIntervalSince(t0)
 
         let (dlQueue, dlRemove) = try addThenCancel(queue, over: client)
+        let (dlPipelined, dlRemovePipelined) = try addThenCancel(queue, over: client, window: 64)
         t0 = Date()
         for i in 0..<processes {
             runCommand(sibling("deadlinectl"), ["add", "deadline", "งาน \(i)", "--due", "+30d", "--remind", "1wd@09:00", "--socket", socket])
@@ -106,6 +107,8 @@ struct Atd: ParsableCommand {
             ("atd: remove \(queue) (`atrm`, 500 ids a call)", String(format: "%.1f s", atRemove)),
             ("deadlined: add \(queue) over one connection", String(format: "%.2f s", dlQueue)),
             ("deadlined: cancel \(queue) over one connection", String(format: "%.2f s", dlRemove)),
+            ("deadlined: add \(queue) pipelined (64 ahead)", String(format: "%.2f s (%.0f× atd's queueing)", dlPipelined, atQueue / dlPipelined)),
+            ("deadlined: cancel \(queue) pipelined (64 ahead)", String(format: "%.2f s", dlRemovePipelined)),
             ("deadlined: \(processes) adds, one deadlinectl each", String(format: "%.1f s (%.1f ms each)", dlProcesses, dlProcesses * 1000 / Double(max(1, processes)))),
         ])
     }

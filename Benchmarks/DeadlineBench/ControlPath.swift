@@ -21,6 +21,7 @@ struct ControlPath: ParsableCommand {
             let socket = daemon.socket
             let client = try VarlinkClient(path: socket)
             let (add, cancel) = try addThenCancel(count, over: client)
+            let (addPipelined, cancelPipelined) = try addThenCancel(count, over: client, window: 64)
             var latencies: [Double] = []
             latencies.reserveCapacity(count)
             let t0 = Date()
@@ -34,6 +35,8 @@ struct ControlPath: ParsableCommand {
             rows += [
                 ("\(durability): add \(count)", String(format: "%.2f s (%.0f/s)", add, Double(count) / add)),
                 ("\(durability): cancel \(count)", String(format: "%.2f s (%.0f/s)", cancel, Double(count) / cancel)),
+                ("\(durability): add \(count), pipelined (64 ahead)", String(format: "%.2f s (%.0f/s)", addPipelined, Double(count) / addPipelined)),
+                ("\(durability): cancel \(count), pipelined (64 ahead)", String(format: "%.2f s (%.0f/s)", cancelPipelined, Double(count) / cancelPipelined)),
                 ("\(durability): status \(count)", String(format: "%.2f s (%.0f/s), p50 %.3f ms, p99 %.3f ms", status, Double(count) / status,
                                                      latencies[count / 2], latencies[count * 99 / 100])),
             ]
@@ -58,25 +61,35 @@ struct ControlPath: ParsableCommand {
                 rows.append(("\(durability): add \(count) by AddItems of \(batch)", String(format: "%.2f s (%.0f/s)", took, Double(count) / took)))
             }
         }
-        table("f. control path: one connection, one call at a time (each add plans and stores its reminders)", rows)
+        table("f. control path: one connection, one call at a time or pipelined (each add plans and stores its reminders)", rows)
     }
 }
 
-/// Adds `count` deadlines (one reminder each) over one connection, one call at a time, then
-/// cancels them all the same way. Returns the seconds each half took.
-func addThenCancel(_ count: Int, over client: VarlinkClient) throws -> (add: TimeInterval, cancel: TimeInterval) {
+/// Adds `count` deadlines (one reminder each) over one connection, then cancels them all the
+/// same way: one call at a time (`window` nil), or pipelined with `window` calls ahead of the
+/// replies. Returns the seconds each half took.
+func addThenCancel(_ count: Int, over client: VarlinkClient, window: Int? = nil) throws -> (add: TimeInterval, cancel: TimeInterval) {
+    let tag = window.map { "p\($0)-" } ?? ""
+    let adds = (0..<count).map { i in
+        var p = ControlAPI.AddItemParameters(kind: .deadline, title: "งาน \(i)", at: "+30d", key: window == nil ? nil : "\(tag)\(i)")
+        p.leads = ["1wd@09:00"]
+        return p
+    }
     var t0 = Date()
     var keys: [String] = []
-    keys.reserveCapacity(count)
-    for i in 0..<count {
-        var p = ControlAPI.AddItemParameters(kind: .deadline, title: "งาน \(i)", at: "+30d")
-        p.leads = ["1wd@09:00"]
-        keys.append(try client.call(ControlAPI.addItem, p).item.key)
+    if let window {
+        keys = try client.pipeline(ControlAPI.addItem, adds, window: window).map { try $0.get().item.key }
+    } else {
+        keys.reserveCapacity(count)
+        for p in adds { keys.append(try client.call(ControlAPI.addItem, p).item.key) }
     }
     let add = Date().timeIntervalSince(t0)
+    let cancels = keys.map { ControlAPI.AcknowledgeParameters(key: $0, state: .cancelled, by: "bench") }
     t0 = Date()
-    for key in keys {
-        _ = try client.callUntyped(ControlAPI.acknowledge, ControlAPI.AcknowledgeParameters(key: key, state: .cancelled, by: "bench"))
+    if let window {
+        for result in try client.pipeline(ControlAPI.acknowledge, cancels, window: window) { _ = try result.get() }
+    } else {
+        for p in cancels { _ = try client.callUntyped(ControlAPI.acknowledge, p) }
     }
     return (add, Date().timeIntervalSince(t0))
 }

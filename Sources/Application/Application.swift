@@ -35,9 +35,10 @@ public final class Application: Sendable {
     public var generation: UInt64 { commitPath.generation }
 
     /// Plans the use case's change and commits it; answers once it is durable.
-    public func run<U: UseCase>(_ useCase: U, by requester: Requester) async throws -> U.Outcome {
+    /// - Parameter queued: called once the change is in line for a transaction (see `CommitPath`).
+    public func run<U: UseCase>(_ useCase: U, by requester: Requester, queued: (@Sendable () -> Void)? = nil) async throws -> U.Outcome {
         let change = try await useCase.change(context())
-        return try await commitPath.commit(change, by: requester)
+        return try await commitPath.commit(change, by: requester, queued: queued)
     }
 
     /// Writes an audit entry alone: for what changes nothing in the store (a reload, a backup,

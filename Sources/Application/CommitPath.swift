@@ -33,7 +33,10 @@ public final class CommitPath: Sendable {
     /// fresh while this stays the same.
     public var generation: UInt64 { committed.load(ordering: .acquiring) }
 
-    public func commit<Value>(_ change: Change<Value>, by requester: Requester) async throws -> Value {
+    /// Applies `change` in the next transaction and answers once it is durable.
+    /// - Parameter queued: called once the change is in line: a change committed after it
+    ///   comes after it (a connection that pipelines may start its next call then).
+    public func commit<Value>(_ change: Change<Value>, by requester: Requester, queued: (@Sendable () -> Void)? = nil) async throws -> Value {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Value, any Error>) in
             let job = Job(change: change, requester: requester, continuation: continuation, path: self)
             let lead = waiting.withLock { w -> Bool in
@@ -42,6 +45,7 @@ public final class CommitPath: Sendable {
                 w.writing = true
                 return true
             }
+            queued?()
             if lead { executor.submit { self.drain() } }
         }
     }

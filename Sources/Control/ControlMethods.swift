@@ -4,15 +4,19 @@ import Varlink
 /// `deadlinectl` calls through them. `InterfaceConformanceTests` checks each against the IDL.
 extension ControlAPI {
     private static func method<P, R>(_ name: String, _: P.Type, _: R.Type, access: VarlinkInterface.Access = .read,
-                                     streams: Bool = false) -> VarlinkMethod<P, R> {
-        VarlinkMethod(interface: interfaceName, name: name, access: access, streams: streams)
+                                     streams: Bool = false, ordering: CallOrdering = .sequential) -> VarlinkMethod<P, R> {
+        VarlinkMethod(interface: interfaceName, name: name, access: access, streams: streams, ordering: ordering)
     }
 
+    // Pipelined: the changes that read what they change inside the commit's transaction (so an
+    // earlier call of the connection, committed before them, is seen). The others, reads and
+    // imports that read before they commit, wait for the calls before them.
+
     public static let status = method("Status", NoParameters.self, StatusReply.self)
-    public static let addItem = method("AddItem", AddItemParameters.self, ItemReply.self, access: .change)
-    public static let addItems = method("AddItems", AddItemsParameters.self, AddItemsReply.self, access: .change)
+    public static let addItem = method("AddItem", AddItemParameters.self, ItemReply.self, access: .change, ordering: .pipelined)
+    public static let addItems = method("AddItems", AddItemsParameters.self, AddItemsReply.self, access: .change, ordering: .pipelined)
     public static let listItems = method("ListItems", ListParameters.self, ListItemsReply.self)
-    public static let acknowledge = method("Acknowledge", AcknowledgeParameters.self, ItemReply.self, access: .change)
+    public static let acknowledge = method("Acknowledge", AcknowledgeParameters.self, ItemReply.self, access: .change, ordering: .pipelined)
     public static let importAgenda = method("Import", FileParameters.self, ImportReply.self, access: .change)
     public static let simulate = method("Simulate", SimulateParameters.self, SimulateReply.self)
     public static let listHolidays = method("ListHolidays", YearParameters.self, HolidaysReply.self)
@@ -20,9 +24,9 @@ extension ControlAPI {
     public static let importHolidays = method("ImportHolidays", FileParameters.self, ImportHolidaysReply.self, access: .change)
     public static let watch = method("Watch", NoParameters.self, WatchReply.self, streams: true)
     public static let get = method("Get", KeyParameters.self, ItemReply.self)
-    public static let update = method("Update", UpdateParameters.self, ItemReply.self, access: .change)
+    public static let update = method("Update", UpdateParameters.self, ItemReply.self, access: .change, ordering: .pipelined)
     public static let reload = method("Reload", NoParameters.self, ReloadReply.self, access: .change)
-    public static let remove = method("Remove", KeyParameters.self, ItemReply.self, access: .change)
+    public static let remove = method("Remove", KeyParameters.self, ItemReply.self, access: .change, ordering: .pipelined)
     public static let backup = method("Backup", BackupParameters.self, BackupReply.self, access: .change)
     public static let export = method("Export", ExportParameters.self, ExportReply.self)
     public static let listInstances = method("ListInstances", InstancesParameters.self, InstancesReply.self)

@@ -41,9 +41,15 @@ final class DaemonControl: ControlHandler {
         Caller.current.map { Requester(uid: $0.uid, pid: $0.pid, command: $0.command) } ?? .daemon
     }
 
+    /// Lets a pipelined call's connection start its next call once this one's change is in line.
+    var inLine: @Sendable () -> Void {
+        let place = PlaceInLine.current
+        return { place?.taken() }
+    }
+
     func addItem(_ p: ControlAPI.AddItemParameters) async throws -> ControlAPI.ItemReply {
         try await answering {
-            reply(try await app.run(AddItem(try newItem(p, now: app.clock.now())), by: requester), warnings: true)
+            reply(try await app.run(AddItem(try newItem(p, now: app.clock.now())), by: requester, queued: inLine), warnings: true)
         }
     }
 
@@ -51,7 +57,7 @@ final class DaemonControl: ControlHandler {
         try await answering {
             let now = app.clock.now()
             let items: [NewItem] = try p.items.map { try newItem($0, now: now) }
-            let added: [ItemOutcome] = try await app.run(AddItems(items), by: requester).added
+            let added: [ItemOutcome] = try await app.run(AddItems(items), by: requester, queued: inLine).added
             let warnings: [String] = added.flatMap { $0.warnings ?? [] }
             let reminders: Int = added.reduce(0) { $0 + $1.occurrences.count }
             return ControlAPI.AddItemsReply(keys: added.map(\.item.key), reminders: reminders, warnings: warnings.isEmpty ? nil : warnings)
@@ -89,7 +95,7 @@ final class DaemonControl: ControlHandler {
             patch.rule = p.rule
             patch.recurrence = p.recurrence
             patch.skip = p.skip
-            return reply(try await app.run(UpdateItem(key: p.key, patch: patch), by: requester), warnings: true)
+            return reply(try await app.run(UpdateItem(key: p.key, patch: patch), by: requester, queued: inLine), warnings: true)
         }
     }
 
@@ -97,12 +103,12 @@ final class DaemonControl: ControlHandler {
         try await answering {
             // Who said so: what the caller gave, else who the kernel says it is.
             let by = p.by ?? Caller.current.map { "uid \($0.uid) (\($0.command))" } ?? "unknown"
-            return reply(try await app.run(AcknowledgeItem(key: p.key, state: p.state.itemState, by: by), by: requester))
+            return reply(try await app.run(AcknowledgeItem(key: p.key, state: p.state.itemState, by: by), by: requester, queued: inLine))
         }
     }
 
     func remove(_ p: ControlAPI.KeyParameters) async throws -> ControlAPI.ItemReply {
-        try await answering { reply(try await app.run(RemoveItem(key: p.key), by: requester)) }
+        try await answering { reply(try await app.run(RemoveItem(key: p.key), by: requester, queued: inLine)) }
     }
 
     func get(_ p: ControlAPI.KeyParameters) async throws -> ControlAPI.ItemReply {

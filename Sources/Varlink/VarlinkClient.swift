@@ -53,18 +53,49 @@ public final class VarlinkClient {
     /// Calls `method` and decodes the reply's parameters as `R`, in one pass (no `JSONValue`
     /// in between: finding each value's type by trial is slow, and replies list many values).
     public func call<P: Encodable, R: Decodable>(_ method: String, _ parameters: P, as: R.Type) throws -> R {
-        let message = try VarlinkJSON.encoder.encode(OutgoingCall(method: method, parameters: parameters, oneway: nil, more: nil))
-        try send(message)
-        let data = try receive()
+        try send(try VarlinkJSON.encoder.encode(OutgoingCall(method: method, parameters: parameters, oneway: nil, more: nil)))
+        return try Self.decode(try receive(), as: R.self)
+    }
+
+    /// Calls `method` once for each of `parameters` without waiting for each reply: up to
+    /// `window` calls are ahead of the replies. Returns each reply or error, in order; the server
+    /// runs the calls in order too (a pipelined method shares commits, a sequential one waits).
+    public func pipeline<P: Encodable, R: Decodable>(_ method: String, _ parameters: [P], as: R.Type,
+                                                      window: Int = 64) throws -> [Result<R, VarlinkError>] {
+        precondition(window > 0)
+        var results: [Result<R, VarlinkError>] = []
+        results.reserveCapacity(parameters.count)
+        var sent = 0
+        while results.count < parameters.count {
+            while sent < parameters.count, sent - results.count < window {
+                try send(try VarlinkJSON.encoder.encode(OutgoingCall(method: method, parameters: parameters[sent], oneway: nil, more: nil)))
+                sent += 1
+            }
+            do {
+                results.append(.success(try Self.decode(try receive(), as: R.self)))
+            } catch let error as VarlinkError {
+                results.append(.failure(error))
+            }
+        }
+        return results
+    }
+
+    /// A reply's parameters as `R`, or its error thrown.
+    private static func decode<R: Decodable>(_ data: Data, as: R.Type) throws -> R {
+        try throwIfError(data)
+        guard let value = try VarlinkJSON.decoder.decode(ParametersEnvelope<R>.self, from: data).parameters else {
+            return try VarlinkJSON.decoder.decode(R.self, from: Data("{}".utf8))
+        }
+        return value
+    }
+
+    /// Throws the error a reply carries, with its parameters.
+    private static func throwIfError(_ data: Data) throws {
         if let error = try VarlinkJSON.decoder.decode(ErrorProbe.self, from: data).error {
             var params: [String: JSONValue] = [:]
             if case .object(let o)? = try VarlinkJSON.decoder.decode(IncomingReply.self, from: data).parameters { params = o }
             throw VarlinkError(error, params)
         }
-        guard let value = try VarlinkJSON.decoder.decode(ParametersEnvelope<R>.self, from: data).parameters else {
-            return try VarlinkJSON.decoder.decode(R.self, from: Data("{}".utf8))
-        }
-        return value
     }
 
     /// Calls with `more: true` and hands each reply's parameters to `body` as it arrives, until
@@ -77,11 +108,7 @@ public final class VarlinkClient {
         try send(try VarlinkJSON.encoder.encode(OutgoingCall(method: method, parameters: parameters, oneway: nil, more: true)))
         while true {
             let data = try receive()
-            if let error = try VarlinkJSON.decoder.decode(ErrorProbe.self, from: data).error {
-                var params: [String: JSONValue] = [:]
-                if case .object(let o)? = try VarlinkJSON.decoder.decode(IncomingReply.self, from: data).parameters { params = o }
-                throw VarlinkError(error, params)
-            }
+            try Self.throwIfError(data)
             let reply = try VarlinkJSON.decoder.decode(StreamedReply<R>.self, from: data)
             if let value = reply.parameters, try !body(value) { return }
             if reply.continues != true { return }

@@ -7,12 +7,17 @@ public struct VarlinkMethod<Parameters: Codable & Sendable, Reply: Codable & Sen
     public let access: VarlinkInterface.Access
     /// Called with `more: true`; answers with a stream of replies.
     public let streams: Bool
+    /// Whether calls after it on a connection may start before it is answered.
+    public let ordering: CallOrdering
 
-    public init(interface: String, name: String, access: VarlinkInterface.Access = .read, streams: Bool = false) {
+    public init(interface: String, name: String, access: VarlinkInterface.Access = .read, streams: Bool = false,
+                ordering: CallOrdering = .sequential) {
+        precondition(!(streams && ordering == .pipelined), "a stream holds its connection until it ends")
         self.interface = interface
         self.name = name
         self.access = access
         self.streams = streams
+        self.ordering = ordering
     }
 
     public var parameterType: any Decodable.Type { Parameters.self }
@@ -38,7 +43,7 @@ extension VarlinkInterface {
     /// Binds `body` to `method`; the interface must be the method's.
     public mutating func bind<P, R>(_ method: VarlinkMethod<P, R>, _ body: @escaping @Sendable (P) async throws -> R) {
         precondition(method.interface == name && !method.streams, "\(method.qualifiedName) is not a plain method of \(name)")
-        self.method(method.name, P.self, access: method.access, body)
+        self.method(method.name, P.self, access: method.access, ordering: method.ordering, body)
     }
 
     /// Binds a streaming `body` to `method`.
@@ -57,6 +62,11 @@ extension VarlinkClient {
     /// Calls `method` and returns its reply as it came.
     public func callUntyped<P, R>(_ method: VarlinkMethod<P, R>, _ parameters: P) throws -> JSONValue {
         try call(method.qualifiedName, parameters)
+    }
+
+    /// Calls `method` for each of `parameters`, pipelined (see `pipeline(_:_:as:window:)`).
+    public func pipeline<P, R>(_ method: VarlinkMethod<P, R>, _ parameters: [P], window: Int = 64) throws -> [Result<R, VarlinkError>] {
+        try pipeline(method.qualifiedName, parameters, as: R.self, window: window)
     }
 
     /// Calls a streaming `method`, handing each reply to `body` (see `stream(_:_:as:_:)`).

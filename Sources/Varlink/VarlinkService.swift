@@ -16,10 +16,21 @@ public struct VarlinkInterface: Sendable {
         case change
     }
 
+    struct Method: Sendable {
+        let access: Access
+        let ordering: CallOrdering
+        let handler: Handler
+    }
+
+    struct Stream: Sendable {
+        let access: Access
+        let handler: StreamHandler
+    }
+
     public let name: String
     public let description: String
-    var methods: [String: (access: Access, handler: Handler)] = [:]
-    var streams: [String: (access: Access, handler: StreamHandler)] = [:]
+    var methods: [String: Method] = [:]
+    var streams: [String: Stream] = [:]
 
     public init(name: String, description: String) {
         self.name = name
@@ -39,12 +50,13 @@ public struct VarlinkInterface: Sendable {
 
     /// Adds a method whose parameters decode as `P` and whose reply encodes from `R`.
     public mutating func method<P: Decodable & Sendable, R: Encodable & Sendable>(
-        _ name: String, _: P.Type = P.self, access: Access = .read, _ body: @escaping @Sendable (P) async throws -> R
+        _ name: String, _: P.Type = P.self, access: Access = .read, ordering: CallOrdering = .sequential,
+        _ body: @escaping @Sendable (P) async throws -> R
     ) {
-        methods[name] = (access, { message in
+        methods[name] = Method(access: access, ordering: ordering) { message in
             let parameters: P = try Self.parameters(of: message)
             return try VarlinkJSON.encoder.encode(try await body(parameters))
-        })
+        }
     }
 }
 
@@ -55,7 +67,7 @@ extension VarlinkInterface {
         _ name: String, _: P.Type = P.self, access: Access = .read,
         _ body: @escaping @Sendable (P) async throws -> AsyncStream<R>
     ) {
-        streams[name] = (access, { message in
+        streams[name] = Stream(access: access) { message in
             let parameters: P = try Self.parameters(of: message)
             let source = try await body(parameters)
             return AsyncThrowingStream { continuation in
@@ -68,7 +80,7 @@ extension VarlinkInterface {
                 }
                 continuation.onTermination = { _ in task.cancel() }
             }
-        })
+        }
     }
 }
 
@@ -124,31 +136,73 @@ public struct VarlinkService: Sendable {
         self.mapError = mapError
     }
 
-    /// Answers one message from `caller` (nil: a trusted in-process caller, as in tests).
-    public func handle(message: Data, caller: Caller? = nil) async -> Outcome {
+    /// A message read and its method looked up, not yet run: a connection needs the method's
+    /// ordering before it runs the call.
+    public struct PreparedCall: Sendable {
+        enum Target: Sendable {
+            case method(VarlinkInterface.Method)
+            case stream(VarlinkInterface.Stream)
+            case service(String)
+            case unknown(VarlinkError)
+        }
+
+        let message: Data
+        /// Nil: the message is not a Varlink call (the reason is in `notACall`).
+        let call: VarlinkCall?
+        let target: Target
+        let notACall: String
+
+        public var ordering: CallOrdering {
+            if case .method(let method) = target { method.ordering } else { .sequential }
+        }
+    }
+
+    /// Decodes a message's envelope and finds its method.
+    public func prepare(_ message: Data) -> PreparedCall {
         let call: VarlinkCall
         do {
             call = try VarlinkJSON.decoder.decode(VarlinkCall.self, from: message)
         } catch {
-            return .close(reason: "not a Varlink call: \(error.shortDescription)")
+            return PreparedCall(message: message, call: nil, target: .unknown(.methodNotFound("")),
+                                notACall: "not a Varlink call: \(error.shortDescription)")
         }
-        if let stream = streamHandler(for: call) {
-            do {
-                if stream.access == .change, let caller, !caller.mayChange {
-                    onRefusal(caller, call.method)
-                    throw VarlinkError.permissionDenied
-                }
-                guard call.more else { throw VarlinkError.expectedMore }
-                return .stream(try await Caller.$current.withValue(caller) { try await stream.handler(message) })
-            } catch let error as VarlinkError {
-                return call.oneway ? .none : .reply(Self.encodeError(error))
-            } catch {
-                return call.oneway ? .none : .reply(Self.encodeError(mapError(error)))
-            }
-        }
+        return PreparedCall(message: message, call: call, target: target(of: call.method), notACall: "")
+    }
+
+    private func target(of method: String) -> PreparedCall.Target {
+        guard let dot = method.lastIndex(of: "."), dot != method.startIndex else { return .unknown(.methodNotFound(method)) }
+        let interfaceName = String(method[..<dot])
+        let methodName = String(method[method.index(after: dot)...])
+        guard let interface = interfaces[interfaceName] else { return .unknown(.interfaceNotFound(interfaceName)) }
+        if interfaceName == Self.serviceInterfaceName { return .service(methodName) }
+        if let stream = interface.streams[methodName] { return .stream(stream) }
+        if let plain = interface.methods[methodName] { return .method(plain) }
+        return .unknown(.methodNotFound(method))
+    }
+
+    /// Answers one message from `caller` (nil: a trusted in-process caller, as in tests).
+    public func handle(message: Data, caller: Caller? = nil) async -> Outcome {
+        await run(prepare(message), caller: caller)
+    }
+
+    /// Answers a prepared call from `caller`.
+    public func run(_ prepared: PreparedCall, caller: Caller?) async -> Outcome {
+        guard let call = prepared.call else { return .close(reason: prepared.notACall) }
         let reply: Data
         do {
-            reply = try await Caller.$current.withValue(caller) { try await dispatch(call, message: message, caller: caller) }
+            switch prepared.target {
+            case .unknown(let error):
+                throw error
+            case .service(let name):
+                reply = try serviceMethod(name, call: call, message: prepared.message)
+            case .stream(let stream):
+                try permit(stream.access, to: caller, call)
+                guard call.more else { throw VarlinkError.expectedMore }
+                return .stream(try await Caller.$current.withValue(caller) { try await stream.handler(prepared.message) })
+            case .method(let method):
+                try permit(method.access, to: caller, call)
+                reply = try await Caller.$current.withValue(caller) { try await method.handler(prepared.message) }
+            }
         } catch let error as VarlinkError {
             return call.oneway ? .none : .reply(Self.encodeError(error))
         } catch {
@@ -158,27 +212,11 @@ public struct VarlinkService: Sendable {
         return .reply(Self.wrap(parameters: reply))
     }
 
-    private func streamHandler(for call: VarlinkCall) -> (access: VarlinkInterface.Access, handler: VarlinkInterface.StreamHandler)? {
-        guard let dot = call.method.lastIndex(of: "."), dot != call.method.startIndex else { return nil }
-        return interfaces[String(call.method[..<dot])]?.streams[String(call.method[call.method.index(after: dot)...])]
-    }
-
-    private func dispatch(_ call: VarlinkCall, message: Data, caller: Caller?) async throws -> Data {
-        guard let dot = call.method.lastIndex(of: "."), dot != call.method.startIndex else {
-            throw VarlinkError.methodNotFound(call.method)
-        }
-        let interfaceName = String(call.method[..<dot])
-        let methodName = String(call.method[call.method.index(after: dot)...])
-        guard let interface = interfaces[interfaceName] else { throw VarlinkError.interfaceNotFound(interfaceName) }
-        if interfaceName == Self.serviceInterfaceName {
-            return try serviceMethod(methodName, call: call, message: message)
-        }
-        guard let method = interface.methods[methodName] else { throw VarlinkError.methodNotFound(call.method) }
-        if method.access == .change, let caller, !caller.mayChange {
+    private func permit(_ access: VarlinkInterface.Access, to caller: Caller?, _ call: VarlinkCall) throws {
+        if access == .change, let caller, !caller.mayChange {
             onRefusal(caller, call.method)
             throw VarlinkError.permissionDenied
         }
-        return try await method.handler(message)
     }
 
     private func serviceMethod(_ name: String, call: VarlinkCall, message: Data) throws -> Data {

@@ -10,13 +10,14 @@ import Testing
 import Varlink
 
 /// Runs a VarlinkServer on a Unix socket in a temporary directory for one test.
-func withServer(maxMessageBytes: Int = 4096, _ body: (String) async throws -> Void) async throws {
+func withServer(maxMessageBytes: Int = 4096, service: VarlinkService = ControlAPI.service(StubHandler(), version: "t"),
+                _ body: (String) async throws -> Void) async throws {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dl-srv-\(UUID().uuidString.prefix(8))").path
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: dir) }
     let path = dir + "/control.sock"
     let listening = Mutex(false)
-    let server = VarlinkServer(listener: .path(path), service: ControlAPI.service(StubHandler(), version: "t"),
+    let server = VarlinkServer(listener: .path(path), service: service,
                                maxMessageBytes: maxMessageBytes, logger: Logger(label: "test"),
                                onListening: { listening.withLock { $0 = true } })
     try await withThrowingTaskGroup(of: Void.self) { group in
