@@ -13,8 +13,8 @@ public final class Application: Sendable {
     public let events: EventHub<DomainEvent>
     let commitPath: CommitPath
     let executor: any BlockingExecutor
-    let caveats = CaveatCache()
-    let figures = StatusFiguresCache()
+    let caveats = DerivedValue<UInt64, HolidayCaveats>()
+    let figures = DerivedValue<StatusFiguresKey, StatusFigures>()
     private let settingsSource: @Sendable () -> Settings
 
     public init(store: any Store, queue: any ReminderQueue, calendar: SharedCalendar, settings: @escaping @Sendable () -> Settings,

@@ -153,10 +153,12 @@ type HolidayYear (
 
 # A year, not announced, that open items' working-day reminders count through: they may land a
 # day early or late until the year's announcement is loaded. `status` null: nothing is known.
+# `items` names the first 10 of them (by key), `itemCount` counts them all.
 type HolidayCaveat (
   year: int,
   status: ?(announced, provisional, computed),
   items: []string,
+  itemCount: int,
   message: string
 )
 
@@ -212,7 +214,9 @@ method Status() -> (
   problems: []Problem,
   # The loaded holiday years (years without one are computed).
   holidayYears: []HolidayYear,
-  holidayCaveats: []HolidayCaveat
+  holidayCaveats: []HolidayCaveat,
+  # How many items count working days through a year of `holidayCaveats` (each once).
+  holidayCaveatItems: int
 )
 
 # Adds an item. An `at` without an offset is read in `timeZone`, which defaults to the

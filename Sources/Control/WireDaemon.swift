@@ -29,16 +29,18 @@ extension ControlAPI {
         public var problems: [Problem]
         public var holidayYears: [HolidayYearInfo]
         public var holidayCaveats: [HolidayCaveatInfo]
+        public var holidayCaveatItems: Int
 
         public init(version: String, uptimeSeconds: Int, store: String, storeHealth: String = "ok", storeBytes: Int = 0,
                     language: String, timeZone: String, items: Int,
                     pending: Int, firing: Int, delivered: Int, retrying: Int = 0, failed: Int = 0, missed: Int = 0, cancelled: Int,
                     nextReminder: String?, watchdogUsec: Int, lastDowntime: String? = nil, channels: [ChannelInfo] = [],
-                    problems: [Problem] = [], holidayYears: [HolidayYearInfo] = [], holidayCaveats: [HolidayCaveatInfo] = []) {
+                    problems: [Problem] = [], holidayYears: [HolidayYearInfo] = [], holidayCaveats: [HolidayCaveatInfo] = [], holidayCaveatItems: Int = 0) {
             self.channels = channels
             self.problems = problems
             self.holidayYears = holidayYears
             self.holidayCaveats = holidayCaveats
+            self.holidayCaveatItems = holidayCaveatItems
             self.storeHealth = storeHealth
             self.storeBytes = storeBytes
             self.retrying = retrying

@@ -54,12 +54,16 @@ extension ControlAPI {
     public struct HolidayCaveatInfo: Codable, Sendable, Equatable {
         public var year: Int
         public var status: HolidayStatus?
+        /// The first `shownItems` keys: a Status at 10,000 items must not carry every key.
         public var items: [String]
+        public var itemCount: Int
         public var message: String
+        public static let shownItems = 10
         public init(_ c: HolidayCaveat) {
             year = c.year
             status = c.status
-            items = c.items
+            items = Array(c.items.prefix(Self.shownItems))
+            itemCount = c.items.count
             message = c.sentence
         }
     }

@@ -19,29 +19,13 @@ public enum ICalDateTime {
 
     /// `YYYYMMDDTHHMMSS` in `zone`.
     public static func local(_ date: Date, zone: TimeZone) -> String {
-        let (year, month, day, hour, minute, second): (Int, Int, Int, Int, Int, Int)
-        if date.timeIntervalSince1970 < gregorianReform {
-            // Before the reform Foundation's calendar (which `parse` reads with) is Julian, and
-            // arithmetic would not write back what it read.
-            var cal = Calendar(identifier: .gregorian)
-            cal.timeZone = zone
-            let c = cal.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-            (year, month, day, hour, minute, second) = (c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!)
-        } else {
-            // Whole seconds, rounded down, as calendar components are.
-            let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
-            let (d, s) = LocalDate.split(localSeconds: seconds + Int64(zone.secondsFromGMT(for: date)))
-            (year, month, day, hour, minute, second) = (d.year, d.month, d.day, s / 3600, s / 60 % 60, s % 60)
-        }
+        let (d, s) = LocalDate.clock(of: date, in: zone)
+        let (year, month, day, hour, minute, second) = (d.year, d.month, d.day, s / 3600, s / 60 % 60, s % 60)
         var t = DigitText(capacity: 15)
         t.append(year, width: 4); t.append(month, width: 2); t.append(day, width: 2)
         t.append("T"); t.append(hour, width: 2); t.append(minute, width: 2); t.append(second, width: 2)
         return t.text
     }
-
-    /// 15 October 1582, from which Foundation's Gregorian calendar is Gregorian (with a day to spare
-    /// for zones).
-    static let gregorianReform: TimeInterval = -12_219_292_800 + 86_400
 
     /// `YYYYMMDD`.
     public static func date(_ day: LocalDate) -> String {

@@ -15,6 +15,13 @@ public struct LocalDate: Hashable, Comparable, TextCodable, Sendable {
         self.day = day
     }
 
+    /// As a calendar gave it: a Julian 29 February of 1500 is a day although Gregorian has none.
+    private init(calendarYear year: Int, month: Int, day: Int) {
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
     public static func daysIn(month: Int, year: Int) -> Int {
         switch month {
         case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
@@ -58,7 +65,6 @@ public struct LocalDate: Hashable, Comparable, TextCodable, Sendable {
 
     public var isWeekend: Bool { weekday == 1 || weekday == 7 }
 
-    /// The day `date` falls on in `zone`.
     /// The day and the second within it of a count of seconds since 1970-01-01 00:00 on the same
     /// clock (UTC plus a zone's offset), by arithmetic on the proleptic Gregorian calendar.
     static func split(localSeconds local: Int64) -> (day: LocalDate, secondOfDay: Int) {
@@ -66,13 +72,29 @@ public struct LocalDate: Hashable, Comparable, TextCodable, Sendable {
         return (LocalDate(dayNumber: days), Int(local - Int64(days) * 86400))
     }
 
+    /// The day `date` falls on in `zone`, and the second of that day (whole seconds, rounded
+    /// down, as calendar components are). By arithmetic on the zone's offset: a Foundation
+    /// calendar per call cost Status most of its time at 10,000 items. Before the Gregorian
+    /// reform Foundation's calendar (which dates are read with) is Julian, so it is asked there,
+    /// and what was read is written back the same.
+    public static func clock(of date: Date, in zone: TimeZone) -> (day: LocalDate, secondOfDay: Int) {
+        if date.timeIntervalSince1970 < gregorianReform {
+            var cal = Calendar(identifier: .gregorian)
+            cal.timeZone = zone
+            let c = cal.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+            return (LocalDate(calendarYear: c.year!, month: c.month!, day: c.day!), c.hour! * 3600 + c.minute! * 60 + c.second!)
+        }
+        let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
+        return split(localSeconds: seconds + Int64(zone.secondsFromGMT(for: date)))
+    }
+
+    /// 15 October 1582, from which Foundation's Gregorian calendar is Gregorian (with a day to
+    /// spare for zones).
+    static let gregorianReform: TimeInterval = -12_219_292_800 + 86_400
+
+    /// The day `date` falls on in `zone`.
     public init(_ date: Date, in zone: TimeZone) {
-        var cal = Calendar(identifier: .gregorian)
-        cal.timeZone = zone
-        let c = cal.dateComponents([.year, .month, .day], from: date)
-        self.year = c.year!
-        self.month = c.month!
-        self.day = c.day!
+        self = Self.clock(of: date, in: zone).day
     }
 
     /// The instant of `hour:minute` on this day in `zone`. In a daylight-saving gap the

@@ -57,7 +57,8 @@ extension DaemonControl {
                                    state: p.occurrence.state == .retrying ? .retrying : .failed, attempts: p.occurrence.attempts, error: p.occurrence.lastError ?? "")
             },
             holidayYears: holidays.years.values.sorted { $0.year < $1.year }.map(ControlAPI.HolidayYearInfo.init),
-            holidayCaveats: caveats.map(ControlAPI.HolidayCaveatInfo.init)
+            holidayCaveats: caveats.caveats.map(ControlAPI.HolidayCaveatInfo.init),
+            holidayCaveatItems: caveats.items
         )
     }
 

@@ -67,8 +67,8 @@ struct Check: ParsableCommand {
             else if left <= warnAfter { warning.append("\(item.key) (due in \(hours >= 48 ? "\(hours / 24)d" : "\(hours)h"))") }
         }
         if !overdue.isEmpty || !critical.isEmpty || status.failed > 0 || status.storeHealth != "ok" { state = max(state, .critical) }
-        let caveatItems = Set(status.holidayCaveats.flatMap(\.items))
-        if !warning.isEmpty || status.retrying > 0 || !caveatItems.isEmpty { state = max(state, .warning) }
+        let caveatItems = status.holidayCaveatItems
+        if !warning.isEmpty || status.retrying > 0 || caveatItems > 0 { state = max(state, .warning) }
         var parts: [String] = []
         if !overdue.isEmpty { parts.append("\(overdue.count) overdue: " + overdue.joined(separator: ", ")) }
         if !critical.isEmpty { parts.append("\(critical.count) due within \(crit): " + critical.joined(separator: ", ")) }
@@ -76,13 +76,13 @@ struct Check: ParsableCommand {
         if status.storeHealth != "ok" { parts.append("store: \(status.storeHealth)") }
         if status.failed > 0 { parts.append("\(status.failed) reminder(s) failed") }
         if status.retrying > 0 { parts.append("\(status.retrying) reminder(s) being retried") }
-        if !caveatItems.isEmpty {
-            parts.append("\(caveatItems.count) item(s) count working days through holidays not announced: "
-                         + status.holidayCaveats.map { "\($0.year) \($0.status?.rawValue ?? "unknown") (\($0.items.count))" }.joined(separator: ", "))
+        if caveatItems > 0 {
+            parts.append("\(caveatItems) item(s) count working days through holidays not announced: "
+                         + status.holidayCaveats.map { "\($0.year) \($0.status?.rawValue ?? "unknown") (\($0.itemCount))" }.joined(separator: ", "))
         }
         if parts.isEmpty { parts.append("\(items.filter { $0.kind == .deadline && $0.state == .open }.count) open deadline(s), none due within \(warn)") }
         let perf = "overdue=\(overdue.count) due_crit=\(critical.count) due_warn=\(warning.count) failed=\(status.failed) "
-            + "retrying=\(status.retrying) pending=\(status.pending) holiday_caveat_items=\(caveatItems.count)"
+            + "retrying=\(status.retrying) pending=\(status.pending) holiday_caveat_items=\(caveatItems)"
         finish(state, parts.joined(separator: "; "), perf: perf)
     }
 

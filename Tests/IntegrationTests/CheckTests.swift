@@ -2,10 +2,43 @@ import DeadlineCore
 import Foundation
 import Glibc
 import Testing
+import Control
+import Varlink
 
 /// `deadlinectl check` as Nagios/Icinga run it: the exit status and the first line.
 @Suite("Monitoring check", .serialized)
 struct CheckTests {
+    @Test("a year not announced that 15 items count through: Status names the first 10 and counts 15, check counts each item once")
+    func manyCaveatItems() throws {
+        try Binaries.require()
+        let box = try Sandbox()
+        let daemon = try RunningProcess(Binaries.deadlined, [], environment: box.environment(notifySocket: nil))
+        defer { daemon.ensureStopped() }
+        _ = try #require(daemon.waitForLine(containing: "ready;"))
+        let today = LocalDate(Date(), in: TimeZone(identifier: "Asia/Bangkok")!)
+        for year in [today.buddhistYear, today.buddhistYear + 1] {
+            let file = box.path + "/th-\(year).yaml"
+            try "year: \(year)\nstatus: provisional\nsource: test\nholidays: []\n".write(toFile: file, atomically: true, encoding: .utf8)
+            #expect(try deadlinectl(["holidays", "import", file, "--socket", box.socket]).status == 0)
+        }
+        let client = try VarlinkClient(path: box.socket, timeout: 10)
+        // Due in 40 days, reminded 5 working days before: every span is in this year or the next.
+        let items = (0..<15).map { i in
+            var p = ControlAPI.AddItemParameters(kind: .deadline, title: "ส่งแผน \(i)", at: today.adding(days: 40).description, key: String(format: "k%02d", i))
+            p.leads = ["5wd@09:00"]
+            return p
+        }
+        _ = try client.call(ControlAPI.addItems, ControlAPI.AddItemsParameters(items: items))
+        let status = try client.call(ControlAPI.status, ControlAPI.NoParameters())
+        #expect(status.holidayCaveatItems == 15)
+        let years = status.holidayCaveats
+        #expect(!years.isEmpty && years.allSatisfy { $0.items.count <= 10 && $0.items == Array($0.items.sorted().prefix(10)) }, "\(years)")
+        #expect(years.map(\.itemCount).max() == 15, "\(years)")
+        let check = try deadlinectl(["check", "--socket", box.socket])
+        #expect(check.out.contains("15 item(s) count working days through holidays not announced") && check.out.contains("holiday_caveat_items=15"),
+                "\(check.out)")
+    }
+
     @Test("OK, WARNING for a deadline within --warn, CRITICAL when overdue or when the daemon is down")
     func nagios() throws {
         try Binaries.require()

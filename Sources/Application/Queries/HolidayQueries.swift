@@ -1,10 +1,11 @@
 import DeadlineCore
 import Foundation
-import Synchronization
 
-/// The caveats `Status` last found, with the commit generation and instant they were found at.
-final class CaveatCache: Sendable {
-    let value = Mutex<(generation: UInt64, at: Date, caveats: [HolidayCaveat])?>(nil)
+/// The years not announced that working-day reminders count through, and how many items (each
+/// once, whatever years it spans) do.
+public struct HolidayCaveats: Sendable {
+    public var caveats: [HolidayCaveat]
+    public var items: Int
 }
 
 extension Application {
@@ -12,15 +13,13 @@ extension Application {
     /// `Status` (and so `check`). Finding them reads every reminder still to be sent, so the
     /// answer is kept until the next change, or a minute: a warning a minute late after a
     /// reminder went out costs nothing, a scan per `Status` at a million reminders would.
-    public func holidayCaveats() async -> [HolidayCaveat] {
-        let (now, generation) = (clock.now(), self.generation)
-        if let cached = caveats.value.withLock({ $0 }), cached.generation == generation, abs(now.timeIntervalSince(cached.at)) < 60 {
-            return cached.caveats
-        }
-        let spans = (try? await read { try $0.workingDaySpans() }) ?? []
-        let found = calendar.current.caveats(spans)
-        caveats.value.withLock { $0 = (generation, now, found) }
-        return found
+    public func holidayCaveats() async -> HolidayCaveats {
+        // Deriving throws nothing: a store that cannot be read has no caveats to show (Status says what is wrong).
+        (try? await caveats.value(for: generation, maxAge: .seconds(60)) { [self] in
+            let spans = (try? await read { try $0.workingDaySpans() }) ?? []
+            let list = calendar.current.caveats(spans)
+            return HolidayCaveats(caveats: list, items: Set(list.flatMap(\.items)).count)
+        }) ?? HolidayCaveats(caveats: [], items: 0)
     }
 
     /// A year of the working calendar, Buddhist Era or Gregorian (2017 means 2560).
