@@ -40,7 +40,7 @@ extension ControlAPI {
     /// The `io.deadlined` interface bound to a handler.
     public static func interface(_ handler: any ControlHandler) -> VarlinkInterface {
         var i = VarlinkInterface(name: interfaceName, description: InterfaceDefinition.ioDeadlined)
-        i.bind(status) { _ in try await handler.status() }
+        i.bindReusingEncoding(status) { _ in try await handler.status() }
         i.bind(addItem) { try await handler.addItem($0) }
         i.bind(addItems) { try await handler.addItems($0) }
         i.bind(listItems) { try await handler.listItems($0) }

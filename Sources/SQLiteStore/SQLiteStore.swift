@@ -1,6 +1,7 @@
 import DeadlineCore
 import DeadlineStore
 import Foundation
+import Glibc
 import GRDB
 import Synchronization
 
@@ -12,8 +13,10 @@ public final class SQLiteStore: Store {
     public var location: String { path }
     /// The file and its write-ahead log.
     public var bytesOnDisk: Int {
+        // stat(2) itself: FileManager's attribute dictionary cost Status a tenth of its time.
         ["", "-wal"].reduce(0) { sum, suffix in
-            sum + ((try? FileManager.default.attributesOfItem(atPath: path + suffix)[.size] as? Int) ?? 0)
+            var info = stat()
+            return sum + (stat(path + suffix, &info) == 0 ? Int(info.st_size) : 0)
         }
     }
     /// The last write refused for want of room, until a write succeeds again.

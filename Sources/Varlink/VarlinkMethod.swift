@@ -1,3 +1,6 @@
+import Foundation
+import Synchronization
+
 /// One method of a Varlink interface, typed: its qualified name, who may call it, whether it
 /// streams, and the Swift types its parameters and reply are. The server binds a handler to it
 /// and clients call through it, so a name or a type cannot differ between the two.
@@ -44,6 +47,21 @@ extension VarlinkInterface {
     public mutating func bind<P, R>(_ method: VarlinkMethod<P, R>, _ body: @escaping @Sendable (P) async throws -> R) {
         precondition(method.interface == name && !method.streams, "\(method.qualifiedName) is not a plain method of \(name)")
         self.method(method.name, P.self, access: method.access, ordering: method.ordering, body)
+    }
+
+    /// Binds `body` to `method`, keeping the last reply and its encoding: a reply equal to the one
+    /// before goes out as encoded then. For a method asked often whose answer rarely changes
+    /// (Status): comparing is far cheaper than encoding.
+    public mutating func bindReusingEncoding<P, R: Equatable>(_ method: VarlinkMethod<P, R>, _ body: @escaping @Sendable (P) async throws -> R) {
+        precondition(method.interface == name && !method.streams, "\(method.qualifiedName) is not a plain method of \(name)")
+        let last = Mutex<(reply: R, encoded: Data)?>(nil)
+        methods[method.name] = Method(access: method.access, ordering: method.ordering) { message in
+            let reply = try await body(try Self.parameters(of: message) as P)
+            if let kept = last.withLock({ $0 }), kept.reply == reply { return kept.encoded }
+            let encoded = try VarlinkJSON.encoder.encode(reply)
+            last.withLock { $0 = (reply, encoded) }
+            return encoded
+        }
     }
 
     /// Binds a streaming `body` to `method`.

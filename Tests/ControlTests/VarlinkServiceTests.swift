@@ -2,6 +2,7 @@
 import DeadlineCore
 import Foundation
 import ControlTestKit
+import Synchronization
 import Testing
 import Varlink
 
@@ -91,5 +92,29 @@ struct VarlinkServiceTests {
             Issue.record("expected close for \(message)")
             return
         }
+    }
+}
+
+@Suite("Varlink: replies reused while equal")
+struct ReusedEncodingTests {
+    struct Word: Codable, Sendable, Equatable { var word: String }
+    struct Nothing: Codable, Sendable {}
+
+    @Test("a reply equal to the last goes out as it was; one that changed is encoded anew")
+    func reencodesWhenChanged() async throws {
+        let current = Mutex("ก")
+        var i = VarlinkInterface(name: "t", description: "interface t\n")
+        i.bindReusingEncoding(VarlinkMethod<Nothing, Word>(interface: "t", name: "Say")) { _ in Word(word: current.withLock { $0 }) }
+        let service = VarlinkService(vendor: "t", product: "t", version: "1", url: "", interfaces: [i], mapError: { _ in .methodNotFound("?") })
+        func say() async -> String? {
+            guard case .reply(let data) = await service.handle(message: Data(#"{"method":"t.Say"}"#.utf8)) else { return nil }
+            return String(decoding: data, as: UTF8.self)
+        }
+        #expect(await say() == #"{"parameters":{"word":"ก"}}"#)
+        #expect(await say() == #"{"parameters":{"word":"ก"}}"#)
+        current.withLock { $0 = "ข" }
+        #expect(await say() == #"{"parameters":{"word":"ข"}}"#)
+        current.withLock { $0 = "ก" }
+        #expect(await say() == #"{"parameters":{"word":"ก"}}"#)
     }
 }
