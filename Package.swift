@@ -108,8 +108,11 @@ let package = Package(
         .target(
             name: "Control",
             dependencies: ["Varlink", "DeadlineCore"],
-            exclude: ["io.deadlined.varlink"]
+            exclude: ["io.deadlined.varlink"],
+            plugins: ["EmbedInterfaceDefinition"]
         ),
+        // Makes the IDL file a Swift string at build time (one source, no resource bundle).
+        .plugin(name: "EmbedInterfaceDefinition", capability: .buildTool()),
         // The use cases, the commit path and the queries: no Varlink, NIO or GRDB types.
         .target(
             name: "Application",

@@ -37,7 +37,7 @@ struct VarlinkServiceTests {
         #expect(text.contains("method AddItem("))
     }
 
-    @Test("the embedded IDL is byte for byte the .varlink file in the repository")
+    @Test("the IDL served is byte for byte the .varlink file in the repository (embedded at build time)")
     func idlMatchesFile() throws {
         let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("Sources/Control/io.deadlined.varlink")
