@@ -57,8 +57,13 @@ public struct AuditNote: Sendable, Equatable {
 
     /// Keys sorted and slashes left alone, so that entries read (and compare) the same every time.
     static func json(_ value: any Encodable) -> String? {
+        (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// One for every entry: made once, not per change (its options are never changed after).
+    private static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) }
-    }
+        return encoder
+    }()
 }
