@@ -11,8 +11,8 @@ import Synchronization
 ///
 /// Concurrency rule: every mutable property below is touched only on `queue`, a serial
 /// queue. Public methods hop onto it; that confinement is what makes the
-/// `@unchecked Sendable` true. The watchdog is pinged from the same queue, so a core that
-/// is stuck (a blocked delivery, a wedged store) stops pinging and systemd restarts it.
+/// `@unchecked Sendable` true. The watchdog is pinged from the same queue (`Liveness`), so a
+/// core that is stuck (a blocked delivery, a wedged store) stops pinging and systemd restarts it.
 ///
 /// Delivery is at-least-once: an occurrence is written `firing` before any channel sees it,
 /// and a crash before its outcome is written makes the next start send it again, with the
@@ -26,39 +26,6 @@ import Synchronization
 /// and `failed` when the rest gave up. Attempts are written as they finish, a batch per turn
 /// of the queue.
 public final class TimerCore: @unchecked Sendable {
-    /// What the core is doing, for `Status` and for systemd's `STATUS=` line.
-    public struct Snapshot: Sendable, Equatable {
-        public var pending: Int
-        public var next: Date?
-        public var firedSinceStart: Int
-        /// Sent late (within the misfire grace) since start.
-        public var caughtUpSinceStart: Int
-        /// Let go by the misfire policy since start.
-        public var missedSinceStart: Int
-        public var failedSinceStart: Int
-    }
-
-    /// What `Watch` hears from the core.
-    public enum Event: Sendable, Equatable {
-        /// Every channel of the reminder accepted it.
-        case sent(occurrence: Int64, itemKey: String, at: Date)
-        /// A channel refused it; `final` when that channel will not try again.
-        case failed(occurrence: Int64, itemKey: String, channel: String, error: String, final: Bool, at: Date)
-    }
-
-    public struct Options: Sendable {
-        /// Most occurrences handled in one turn of the queue; the rest follow in the next
-        /// turn, so a burst never keeps the watchdog or new schedules waiting for long.
-        public var batchSize = 512
-        /// A reminder sent later than this after its instant is a misfire (the daemon was
-        /// down, the machine suspended, the clock stepped) and its item's policy decides.
-        public var lateAfter: TimeInterval = 60
-        /// How often the store learns that the daemon is alive, to measure downtime later.
-        public var heartbeat: TimeInterval = 30
-
-        public init() {}
-    }
-
     let queue: DispatchQueue
     let store: any Store
     let clock: any WallClock
@@ -70,9 +37,7 @@ public final class TimerCore: @unchecked Sendable {
     private var alarm: (any Alarm)!
     private var armedAt: Date?
     private var counters = Snapshot(pending: 0, next: nil, firedSinceStart: 0, caughtUpSinceStart: 0, missedSinceStart: 0, failedSinceStart: 0)
-    private var timers: [DispatchSourceTimer] = []
-    private var heartbeatTimer: DispatchSourceTimer?
-    private var lastHeartbeat = Date.distantPast
+    private let liveness: Liveness
     private var clockMonitor: ClockStepMonitor?
     private var onChange: (@Sendable (Snapshot) -> Void)?
     private var onEvent: (@Sendable (Event) -> Void)?
@@ -118,6 +83,7 @@ public final class TimerCore: @unchecked Sendable {
         self.options = options
         self.misfirePolicy = misfirePolicy
         self.queue = queue
+        liveness = Liveness(queue: queue, store: store, clock: clock, logger: logger, heartbeatEvery: options.heartbeat)
         let fire: @Sendable () -> Void = { [weak self] in self?.fireDueOnQueue() }
         queue.sync {
             alarm = makeAlarm?(queue, fire) ?? DispatchWallAlarm(queue: queue, handler: fire)
@@ -141,10 +107,7 @@ public final class TimerCore: @unchecked Sendable {
                 clockMonitor = ClockStepMonitor(queue: queue) { [weak self] in self?.clockSteppedOnQueue() }
                 if clockMonitor == nil { logger.warning("cannot watch for wall-clock steps (no timerfd)") }
             }
-            if options.heartbeat > 0 {
-                heartbeatTimer = repeating(every: options.heartbeat) { [weak self] in self?.heartbeat() }
-                heartbeat()
-            }
+            liveness.start()
             rearm()
             return snapshotOnQueue()
         }
@@ -243,28 +206,9 @@ public final class TimerCore: @unchecked Sendable {
         queue.sync { clockSteppedOnQueue() }
     }
 
-    /// Pings the watchdog every `interval / 2` from the core's queue, but only while the store
-    /// answers. Nothing is pinged while the queue is blocked: that is the point.
-    ///
-    /// The heartbeat then rides on the same timer, so that an idle daemon wakes for nothing
-    /// but the watchdog.
+    /// Pings the watchdog every `interval / 2` from the core's queue, while the store answers.
     public func startWatchdog(intervalMicroseconds: UInt64, ping: @escaping @Sendable () -> Void) {
-        queue.sync {
-            heartbeatTimer?.cancel()
-            heartbeatTimer = nil
-            repeating(every: Double(intervalMicroseconds) / 2_000_000, leeway: .milliseconds(10)) { [weak self] in
-                guard let self else { return }
-                do {
-                    try self.store.checkHealth()
-                    ping()
-                    if self.options.heartbeat > 0, self.clock.now().timeIntervalSince(self.lastHeartbeat) >= self.options.heartbeat {
-                        self.heartbeat()
-                    }
-                } catch {
-                    self.logger.error("store unreachable, withholding watchdog ping: \(error)")
-                }
-            }
-        }
+        queue.sync { liveness.startWatchdog(intervalMicroseconds: intervalMicroseconds, ping: ping) }
     }
 
     /// Blocks the core's queue for `seconds`: the stall that the watchdog must catch.
@@ -280,8 +224,7 @@ public final class TimerCore: @unchecked Sendable {
     /// unfinished send stays `firing` and is sent again at the next start).
     public func stop(grace: Duration = .seconds(5)) async {
         queue.sync {
-            for t in timers { t.cancel() }
-            timers.removeAll()
+            liveness.stop(finalBeat: false)
             alarm.disarm()
             armedAt = nil
         }
@@ -296,34 +239,14 @@ public final class TimerCore: @unchecked Sendable {
     /// Stops the timers without waiting for sends (tests that end with nothing in flight).
     @_spi(Testing) public func stopTimers() {
         queue.sync {
-            for t in timers { t.cancel() }
-            timers.removeAll()
-            heartbeatTimer?.cancel()
-            heartbeatTimer = nil
             clockMonitor = nil
             alarm.disarm()
             armedAt = nil
-            heartbeat()
+            liveness.stop(finalBeat: true)
         }
     }
 
     // MARK: - On the queue
-
-    @discardableResult
-    private func repeating(every seconds: Double, leeway: DispatchTimeInterval = .seconds(1), _ body: @escaping @Sendable () -> Void) -> DispatchSourceTimer {
-        let timer = DispatchSource.makeTimerSource(queue: queue)
-        timer.schedule(deadline: .now() + seconds, repeating: seconds, leeway: leeway)
-        timer.setEventHandler(handler: body)
-        timer.activate()
-        timers.append(timer)
-        return timer
-    }
-
-    private func heartbeat() {
-        lastHeartbeat = clock.now()
-        do { try store.setDaemonState("last_alive_ms", String(Int64(lastHeartbeat.timeIntervalSince1970 * 1000))) }
-        catch { logger.warning("cannot record heartbeat: \(error)") }
-    }
 
     private func clockSteppedOnQueue() {
         logger.notice("wall clock was set; now \(DateOutput.iso8601(clock.now(), timeZone: TimeZone(secondsFromGMT: 0)!)); re-arming")
@@ -401,26 +324,13 @@ public final class TimerCore: @unchecked Sendable {
         dispatchPrecondition(condition: .onQueue(queue))
         let name = job.channel.name
         let now = clock.now()
-        let key = job.reminder.idempotencyKey(channel: name)
-        let status: DeliveryState.ChannelStatus
-        switch result {
-        case .success(let detail):
-            status = .delivered
-            unwritten.attempts.append(DeliveryAttempt(occurrenceID: job.occurrenceID, channel: name, idempotencyKey: key,
-                                                      attempt: job.attempt, at: now, error: nil, detail: detail))
-        case .failure(let error):
-            let text = "\(error)"
-            let retry = job.channel.policy.retry
-            var retryAt: Date?
-            if job.attempt < retry.maxAttempts {
-                let delay = retry.delay(afterAttempt: job.attempt, random: Double.random(in: 0...1, using: &random))
-                // Whole milliseconds, as the store keeps it, so heap and store agree exactly.
-                retryAt = Date(timeIntervalSince1970: ((now.timeIntervalSince1970 + delay) * 1000).rounded() / 1000)
-            }
-            status = retryAt.map { .retry(at: $0, error: "\(name): \(text)") } ?? .gaveUp("\(name): \(text)")
-            unwritten.attempts.append(DeliveryAttempt(occurrenceID: job.occurrenceID, channel: name, idempotencyKey: key,
-                                                      attempt: job.attempt, at: now, error: text, retryAt: retryAt))
+        let outcome = AttemptResult(occurrenceID: job.occurrenceID, channel: name, retry: job.channel.policy.retry,
+                                   idempotencyKey: job.reminder.idempotencyKey(channel: name), attempt: job.attempt,
+                                   result: result, now: now, jitter: Double.random(in: 0...1, using: &random))
+        unwritten.attempts.append(outcome.attempt)
+        if let text = outcome.attempt.error {
             let item = job.reminder.item
+            let retryAt = outcome.attempt.retryAt
             onEvent?(.failed(occurrence: job.occurrenceID, itemKey: item.key, channel: name, error: text, final: retryAt == nil, at: now))
             if let retryAt {
                 logger.warning("reminder \(job.occurrenceID) of \(item.key) failed on \(name) (attempt \(job.attempt)), retrying at \(DateOutput.iso8601(retryAt, timeZone: item.zone)): \(text)",
@@ -433,7 +343,7 @@ public final class TimerCore: @unchecked Sendable {
             }
         }
         if var entry = inFlight[job.occurrenceID] {
-            let answered = entry.answer(name, status)
+            let answered = entry.answer(name, outcome.status)
             inFlight[job.occurrenceID] = entry
             if answered { settle(job.occurrenceID) }
         }
