@@ -119,4 +119,11 @@ extension Store {
     /// Every item in order of its instant, without its occurrences.
     public func items() throws -> [Item] { try read { try $0.items() } }
     public func occurrences(ofItem itemID: Int64) throws -> [Occurrence] { try read { try $0.occurrences(ofItem: itemID) } }
+    public func organisation(code: String) throws -> Organisation? { try read { try $0.organisation(code: code) } }
+    public func organisations(in scope: OrganisationScope = OrganisationScope()) throws -> [Organisation] {
+        try read { try $0.organisations(in: scope) }
+    }
+    public func saveOrganisations(_ organisations: [Organisation], now: Date) throws -> [OrganisationSave] {
+        try transaction { try $0.saveOrganisations(organisations, now: now) }
+    }
 }

@@ -13,6 +13,9 @@ public protocol StoreReading {
     func occurrences(ofItem itemID: Int64) throws -> [Occurrence]
     /// Every item in order of its instant, without its occurrences.
     func items() throws -> [Item]
+    func organisation(code: String) throws -> Organisation?
+    /// The organisations in `scope`, by province, district and code.
+    func organisations(in scope: OrganisationScope) throws -> [Organisation]
 }
 
 /// The writes of one transaction, in domain types. Only `Store.transaction` hands one out, so
@@ -44,6 +47,9 @@ public protocol StoreTransaction: StoreReading {
     /// Deletes an item and its reminders; its follow-ups keep theirs.
     func remove(key: String) throws -> (item: Item, unfinished: [Int64])
     func saveHolidayYear(_ year: HolidayYear, now: Date) throws
+    /// Saves organisations by code: a new code is added, a known one takes the new fields.
+    /// - Returns: what happened to each, in order.
+    func saveOrganisations(_ organisations: [Organisation], now: Date) throws -> [OrganisationSave]
     func recordAudit(_ entry: AuditEntry) throws
 }
 

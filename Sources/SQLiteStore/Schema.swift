@@ -167,6 +167,25 @@ enum Schema {
             try db.execute(sql: "DROP INDEX item_uid")
             try db.execute(sql: "CREATE UNIQUE INDEX item_uid ON item(uid, ifnull(recurrence_id_ms, -1))")
         }
+        m.registerMigration("v9: organisations registry") { db in
+            // By code (the Department of Local Administration's): a re-import updates by it.
+            try db.create(table: "organisation") { t in
+                t.primaryKey("code", .text)
+                t.column("name", .text).notNull()
+                t.column("type", .text).notNull()
+                    .check(sql: "type IN ('pao', 'city', 'town', 'subdistrict_municipality', 'sao', 'bangkok', 'pattaya')")
+                t.column("province", .text).notNull()
+                t.column("district", .text).notNull().defaults(to: "")
+                t.column("person", .text)
+                t.column("email", .text)
+                t.column("chat", .text)
+                t.column("phone", .text)
+                t.column("created_ms", .integer).notNull()
+                t.column("updated_ms", .integer).notNull()
+            }
+            // The center lists and assigns by province and district.
+            try db.create(index: "organisation_by_place", on: "organisation", columns: ["province", "district"])
+        }
         return m
     }
 }
