@@ -8,7 +8,7 @@ import Foundation
 /// characters), which Thai Excel uses for CSV. Windows-874 is decoded by the C library's iconv:
 /// glibc ships the table, so there is none to keep here.
 public enum TextDecoding {
-    public enum Encoding: String, Sendable, CaseIterable {
+    public enum Encoding: String, Codable, Sendable, CaseIterable {
         case utf8 = "utf-8"
         case utf16 = "utf-16"
         case windows874 = "windows-874"

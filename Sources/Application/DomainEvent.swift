@@ -9,6 +9,8 @@ public enum DomainEvent: Sendable, Equatable {
     case seriesPlanned(reminders: Int, at: Date)
     /// A holiday year was imported; working-day reminders were replanned.
     case holidaysChanged(year: Int, at: Date)
+    /// Organisations were added to the registry or changed (`detail`: added, updated, imported).
+    case organisations(codes: [String], detail: String, at: Date)
     /// A reminder was delivered to every channel it goes to.
     case sent(occurrence: Int64, itemKey: String, at: Date)
     /// A channel failed; `final` when no retry follows.
@@ -18,7 +20,7 @@ public enum DomainEvent: Sendable, Equatable {
     public var changesItems: Bool {
         switch self {
         case .item, .seriesPlanned, .holidaysChanged: true
-        case .sent, .failed: false
+        case .sent, .failed, .organisations: false
         }
     }
 }

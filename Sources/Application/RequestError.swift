@@ -11,6 +11,9 @@ public enum RequestError: Error, Equatable, CustomStringConvertible {
     /// An agenda, calendar or holiday file with an error at `location` (`file:line:column`).
     case invalidFile(location: String, message: String)
     case noHolidayData(year: Int)
+    case noSuchOrganisation(String)
+    /// `AddOrganisation` of a code the registry has (an import would update it).
+    case duplicateOrganisation(String)
 
     public var description: String {
         switch self {
@@ -20,6 +23,8 @@ public enum RequestError: Error, Equatable, CustomStringConvertible {
         case .invalidRecurrence(let text, let reason): "'\(text)': \(reason)"
         case .invalidFile(let location, let message): "\(location): \(message)"
         case .noHolidayData(let year): "no holiday data for \(year)"
+        case .noSuchOrganisation(let code): "no organisation has code '\(code)'"
+        case .duplicateOrganisation(let code): "an organisation with code '\(code)' exists already"
         }
     }
 }

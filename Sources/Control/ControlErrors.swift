@@ -25,6 +25,8 @@ extension ControlAPI {
     public static func invalidFile(location: String, message: String) -> VarlinkError {
         error("InvalidFile", ["location": .string(location), "message": .string(message)])
     }
+    public static func noSuchOrganisation(_ code: String) -> VarlinkError { error("NoSuchOrganisation", ["code": .string(code)]) }
+    public static func duplicateOrganisation(_ code: String) -> VarlinkError { error("DuplicateOrganisation", ["code": .string(code)]) }
     public static func noHolidayData(_ year: Int) -> VarlinkError { error("NoHolidayData", ["year": .int(Int64(year))]) }
     public static func noSuchChannel(_ name: String, known: [String]) -> VarlinkError {
         error("NoSuchChannel", ["channel": .string(name), "known": .array(known.map { .string($0) })])

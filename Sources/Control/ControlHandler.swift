@@ -24,6 +24,11 @@ public protocol ControlHandler: Sendable {
     func backup(_ parameters: ControlAPI.BackupParameters) async throws -> ControlAPI.BackupReply
     func export(_ parameters: ControlAPI.ExportParameters) async throws -> ControlAPI.ExportReply
     func instances(_ parameters: ControlAPI.InstancesParameters) async throws -> ControlAPI.InstancesReply
+    func addOrganisation(_ parameters: ControlAPI.OrganisationParameters) async throws -> ControlAPI.OrganisationReply
+    func updateOrganisation(_ parameters: ControlAPI.UpdateOrganisationParameters) async throws -> ControlAPI.OrganisationReply
+    func getOrganisation(_ parameters: ControlAPI.CodeParameters) async throws -> ControlAPI.OrganisationReply
+    func listOrganisations(_ parameters: ControlAPI.ListOrganisationsParameters) async throws -> ControlAPI.ListOrganisationsReply
+    func importOrganisations(_ parameters: ControlAPI.ImportOrganisationsParameters) async throws -> ControlAPI.ImportOrganisationsReply
 }
 
 extension ControlHandler {
@@ -58,6 +63,11 @@ extension ControlAPI {
         i.bind(backup) { try await handler.backup($0) }
         i.bind(export) { try await handler.export($0) }
         i.bind(listInstances) { try await handler.instances($0) }
+        i.bind(addOrganisation) { try await handler.addOrganisation($0) }
+        i.bind(updateOrganisation) { try await handler.updateOrganisation($0) }
+        i.bind(getOrganisation) { try await handler.getOrganisation($0) }
+        i.bind(listOrganisations) { try await handler.listOrganisations($0) }
+        i.bind(importOrganisations) { try await handler.importOrganisations($0) }
         i.bind(audit) { try await handler.audit($0) }
         return i
     }

@@ -33,9 +33,19 @@ extension ControlAPI {
     /// Who changed what is for those who may change things.
     public static let audit = method("Audit", AuditParameters.self, AuditReply.self, access: .change)
 
+    public static let addOrganisation = method("AddOrganisation", OrganisationParameters.self, OrganisationReply.self, access: .change,
+                                               ordering: .pipelined)
+    public static let updateOrganisation = method("UpdateOrganisation", UpdateOrganisationParameters.self, OrganisationReply.self,
+                                                  access: .change, ordering: .pipelined)
+    public static let getOrganisation = method("GetOrganisation", CodeParameters.self, OrganisationReply.self)
+    public static let listOrganisations = method("ListOrganisations", ListOrganisationsParameters.self, ListOrganisationsReply.self)
+    public static let importOrganisations = method("ImportOrganisations", ImportOrganisationsParameters.self, ImportOrganisationsReply.self,
+                                                   access: .change)
+
     /// Every method, in the order the IDL declares them.
     public static let methods: [any VarlinkMethodDescription] = [
         status, addItem, addItems, listItems, acknowledge, importAgenda, simulate, listHolidays, testChannel, importHolidays,
-        watch, get, update, reload, remove, backup, export, listInstances, audit,
+        watch, get, update, reload, remove, backup, export, listInstances, addOrganisation, updateOrganisation, getOrganisation,
+        listOrganisations, importOrganisations, audit,
     ]
 }

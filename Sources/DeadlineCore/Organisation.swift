@@ -38,6 +38,15 @@ public struct Organisation: Codable, Sendable, Hashable {
     /// hold for a record from the socket and a row of a CSV file.
     public func problem() -> (field: String, message: String)? {
         if let message = Self.codeProblem(code) { return ("code", message) }
+        // The same rules as an item's text: kept whole or refused, never cut.
+        let texts: [(String, String?)] = [("name", name), ("province", province), ("district", district), ("person", contact.person),
+                                          ("email", contact.email), ("chat", contact.chat), ("phone", contact.phone)]
+        for (field, value) in texts {
+            guard let value else { continue }
+            if value.unicodeScalars.contains(where: NewItem.isStoredControl) { return (field, "holds a control character") }
+            let limit = field == "name" ? NewItem.maxTitleLength : NewItem.maxTextLength
+            if value.count > limit { return (field, "is longer than \(limit) characters") }
+        }
         for (field, value) in [("name", name), ("province", province)] where value.isEmpty {
             return (field, "is empty")
         }
@@ -189,5 +198,36 @@ public enum PlaceName {
             return String(trimmed.dropFirst(p.count)).trimmingCharacters(in: .whitespaces)
         }
         return trimmed
+    }
+}
+
+/// The fields to change; nil leaves a field as it is, an empty contact field clears it.
+public struct OrganisationPatch: Codable, Sendable, Equatable {
+    public var name: String?
+    public var type: OrganisationType?
+    public var province: String?
+    public var district: String?
+    public var person: String?
+    public var email: String?
+    public var chat: String?
+    public var phone: String?
+
+    public init(name: String? = nil, type: OrganisationType? = nil, province: String? = nil, district: String? = nil,
+                person: String? = nil, email: String? = nil, chat: String? = nil, phone: String? = nil) {
+        (self.name, self.type, self.province, self.district) = (name, type, province, district)
+        (self.person, self.email, self.chat, self.phone) = (person, email, chat, phone)
+    }
+
+    public func applied(to o: Organisation) -> Organisation {
+        var o = o
+        if let name { o.name = name }
+        if let type { o.type = type }
+        if let province { o.province = province }
+        if let district { o.district = district }
+        if let person { o.contact.person = person }
+        if let email { o.contact.email = email }
+        if let chat { o.contact.chat = chat }
+        if let phone { o.contact.phone = phone }
+        return o.normalised()
     }
 }

@@ -58,6 +58,7 @@ enum ConfigSchema {
         Key(path: "store.durability", kind: .oneOf(SQLiteStore.Durability.allCases.map(\.rawValue))),
         Key(path: "control.socket", kind: .text),
         Key(path: "control.max_message_bytes", kind: .positiveInt(max: 64 << 20)),
+        Key(path: "control.max_change_message_bytes", kind: .positiveInt(max: 256 << 20)),
         Key(path: "control.group", kind: .text),
         Key(path: "debug.stall_on_sigusr2", kind: .oneOf(["on", "off"])),
         Key(path: "control.max_connections", kind: .positiveInt(max: 100_000)),

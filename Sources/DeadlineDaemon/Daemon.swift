@@ -106,7 +106,7 @@ public enum Daemon {
                                metadata: ["caller_uid": "\(caller.uid)", "caller_pid": "\(caller.pid)", "caller_command": "\(caller.command)"])
             }),
             maxMessageBytes: config.maxMessageBytes,
-            limits: .init(maxConnections: connections, idleTimeout: config.idleTimeout),
+            limits: .init(maxConnections: connections, idleTimeout: config.idleTimeout, maxChangeMessageBytes: config.maxChangeMessageBytes),
             logger: logger,
             changeGroup: changeGroup,
             onListening: {

@@ -21,6 +21,9 @@ public struct DaemonConfig: Sendable, Equatable {
     /// nil: `$RUNTIME_DIRECTORY/control.sock`, unless systemd passes a socket.
     public var controlSocket: String?
     public var maxMessageBytes: Int
+    /// The longest message from a caller that may change things (root or the group): an
+    /// import of a whole registry is larger than what anyone may send.
+    public var maxChangeMessageBytes: Int
     /// Members of this group (and root) may call the control methods that change things.
     public var controlGroup: String
     /// SIGUSR2 blocks the timer core for three watchdog intervals: to prove that the watchdog
@@ -70,6 +73,8 @@ public struct DaemonConfig: Sendable, Equatable {
     /// Built-in defaults: what runs with no config file at all.
     public static let defaultTimeZone = "Asia/Bangkok"
     public static let defaultMaxMessageBytes = 1 << 20
+    /// Enough for the national registry (7,850 organisations, about 2 MiB as sent).
+    public static let defaultMaxChangeMessageBytes = 16 << 20
 
     /// Reads and checks the config.
     /// - Parameters:
@@ -107,6 +112,7 @@ public struct DaemonConfig: Sendable, Equatable {
             defaults: defaults.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty },
             byRule: validated.byRule, byTag: validated.byTag)
         try checkRoutes(routes, channels: channels, file: text == nil ? "environment" : path)
+        let maxMessageBytes = string("control.max_message_bytes").flatMap(Int.init) ?? defaultMaxMessageBytes
         return DaemonConfig(
             timeZone: string("time_zone") ?? defaultTimeZone,
             logLevel: string("log.level").flatMap(Logger.Level.init(rawValue:)) ?? .info,
@@ -114,7 +120,8 @@ public struct DaemonConfig: Sendable, Equatable {
             storePath: string("store.path") ?? directories.defaultStore,
             storeDurability: string("store.durability").flatMap(SQLiteStore.Durability.init(rawValue:)) ?? .normal,
             controlSocket: string("control.socket"),
-            maxMessageBytes: string("control.max_message_bytes").flatMap(Int.init) ?? defaultMaxMessageBytes,
+            maxMessageBytes: maxMessageBytes,
+            maxChangeMessageBytes: max(maxMessageBytes, string("control.max_change_message_bytes").flatMap(Int.init) ?? defaultMaxChangeMessageBytes),
             controlGroup: string("control.group") ?? "deadline",
             stallOnSIGUSR2: string("debug.stall_on_sigusr2") == "on",
             maxConnections: string("control.max_connections").flatMap(Int.init) ?? 1024,

@@ -235,7 +235,7 @@ final class DaemonControl: ControlHandler {
         case .failed(let occurrence, let key, let channel, let error, let final, let at):
             e = .init(kind: .deliveryFailed, at: DateOutput.iso8601(at, timeZone: zone), item: key, reminder: occurrence, channel: channel,
                       state: final ? "failed" : "retrying", detail: error, final: final)
-        case .seriesPlanned, .holidaysChanged:
+        case .seriesPlanned, .holidaysChanged, .organisations:
             return nil
         }
         return ControlAPI.WatchReply(event: e)
@@ -272,6 +272,8 @@ final class DaemonControl: ControlHandler {
         case .invalidRecurrence(let text, let reason): ControlAPI.invalidRecurrence(text, reason: reason)
         case .invalidFile(let location, let message): ControlAPI.invalidFile(location: location, message: message)
         case .noHolidayData(let year): ControlAPI.noHolidayData(year)
+        case .noSuchOrganisation(let code): ControlAPI.noSuchOrganisation(code)
+        case .duplicateOrganisation(let code): ControlAPI.duplicateOrganisation(code)
         }
     }
 

@@ -48,8 +48,15 @@ final class VarlinkConnectionHandler: ChannelInboundHandler, RemovableChannelHan
     /// From SO_PEERCRED when the connection opens; until then (and if unreadable) no changes.
     private var caller = Caller(uid: uid_t.max, gid: gid_t.max, pid: 0, command: "?", mayChange: false)
 
-    init(service: VarlinkService, logger: Logger, changeGroup: gid_t?, connections: OpenConnections, stallTimeout: Int = 30) {
+    /// The frame decoder's limit, raised to `changeMessageBytes` for a peer that may change things.
+    private let messageLimit: MessageLimit?
+    private let changeMessageBytes: Int
+
+    init(service: VarlinkService, logger: Logger, changeGroup: gid_t?, connections: OpenConnections, stallTimeout: Int = 30,
+         messageLimit: MessageLimit? = nil, changeMessageBytes: Int = 0) {
         self.stallTimeout = stallTimeout
+        self.messageLimit = messageLimit
+        self.changeMessageBytes = changeMessageBytes
         self.service = service
         self.logger = logger
         self.changeGroup = changeGroup
@@ -75,7 +82,10 @@ final class VarlinkConnectionHandler: ChannelInboundHandler, RemovableChannelHan
                                                                                 name: .init(rawValue: SO_PEERCRED))
             // Answered on the event loop before any read is handled: the option is read at once.
             let changeGroup = self.changeGroup
-            future.assumeIsolated().whenSuccess { self.caller = Caller.peer(of: $0, changeGroup: changeGroup) }
+            future.assumeIsolated().whenSuccess {
+                self.caller = Caller.peer(of: $0, changeGroup: changeGroup)
+                if self.caller.mayChange, let limit = self.messageLimit { limit.bytes = Swift.max(limit.bytes, self.changeMessageBytes) }
+            }
         }
         context.fireChannelActive()
     }
@@ -89,8 +99,10 @@ final class VarlinkConnectionHandler: ChannelInboundHandler, RemovableChannelHan
             close(context, reason: "more than \(Self.maxQueuedCalls) calls queued")
             return
         }
-        if queuedBytes > Self.maxQueuedBytes {
-            close(context, reason: "more than \(Self.maxQueuedBytes >> 20) MiB of calls queued")
+        // Room for two of the longest messages this peer may send, at least.
+        let queueBound = Swift.max(Self.maxQueuedBytes, 2 * (messageLimit?.bytes ?? 0))
+        if queuedBytes > queueBound {
+            close(context, reason: "more than \(queueBound >> 20) MiB of calls queued")
             return
         }
         startCalls(context)

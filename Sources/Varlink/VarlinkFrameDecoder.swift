@@ -7,12 +7,19 @@ import NIOCore
 public struct VarlinkFrameDecoder: ByteToMessageDecoder {
     public typealias InboundOut = ByteBuffer
 
-    public let maxMessageBytes: Int
+    /// The limit, shared with the connection's handler: it raises it once the peer is known to
+    /// be one that may change things (`VarlinkServer.Limits.maxChangeMessageBytes`).
+    let limit: MessageLimit
+    public var maxMessageBytes: Int { limit.bytes }
     /// Bytes already searched for NUL, so a slowly arriving message is scanned once.
     private var scanned = 0
 
     public init(maxMessageBytes: Int) {
-        self.maxMessageBytes = maxMessageBytes
+        limit = MessageLimit(maxMessageBytes)
+    }
+
+    init(limit: MessageLimit) {
+        self.limit = limit
     }
 
     public mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
@@ -58,4 +65,11 @@ public enum VarlinkFrameError: Error, Equatable, CustomStringConvertible {
         case .messageTooLarge(let limit): "message longer than \(limit) bytes"
         }
     }
+}
+
+/// The longest message a connection accepts now. Confined to the connection's event loop, like
+/// its handlers, so it needs no lock.
+final class MessageLimit {
+    var bytes: Int
+    init(_ bytes: Int) { self.bytes = bytes }
 }

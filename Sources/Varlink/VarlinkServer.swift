@@ -44,10 +44,14 @@ public struct VarlinkServer: Service {
         public var idleTimeout: Int
         /// Replies a connection may leave unread before the daemon stops reading its calls.
         public var unreadBytes: Int
-        public init(maxConnections: Int = 1024, idleTimeout: Int = 300, unreadBytes: Int = 256 << 10) {
+        /// The longest message from a peer that may change things (an import of a whole
+        /// registry); nil: the same as everyone's. Others cannot make the daemon buffer more.
+        public var maxChangeMessageBytes: Int?
+        public init(maxConnections: Int = 1024, idleTimeout: Int = 300, unreadBytes: Int = 256 << 10, maxChangeMessageBytes: Int? = nil) {
             self.maxConnections = maxConnections
             self.idleTimeout = idleTimeout
             self.unreadBytes = unreadBytes
+            self.maxChangeMessageBytes = maxChangeMessageBytes
         }
 
         /// Seconds a connection may leave `unreadBytes` of replies unread before it is closed:
@@ -88,10 +92,12 @@ public struct VarlinkServer: Service {
                     if limits.idleTimeout > 0 {
                         try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: .seconds(Int64(limits.idleTimeout))))
                     }
-                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(VarlinkFrameDecoder(maxMessageBytes: max)))
+                    let limit = MessageLimit(max)
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(VarlinkFrameDecoder(limit: limit)))
                     try channel.pipeline.syncOperations.addHandler(VarlinkConnectionHandler(service: service, logger: logger,
                                                                                               changeGroup: changeGroup, connections: connections,
-                                                                                              stallTimeout: limits.stallTimeout))
+                                                                                              stallTimeout: limits.stallTimeout, messageLimit: limit,
+                                                                                              changeMessageBytes: limits.maxChangeMessageBytes ?? max))
                 }
             }
         let server: any Channel

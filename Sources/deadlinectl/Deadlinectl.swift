@@ -14,7 +14,7 @@ struct Deadlinectl: ParsableCommand {
         version: "0.1.0",
         subcommands: [Status.self, Add.self, List.self, Submit.self, Held.self, Cancel.self, Import.self,
                       Simulate.self, CalendarCommand.self, Holidays.self, TestChannel.self, Watch.self, Check.self, Get.self, Update.self, Remove.self, Reload.self, Backup.self, Audit.self,
-                      Export.self, Instances.self]
+                      Export.self, Instances.self, Org.self]
     )
 
     /// `deadlinectl --socket X status` as well as `deadlinectl status --socket X`.
@@ -123,6 +123,8 @@ struct ConnectionOptions: ParsableArguments {
         case "NoSuchItem": return "no item has key '\(s("key"))'"
         case "NotOpen": return "item '\(s("key"))' is \(s("state")) already"
         case "DuplicateKey": return "an item with key '\(s("key"))' exists already"
+        case "NoSuchOrganisation": return "no organisation has code '\(s("code"))'"
+        case "DuplicateOrganisation": return "an organisation with code '\(s("code"))' exists already; `org update` changes it"
         case "InvalidFile", "InvalidConfig": return "\(s("location")): \(s("message"))"
         case "StoreFailure": return "the change was not made: \(s("reason"))"
         case "InternalError": return "deadlined failed: \(s("reason"))"

@@ -16,10 +16,9 @@ struct Import: ParsableCommand {
         let reply: ControlAPI.ImportReply?
         do {
             reply = try connection.call(ControlAPI.importAgenda, p)
-        } catch let error as CLIError where p.content.utf8.count > 512 << 10 {
+        } catch let error as CLIError where p.content.utf8.count > messageLimitHintAbove {
             // The daemon closes a connection whose message is over its limit, mid-send.
-            throw CLIError(message: "\(error.message)\n\(file) is \(p.content.utf8.count >> 10) KiB: the daemon refuses messages larger than "
-                + "control.max_message_bytes (1 MiB unless configured); raise it and reload, or split the file")
+            throw CLIError(message: "\(error.message)\n\(file) is \(p.content.utf8.count >> 10) KiB: \(messageLimitHint)")
         }
         guard let r = reply else { return }
         var line = "\(file): \(r.added.count) added, \(r.updated.count) updated, \(r.unchanged.count) unchanged"
@@ -90,3 +89,11 @@ struct Simulate: ParsableCommand {
                                             $0.key, language.digits($0.label), $0.title] })
     }
 }
+
+/// Why the daemon may have closed the connection while a large file was being sent.
+let messageLimitHint = "the daemon refuses messages larger than control.max_change_message_bytes (16 MiB unless configured) "
+    + "from callers that may change things, control.max_message_bytes (1 MiB) from others; raise it and reload, or split the file"
+
+/// A file sent in a message larger than this gets `messageLimitHint` with a failure: the least
+/// a daemon might be configured to take.
+let messageLimitHintAbove = 64 << 10

@@ -41,6 +41,7 @@ struct DeadlinedCommand: AsyncParsableCommand {
             print("  store.path: \(settings.storePath)")
             print("  control.socket: \(settings.controlSocket ?? directories.defaultControlSocket + " (unless systemd passes one)")")
             print("  control.max_message_bytes: \(settings.maxMessageBytes)")
+            print("  control.max_change_message_bytes: \(settings.maxChangeMessageBytes)")
             return
         }
         let level = settings.logLevel

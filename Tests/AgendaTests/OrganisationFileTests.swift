@@ -73,6 +73,7 @@ struct OrganisationFileTests {
             4004,,อบต.,ขอนแก่น,ชุมแพ,
             4005,อบต.โคกสูง,อบต.,ขอนแก่น,ชุมแพ,สมชาย ใจดี
             4001,อบต.ซ้ำ,อบต.,ขอนแก่น,ชุมแพ,
+            4008,อบต.\u{1B}[2Jโคก,อบต.,ขอนแก่น,ชุมแพ,
             """)
         #expect(problems == [
             "orgs.csv:3: column C (type): \"เทศบาล\" is not a type of local administration; one of อบจ., เทศบาลนคร, เทศบาลเมือง, เทศบาลตำบล, อบต., กรุงเทพมหานคร, เมืองพัทยา",
@@ -80,6 +81,7 @@ struct OrganisationFileTests {
             "orgs.csv:5: column B (name): is empty",
             "orgs.csv:6: column F (email): \"สมชาย ใจดี\" is not an e-mail address",
             "orgs.csv:7: column A (code): code 4001 is also on line 2; a code names one organisation",
+            "orgs.csv:8: column B (name): holds a control character",
         ])
     }
 

@@ -65,4 +65,19 @@ public struct StubHandler: ControlHandler {
     }
     public func remove(_ p: ControlAPI.KeyParameters) async throws -> ControlAPI.ItemReply { throw ControlAPI.noSuchItem(p.key) }
     public func backup(_ p: ControlAPI.BackupParameters) async throws -> ControlAPI.BackupReply { throw VarlinkError.invalidParameter("path") }
+    public func addOrganisation(_ p: ControlAPI.OrganisationParameters) async throws -> ControlAPI.OrganisationReply {
+        ControlAPI.OrganisationReply(organisation: p.organisation)
+    }
+    public func updateOrganisation(_ p: ControlAPI.UpdateOrganisationParameters) async throws -> ControlAPI.OrganisationReply {
+        throw ControlAPI.noSuchOrganisation(p.code)
+    }
+    public func getOrganisation(_ p: ControlAPI.CodeParameters) async throws -> ControlAPI.OrganisationReply {
+        throw ControlAPI.noSuchOrganisation(p.code)
+    }
+    public func listOrganisations(_ p: ControlAPI.ListOrganisationsParameters) async throws -> ControlAPI.ListOrganisationsReply {
+        ControlAPI.ListOrganisationsReply(organisations: [])
+    }
+    public func importOrganisations(_ p: ControlAPI.ImportOrganisationsParameters) async throws -> ControlAPI.ImportOrganisationsReply {
+        throw ControlAPI.invalidFile(location: p.name, message: "the stub imports nothing")
+    }
 }

@@ -42,7 +42,7 @@ struct InterfaceConformanceTests {
         ControlAPI.invalidRecurrence("x", reason: "r"), ControlAPI.noSuchItem("k"), ControlAPI.notOpen("k", .held),
         ControlAPI.duplicateKey("k"), ControlAPI.invalidFile(location: "f:1", message: "m"), ControlAPI.noHolidayData(2570),
         ControlAPI.noSuchChannel("c", known: ["a"]), ControlAPI.invalidConfig(location: "f:1", message: "m"),
-        ControlAPI.storeFailure("r"), ControlAPI.internalError("r"),
+        ControlAPI.storeFailure("r"), ControlAPI.internalError("r"), ControlAPI.noSuchOrganisation("c"), ControlAPI.duplicateOrganisation("c"),
     ]
 
     @Test("every error of the IDL has a constructor, and each carries the parameters the IDL declares")

@@ -39,6 +39,7 @@ struct ConfigTests {
         #expect(c.storePath == "/var/lib/deadlined/deadlined.sqlite")
         #expect(c.controlSocket == nil)
         #expect(c.maxMessageBytes == 1 << 20)
+        #expect(c.maxChangeMessageBytes == 16 << 20)
         #expect(c.sourceFile == nil)
     }
 
@@ -52,6 +53,7 @@ struct ConfigTests {
         #expect(c.logLevel == defaults.logLevel)
         #expect(c.logTarget == defaults.logTarget)
         #expect(c.maxMessageBytes == defaults.maxMessageBytes)
+        #expect(c.maxChangeMessageBytes == defaults.maxChangeMessageBytes)
         #expect(c.language == defaults.language)
         #expect(c.dayTime == defaults.dayTime)
         #expect(c.rules.meeting == defaults.rules.meeting)
@@ -74,6 +76,7 @@ struct ConfigTests {
             control:
               socket: /srv/deadlined/control.sock
               max_message_bytes: 65536
+              max_change_message_bytes: 4194304
             """)
         #expect(c.timeZone == "Europe/Berlin")
         #expect(c.logLevel == .debug)
@@ -81,6 +84,9 @@ struct ConfigTests {
         #expect(c.storePath == "/srv/deadlined/agenda.sqlite")
         #expect(c.controlSocket == "/srv/deadlined/control.sock")
         #expect(c.maxMessageBytes == 65536)
+        #expect(c.maxChangeMessageBytes == 4 << 20)
+        // Never below what anyone may send.
+        #expect(try await load("control:\n  max_message_bytes: 2097152\n  max_change_message_bytes: 65536\n").maxChangeMessageBytes == 2 << 20)
     }
 
     @Test("rule sets: named lead sets, and the kind defaults changed by the config")
@@ -129,7 +135,7 @@ struct ConfigTests {
     }
 
     @Test("bad configs name file:line:column and the key", arguments: [
-        ("time_zone: Asia/Bangkok\ncontrol:\n  sokcet: /x\n", ":3:3: unknown key 'control.sokcet'; known here: group, idle_timeout, max_connections, max_message_bytes, socket"),
+        ("time_zone: Asia/Bangkok\ncontrol:\n  sokcet: /x\n", ":3:3: unknown key 'control.sokcet'; known here: group, idle_timeout, max_change_message_bytes, max_connections, max_message_bytes, socket"),
         ("tmie_zone: UTC\n", ":1:1: unknown key 'tmie_zone'; known here: calendar, channels, control, day_time, debug, delivery, holidays, language, log, organisation, rule_sets, rules, store, templates, time_zone"),
         ("channels:\n  mail:\n    type: pigeon\n", ":3:11: 'pigeon' is not a channel type; known: journal, file, command, email, webhook"),
         ("channels:\n  mail:\n    type: email\n", ":3:5: channel 'mail' needs 'from:'"),

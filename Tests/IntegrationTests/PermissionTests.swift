@@ -88,4 +88,30 @@ struct PermissionTests {
         #expect(entries.first?.uid == 0)
         #expect(entries.first?.before == #"{"state":"open"}"# && entries.first?.after == #"{"state":"submitted"}"#)
     }
+
+    @Test("a message past max_message_bytes closes an outsider's connection, while a member may send up to max_change_message_bytes")
+    func largerMessagesForChangers() throws {
+        try #require(getuid() == 0, "needs root to create a user")
+        try #require(FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv"), "setpriv is not installed (util-linux)")
+        let (outsider, member) = try Self.ensureAccounts()
+        let box = try Sandbox()
+        try box.writeConfig("control:\n  group: \(Self.group)\n  max_message_bytes: 65536\n  max_change_message_bytes: 1048576\n")
+        let daemon = try box.startDaemon()
+        defer { daemon.ensureStopped() }
+        for path in [box.path, box.runtime] { chmod(path, 0o755) }
+        chmod(box.socket, 0o666)
+        // About 150 KB of registry, over 200 KB as sent (base64).
+        let rows = (1...1500).map { "\(4_100_000 + $0),องค์การบริหารส่วนตำบลทดสอบที่\($0),อบต.,ขอนแก่น,ชุมแพ,saraban.\($0)@example.org" }
+        let csv = box.path + "/big.csv"
+        try (["code,name,type,province,district,email"] + rows).joined(separator: "\n").write(toFile: csv, atomically: true, encoding: .utf8)
+        chmod(csv, 0o644)
+
+        let refused = try asUser(["org", "import", csv, "--socket", box.socket], outsider)
+        #expect(refused.status != 0)
+        #expect(!refused.err.contains("PermissionDenied"), "closed for its size before any permission check: \(refused.err)")
+        #expect(refused.err.contains("control.max_change_message_bytes"), "the hint names the limit: \(refused.err)")
+        let accepted = try asUser(["org", "import", csv, "--socket", box.socket], member)
+        #expect(accepted.status == 0, "\(accepted.err)")
+        #expect(accepted.out.contains("1500 added"), "\(accepted.out)")
+    }
 }

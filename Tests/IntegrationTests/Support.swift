@@ -63,6 +63,28 @@ final class Sandbox: @unchecked Sendable {
         env.merge(extra) { $1 }
         return env
     }
+
+    /// The built daemon started in this sandbox, once it says it is ready; the caller stops it
+    /// (`ensureStopped`, or SIGTERM and `waitForExit`).
+    func startDaemon(extra: [String: String] = [:]) throws -> RunningProcess {
+        try Binaries.require()
+        let daemon = try RunningProcess(Binaries.deadlined, [], environment: environment(notifySocket: nil, extra: extra))
+        guard daemon.waitForLine(containing: "ready;") != nil else {
+            daemon.ensureStopped()
+            throw SandboxError(message: "deadlined did not get ready: \(daemon.stderrLines.map(\.1).joined(separator: "\n"))")
+        }
+        return daemon
+    }
+
+    /// `deadlinectl` on this sandbox's socket.
+    func ctl(_ arguments: [String]) throws -> (status: Int32?, out: String, err: String) {
+        try deadlinectl(arguments + ["--socket", socket])
+    }
+}
+
+struct SandboxError: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
 }
 
 /// A datagram socket standing in for systemd's notify socket or journald's: records every
