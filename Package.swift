@@ -142,6 +142,7 @@ let package = Package(
             dependencies: [
                 "Varlink", "Control", "DeadlineCore", "Systemd",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .executableTarget(

@@ -11,6 +11,8 @@ public struct Agenda: Sendable, Equatable {
     public var locations: [String: String] = [:]
     /// References to keys not defined in the file: the store must know them.
     public var externalReferences: [Reference] = []
+    /// Deadlines assigned to organisations (`assign:`), by key.
+    public var assignments: [String: OrganisationScope] = [:]
 
     public struct Reference: Sendable, Equatable {
         public enum Target: String, Sendable { case meeting, plan }
@@ -43,7 +45,8 @@ public enum AgendaFile {
     static let planKeys = ["key", "name", "agency", "period"]
     static let commonKeys = ["key", "title", "notes", "tags", "remind", "rule", "leads", "time_zone", "plan"]
     static let meetingKeys = commonKeys + ["at", "end", "location", "chair", "attendees", "working_group", "follow_up_of", "organisation", "repeat"]
-    static let deadlineKeys = commonKeys + ["due", "to", "escalation", "organisation", "organisations"]
+    static let deadlineKeys = commonKeys + ["due", "to", "escalation", "organisation", "organisations", "assign"]
+    static let assignKeys = ["province", "district", "type", "codes"]
 
     public static func read(yaml: String, file: String, defaults: AgendaDefaults) throws(AgendaError) -> Agenda {
         let doc = try YAMLDocument(text: yaml, file: file)
@@ -118,6 +121,12 @@ public enum AgendaFile {
                 }
                 do { try item.validate() } catch { throw doc.fail(node, "\(kind.rawValue) '\(key)': \(error)") }
 
+                if kind == .deadline, let node = f.node("assign") {
+                    if !(try f.strings("organisations")).isEmpty {
+                        throw doc.fail(node, "deadline '\(key)': 'assign' and 'organisations' do not go together: assign the one deadline to the registry's organisations, or copy it per organisation")
+                    }
+                    agenda.assignments[key] = try assignment(node, doc: doc, key: key)
+                }
                 // One due date, many organisations: one item each, each with its own state.
                 let organisations = kind == .deadline ? try f.strings("organisations") : []
                 if organisations.isEmpty {
@@ -138,6 +147,29 @@ public enum AgendaFile {
             agenda.externalReferences.append(reference)
         }
         return agenda
+    }
+
+    /// `assign: all`, or a mapping of `province`, `district`, `type` (อบต., เทศบาลตำบล, …) and
+    /// `codes` (a list), every one given to match.
+    static func assignment(_ node: Node, doc: YAMLDocument, key: String) throws(AgendaError) -> OrganisationScope {
+        if case .scalar(let s) = node {
+            guard s.string == "all" else {
+                throw doc.fail(node, "deadline '\(key)': 'assign' is 'all' or a mapping of province, district, type and codes")
+            }
+            return OrganisationScope()
+        }
+        let f = try doc.mapping(node, allowed: assignKeys, what: "an assignment")
+        var scope = OrganisationScope(province: try f.string("province"), district: try f.string("district"))
+        if let text = try f.string("type") {
+            guard let type = OrganisationType(text: text) else {
+                throw doc.fail(f.node("type"), "'\(text)' is not a type of local administration; one of "
+                               + OrganisationType.allCases.map(\.thai).joined(separator: ", "))
+            }
+            scope.type = type
+        }
+        if f.node("codes") != nil { scope.codes = try f.strings("codes") }
+        if scope == OrganisationScope() { throw doc.fail(node, "deadline '\(key)': an assignment names something to match, or is 'all'") }
+        return scope
     }
 
     static func checkedKey(_ f: YAMLDocument.Fields, doc: YAMLDocument) throws(AgendaError) -> String {

@@ -11,6 +11,9 @@ public enum DomainEvent: Sendable, Equatable {
     case holidaysChanged(year: Int, at: Date)
     /// Organisations were added to the registry or changed (`detail`: added, updated, imported).
     case organisations(codes: [String], detail: String, at: Date)
+    /// An organisation's obligation to meet an item's due date changed (assigned, submitted,
+    /// exempted, reopened); `standing` is where it stands now.
+    case obligation(itemKey: String, code: String, standing: ObligationStanding, detail: String, at: Date)
     /// A reminder was delivered to every channel it goes to.
     case sent(occurrence: Int64, itemKey: String, at: Date)
     /// A channel failed; `final` when no retry follows.
@@ -20,7 +23,7 @@ public enum DomainEvent: Sendable, Equatable {
     public var changesItems: Bool {
         switch self {
         case .item, .seriesPlanned, .holidaysChanged: true
-        case .sent, .failed, .organisations: false
+        case .sent, .failed, .organisations, .obligation: false
         }
     }
 }

@@ -14,6 +14,12 @@ public enum RequestError: Error, Equatable, CustomStringConvertible {
     case noSuchOrganisation(String)
     /// `AddOrganisation` of a code the registry has (an import would update it).
     case duplicateOrganisation(String)
+    /// An item that cannot be assigned to organisations (a meeting, or one no longer open).
+    case notAssignable(key: String, reason: String)
+    /// The item was not assigned to this organisation.
+    case noSuchObligation(key: String, code: String)
+    /// A plan's key where one of its deadlines is meant, and several would do.
+    case ambiguousKey(key: String, candidates: [String])
 
     public var description: String {
         switch self {
@@ -25,6 +31,9 @@ public enum RequestError: Error, Equatable, CustomStringConvertible {
         case .noHolidayData(let year): "no holiday data for \(year)"
         case .noSuchOrganisation(let code): "no organisation has code '\(code)'"
         case .duplicateOrganisation(let code): "an organisation with code '\(code)' exists already"
+        case .notAssignable(let key, let reason): "'\(key)' cannot be assigned to organisations: \(reason)"
+        case .noSuchObligation(let key, let code): "'\(key)' is not assigned to organisation '\(code)'"
+        case .ambiguousKey(let key, let candidates): "'\(key)' could mean \(candidates.joined(separator: ", ")): name one"
         }
     }
 }

@@ -27,6 +27,15 @@ extension ControlAPI {
     }
     public static func noSuchOrganisation(_ code: String) -> VarlinkError { error("NoSuchOrganisation", ["code": .string(code)]) }
     public static func duplicateOrganisation(_ code: String) -> VarlinkError { error("DuplicateOrganisation", ["code": .string(code)]) }
+    public static func notAssignable(_ key: String, reason: String) -> VarlinkError {
+        error("NotAssignable", ["key": .string(key), "reason": .string(reason)])
+    }
+    public static func ambiguousKey(_ key: String, candidates: [String]) -> VarlinkError {
+        error("AmbiguousKey", ["key": .string(key), "candidates": .array(candidates.map { .string($0) })])
+    }
+    public static func noSuchObligation(_ key: String, code: String) -> VarlinkError {
+        error("NoSuchObligation", ["key": .string(key), "code": .string(code)])
+    }
     public static func noHolidayData(_ year: Int) -> VarlinkError { error("NoHolidayData", ["year": .int(Int64(year))]) }
     public static func noSuchChannel(_ name: String, known: [String]) -> VarlinkError {
         error("NoSuchChannel", ["channel": .string(name), "known": .array(known.map { .string($0) })])

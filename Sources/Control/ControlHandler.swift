@@ -29,6 +29,9 @@ public protocol ControlHandler: Sendable {
     func getOrganisation(_ parameters: ControlAPI.CodeParameters) async throws -> ControlAPI.OrganisationReply
     func listOrganisations(_ parameters: ControlAPI.ListOrganisationsParameters) async throws -> ControlAPI.ListOrganisationsReply
     func importOrganisations(_ parameters: ControlAPI.ImportOrganisationsParameters) async throws -> ControlAPI.ImportOrganisationsReply
+    func assign(_ parameters: ControlAPI.AssignParameters) async throws -> ControlAPI.AssignReply
+    func listObligations(_ parameters: ControlAPI.ListObligationsParameters) async throws -> ControlAPI.ListObligationsReply
+    func recordObligation(_ parameters: ControlAPI.RecordObligationParameters) async throws -> ControlAPI.ObligationReply
 }
 
 extension ControlHandler {
@@ -68,6 +71,9 @@ extension ControlAPI {
         i.bind(getOrganisation) { try await handler.getOrganisation($0) }
         i.bind(listOrganisations) { try await handler.listOrganisations($0) }
         i.bind(importOrganisations) { try await handler.importOrganisations($0) }
+        i.bind(assign) { try await handler.assign($0) }
+        i.bind(listObligations) { try await handler.listObligations($0) }
+        i.bind(recordObligation) { try await handler.recordObligation($0) }
         i.bind(audit) { try await handler.audit($0) }
         return i
     }

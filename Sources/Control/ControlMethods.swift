@@ -41,11 +41,15 @@ extension ControlAPI {
     public static let listOrganisations = method("ListOrganisations", ListOrganisationsParameters.self, ListOrganisationsReply.self)
     public static let importOrganisations = method("ImportOrganisations", ImportOrganisationsParameters.self, ImportOrganisationsReply.self,
                                                    access: .change)
+    public static let assign = method("Assign", AssignParameters.self, AssignReply.self, access: .change)
+    public static let listObligations = method("ListObligations", ListObligationsParameters.self, ListObligationsReply.self)
+    public static let recordObligation = method("RecordObligation", RecordObligationParameters.self, ObligationReply.self, access: .change,
+                                                ordering: .pipelined)
 
     /// Every method, in the order the IDL declares them.
     public static let methods: [any VarlinkMethodDescription] = [
         status, addItem, addItems, listItems, acknowledge, importAgenda, simulate, listHolidays, testChannel, importHolidays,
         watch, get, update, reload, remove, backup, export, listInstances, addOrganisation, updateOrganisation, getOrganisation,
-        listOrganisations, importOrganisations, audit,
+        listOrganisations, importOrganisations, assign, listObligations, recordObligation, audit,
     ]
 }

@@ -129,6 +129,7 @@ extension ControlAPI {
             case reminderSent = "reminder_sent"
             case deliveryFailed = "delivery_failed"
             case itemChanged = "item_changed"
+            case obligationChanged = "obligation_changed"
         }
         public var kind: Kind
         public var at: String
@@ -138,8 +139,11 @@ extension ControlAPI {
         public var state: String?
         public var detail: String?
         public var final: Bool?
+        /// The organisation's code, for an obligation.
+        public var organisation: String?
         public init(kind: Kind, at: String, item: String, reminder: Int64? = nil, channel: String? = nil, state: String? = nil,
-                    detail: String? = nil, final: Bool? = nil) {
+                    detail: String? = nil, final: Bool? = nil, organisation: String? = nil) {
+            self.organisation = organisation
             self.kind = kind
             self.at = at
             self.item = item

@@ -111,3 +111,112 @@ extension ControlAPI {
         }
     }
 }
+
+// Assignments and obligations on the wire.
+extension ControlAPI {
+    public struct Obligation: Codable, Sendable, Equatable {
+        public var item: String
+        /// The deadline's due date (a whole day or an instant).
+        public var due: String
+        public var code: String
+        public var name: String
+        public var type: OrganisationType
+        public var province: String
+        public var district: String
+        public var state: ObligationState
+        public var standing: ObligationStanding
+        public var reference: String?
+        public var received: String?
+        public var sha256: String?
+        public var reason: String?
+        public var by: String?
+        public var updated: String
+        public var person: String?
+        public var email: String?
+        public var chat: String?
+        public var phone: String?
+
+        /// Instants written in `zone` (the item's).
+        public init(_ o: DeadlineCore.Obligation, of org: DeadlineCore.Organisation, due: When, standing: ObligationStanding, zone: TimeZone) {
+            (item, code, name, type, province, district) = (o.itemKey, o.code, org.name, org.type, org.province, org.district)
+            self.due = DateOutput.text(due, timeZone: zone)
+            (state, self.standing, reason, by) = (o.state, standing, o.reason, o.by)
+            reference = o.submission?.reference
+            received = o.submission.map { DateOutput.iso8601($0.received, timeZone: zone) }
+            sha256 = o.submission?.sha256
+            updated = DateOutput.iso8601(o.updated, timeZone: zone)
+            (person, email, chat, phone) = (org.contact.person, org.contact.email, org.contact.chat, org.contact.phone)
+        }
+    }
+
+    public struct AssignParameters: Codable, Sendable, Equatable {
+        public var key: String
+        public var all: Bool?
+        public var province: String?
+        public var district: String?
+        public var type: OrganisationType?
+        public var codes: [String]?
+
+        public init(key: String, all: Bool? = nil, province: String? = nil, district: String? = nil, type: OrganisationType? = nil,
+                    codes: [String]? = nil) {
+            (self.key, self.all, self.province, self.district, self.type, self.codes) = (key, all, province, district, type, codes)
+        }
+    }
+
+    public struct AssignReply: Codable, Sendable, Equatable {
+        public var key: String
+        public var assigned: [String]
+        public var obligations: Int
+        public init(key: String, assigned: [String], obligations: Int) {
+            (self.key, self.assigned, self.obligations) = (key, assigned, obligations)
+        }
+    }
+
+    public struct ListObligationsParameters: Codable, Sendable, Equatable {
+        public var key: String
+        public var province: String?
+        public var district: String?
+        public var type: OrganisationType?
+        public var standing: ObligationStanding?
+
+        public init(key: String, province: String? = nil, district: String? = nil, type: OrganisationType? = nil,
+                    standing: ObligationStanding? = nil) {
+            (self.key, self.province, self.district, self.type, self.standing) = (key, province, district, type, standing)
+        }
+    }
+
+    public struct ListObligationsReply: Codable, Sendable, Equatable {
+        public var key: String
+        /// The deadline's title, or the plan's name.
+        public var title: String
+        /// The deadlines listed: the one `key` names, or a plan's.
+        public var items: [String]
+        public var obligations: [Obligation]
+        public init(key: String, title: String, items: [String], obligations: [Obligation]) {
+            (self.key, self.title, self.items, self.obligations) = (key, title, items, obligations)
+        }
+    }
+
+    public struct RecordObligationParameters: Codable, Sendable, Equatable {
+        public enum Action: String, Codable, Sendable, CaseIterable { case submit, exempt, reopen }
+        public var key: String
+        public var code: String
+        public var action: Action
+        public var reference: String?
+        public var received: String?
+        public var sha256: String?
+        public var reason: String?
+        public var by: String?
+
+        public init(key: String, code: String, action: Action, reference: String? = nil, received: String? = nil, sha256: String? = nil,
+                    reason: String? = nil, by: String? = nil) {
+            (self.key, self.code, self.action, self.reference, self.received) = (key, code, action, reference, received)
+            (self.sha256, self.reason, self.by) = (sha256, reason, by)
+        }
+    }
+
+    public struct ObligationReply: Codable, Sendable, Equatable {
+        public var obligation: Obligation
+        public init(obligation: Obligation) { self.obligation = obligation }
+    }
+}

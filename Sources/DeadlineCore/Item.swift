@@ -281,6 +281,17 @@ public enum ItemValidationError: Error, Equatable, CustomStringConvertible {
         case "notes", "location", "organisation", "chair", "attendees", "workingGroup", "followUpOf", "plan", "recipient", "tags", "remind",
              "escalation", "rule":
             "at most \(NewItem.maxTextLength) characters, \(controls)"
+        // The registry's and the center's parameters.
+        case "code": "a code is ASCII letters, digits and '-', at most 32"
+        case "name": "a name is 1 to \(NewItem.maxTitleLength) characters, \(controls)"
+        case "province": "a province is needed, \(controls)"
+        case "email": "an e-mail address: one '@' with text on both sides, no spaces"
+        case "district", "person", "chat", "phone", "reason", "by": "at most \(NewItem.maxTextLength) characters, \(controls)"
+        case "reference": "the document number is needed, \(controls)"
+        case "received": "the day it was received, not after tomorrow"
+        case "sha256": "64 hexadecimal digits"
+        case "all": "assign to all organisations with all: true (--all), or name a province, district, type or codes, not both"
+        case "action": "only a submission or an exemption is reopened; this one is open"
         default: nil
         }
     }

@@ -51,6 +51,55 @@ extension DaemonControl {
         }
     }
 
+    func assign(_ p: ControlAPI.AssignParameters) async throws -> ControlAPI.AssignReply {
+        let scope = OrganisationScope(province: p.province, district: p.district, type: p.type, codes: p.codes)
+        // All the country must be asked for, never the result of forgetting a filter.
+        if scope == OrganisationScope() && p.all != true { throw VarlinkError.invalidParameter("all") }
+        if scope != OrganisationScope() && p.all == true { throw VarlinkError.invalidParameter("all") }
+        return try await answering {
+            let outcome = try await app.run(AssignItem(key: p.key, scope: scope), by: requester)
+            return ControlAPI.AssignReply(key: outcome.key, assigned: outcome.assigned, obligations: outcome.obligations)
+        }
+    }
+
+    func listObligations(_ p: ControlAPI.ListObligationsParameters) async throws -> ControlAPI.ListObligationsReply {
+        try await answering {
+            let scope = OrganisationScope(province: p.province, district: p.district, type: p.type)
+            let (items, rows) = try await app.obligations(key: p.key, scope: scope, standing: p.standing)
+            let title = items.count == 1 && items[0].key == p.key ? items[0].fields.title
+                : try await app.read { try $0.plans() }.first { $0.key == p.key }?.name ?? p.key
+            return ControlAPI.ListObligationsReply(
+                key: p.key, title: title, items: items.map(\.key),
+                obligations: rows.map { ControlAPI.Obligation($0.obligation, of: $0.organisation, due: $0.item.fields.when, standing: $0.standing,
+                                                              zone: $0.item.zone) })
+        }
+    }
+
+    func recordObligation(_ p: ControlAPI.RecordObligationParameters) async throws -> ControlAPI.ObligationReply {
+        try await answering {
+            let now = app.clock.now()
+            let action: RecordObligation.Action
+            switch p.action {
+            case .submit:
+                guard let reference = p.reference else { throw VarlinkError.invalidParameter("reference") }
+                let received = try p.received.map { try TextInput.date($0, zone: zone, now: now).instant(zone: zone, dayTime: config.dayTime) } ?? now
+                if received > now.addingTimeInterval(86_400) { throw VarlinkError.invalidParameter("received") }
+                action = .submit(Submission(reference: reference, received: received, sha256: p.sha256))
+            case .exempt:
+                guard let reason = p.reason else { throw VarlinkError.invalidParameter("reason") }
+                action = .exempt(reason: reason)
+            case .reopen:
+                action = .reopen(reason: p.reason)
+            }
+            let by = p.by ?? Caller.current.map { "uid \($0.uid) (\($0.command))" } ?? "unknown"
+            let outcome = try await app.run(RecordObligation(key: p.key, code: p.code, action: action, by: by), by: requester, queued: inLine)
+            let org = try await app.organisation(code: p.code)
+            let item = outcome.item
+            return ControlAPI.ObligationReply(obligation: ControlAPI.Obligation(outcome.obligation, of: org, due: item.fields.when,
+                                                                                 standing: outcome.standing, zone: item.zone))
+        }
+    }
+
     static func decoding(_ e: ControlAPI.TextEncoding) -> TextDecoding.Encoding {
         switch e {
         case .utf8: .utf8

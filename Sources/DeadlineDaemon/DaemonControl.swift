@@ -235,6 +235,9 @@ final class DaemonControl: ControlHandler {
         case .failed(let occurrence, let key, let channel, let error, let final, let at):
             e = .init(kind: .deliveryFailed, at: DateOutput.iso8601(at, timeZone: zone), item: key, reminder: occurrence, channel: channel,
                       state: final ? "failed" : "retrying", detail: error, final: final)
+        case .obligation(let key, let code, let standing, let detail, let at):
+            e = .init(kind: .obligationChanged, at: DateOutput.iso8601(at, timeZone: zone), item: key, state: standing.rawValue, detail: detail,
+                      organisation: code)
         case .seriesPlanned, .holidaysChanged, .organisations:
             return nil
         }
@@ -274,6 +277,9 @@ final class DaemonControl: ControlHandler {
         case .noHolidayData(let year): ControlAPI.noHolidayData(year)
         case .noSuchOrganisation(let code): ControlAPI.noSuchOrganisation(code)
         case .duplicateOrganisation(let code): ControlAPI.duplicateOrganisation(code)
+        case .notAssignable(let key, let reason): ControlAPI.notAssignable(key, reason: reason)
+        case .noSuchObligation(let key, let code): ControlAPI.noSuchObligation(key, code: code)
+        case .ambiguousKey(let key, let candidates): ControlAPI.ambiguousKey(key, candidates: candidates)
         }
     }
 

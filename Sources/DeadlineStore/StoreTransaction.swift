@@ -16,6 +16,11 @@ public protocol StoreReading {
     func organisation(code: String) throws -> Organisation?
     /// The organisations in `scope`, by province, district and code.
     func organisations(in scope: OrganisationScope) throws -> [Organisation]
+    /// Every assignment: the item it is of and its scope.
+    func assignments() throws -> [(itemID: Int64, scope: OrganisationScope)]
+    /// The obligations of one item, by organisation code.
+    func obligations(ofItem itemID: Int64) throws -> [Obligation]
+    func obligation(itemID: Int64, code: String) throws -> Obligation?
 }
 
 /// The writes of one transaction, in domain types. Only `Store.transaction` hands one out, so
@@ -50,6 +55,13 @@ public protocol StoreTransaction: StoreReading {
     /// Saves organisations by code: a new code is added, a known one takes the new fields.
     /// - Returns: what happened to each, in order.
     func saveOrganisations(_ organisations: [Organisation], now: Date) throws -> [OrganisationSave]
+    /// Keeps `scope` as an assignment of the item (organisations added later get it too).
+    func addAssignment(itemID: Int64, scope: OrganisationScope, now: Date) throws
+    /// An open obligation of the item for each code that has none yet.
+    /// - Returns: the codes that got one.
+    func ensureObligations(itemID: Int64, codes: [String], now: Date) throws -> [String]
+    /// Writes an obligation's state, evidence and who recorded it (the row must exist).
+    func saveObligation(itemID: Int64, _ obligation: Obligation) throws
     func recordAudit(_ entry: AuditEntry) throws
 }
 

@@ -55,3 +55,65 @@ extension SQLiteTransaction {
                      contact: OrganisationContact(person: row["person"], email: row["email"], chat: row["chat"], phone: row["phone"]))
     }
 }
+
+/// Assignments and obligations in SQL.
+extension SQLiteTransaction {
+    func assignments() throws -> [(itemID: Int64, scope: OrganisationScope)] {
+        try Row.fetchAll(db, sql: "SELECT * FROM assignment ORDER BY id").map { row in
+            let codes: String? = row["codes"]
+            return (row["item_id"], OrganisationScope(province: row["province"], district: row["district"],
+                                                      type: (row["type"] as String?).flatMap(OrganisationType.init(rawValue:)),
+                                                      codes: try codes.map { try JSONDecoder().decode([String].self, from: Data($0.utf8)) }))
+        }
+    }
+
+    func addAssignment(itemID: Int64, scope: OrganisationScope, now: Date) throws {
+        let codes = try scope.codes.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
+        try db.execute(sql: "INSERT INTO assignment (item_id, province, district, type, codes, created_ms) VALUES (?, ?, ?, ?, ?, ?)",
+                       arguments: [itemID, scope.province.map(PlaceName.province), scope.district.map(PlaceName.district),
+                                   scope.type?.rawValue, codes, Millis.from(now)])
+    }
+
+    func obligations(ofItem itemID: Int64) throws -> [Obligation] {
+        try Row.fetchAll(db, sql: """
+            SELECT o.*, i.key FROM obligation o JOIN item i ON i.id = o.item_id WHERE o.item_id = ? ORDER BY o.org_code
+            """, arguments: [itemID]).map(Self.obligation)
+    }
+
+    func obligation(itemID: Int64, code: String) throws -> Obligation? {
+        try Row.fetchOne(db, sql: "SELECT o.*, i.key FROM obligation o JOIN item i ON i.id = o.item_id WHERE o.item_id = ? AND o.org_code = ?",
+                         arguments: [itemID, code]).map(Self.obligation)
+    }
+
+    func ensureObligations(itemID: Int64, codes: [String], now: Date) throws -> [String] {
+        let insert = try db.cachedStatement(sql: "INSERT OR IGNORE INTO obligation (item_id, org_code, state, updated_ms) VALUES (?, ?, 'open', ?)")
+        let ms = Millis.from(now)
+        return try codes.filter { code in
+            try insert.execute(arguments: [itemID, code, ms])
+            return db.changesCount > 0
+        }
+    }
+
+    func saveObligation(itemID: Int64, _ o: Obligation) throws {
+        let s = o.submission
+        try db.execute(sql: """
+            UPDATE obligation SET state = ?, reference = ?, received_ms = ?, sha256 = ?, reason = ?, by = ?, updated_ms = ?
+            WHERE item_id = ? AND org_code = ?
+            """, arguments: [o.state.rawValue, s?.reference, s.map { Millis.from($0.received) }, s?.sha256, o.reason, o.by,
+                             Millis.from(o.updated), itemID, o.code])
+        if db.changesCount == 0 { throw StoreError.unavailable(reason: "no obligation of item \(itemID) for \(o.code)") }
+    }
+
+    static func obligation(_ row: Row) -> Obligation {
+        let reference: String? = row["reference"], received: Int64? = row["received_ms"]
+        let submission = zip(reference, received).map { Submission(reference: $0, received: Millis.date($1), sha256: row["sha256"]) }
+        return Obligation(itemKey: row["key"], code: row["org_code"], state: ObligationState(rawValue: row["state"]) ?? .open,
+                          submission: submission, reason: row["reason"], by: row["by"], updated: Millis.date(row["updated_ms"]))
+    }
+}
+
+/// Both or neither.
+private func zip<A, B>(_ a: A?, _ b: B?) -> (A, B)? {
+    guard let a, let b else { return nil }
+    return (a, b)
+}

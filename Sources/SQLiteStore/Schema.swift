@@ -186,6 +186,32 @@ enum Schema {
             // The center lists and assigns by province and district.
             try db.create(index: "organisation_by_place", on: "organisation", columns: ["province", "district"])
         }
+        m.registerMigration("v10: assignments and obligations") { db in
+            // A deadline assigned to the organisations of a scope; kept so that organisations
+            // added later get it too. `codes` is a JSON list, NULL for no list.
+            try db.create(table: "assignment") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("item_id", .integer).notNull().indexed().references("item", onDelete: .cascade)
+                t.column("province", .text)
+                t.column("district", .text)
+                t.column("type", .text)
+                t.column("codes", .text)
+                t.column("created_ms", .integer).notNull()
+            }
+            try db.create(table: "obligation") { t in
+                t.column("item_id", .integer).notNull().references("item", onDelete: .cascade)
+                t.column("org_code", .text).notNull().references("organisation", column: "code")
+                t.column("state", .text).notNull().defaults(to: "open").check(sql: "state IN ('open', 'submitted', 'exempted')")
+                t.column("reference", .text)
+                t.column("received_ms", .integer)
+                t.column("sha256", .text)
+                t.column("reason", .text)
+                t.column("by", .text)
+                t.column("updated_ms", .integer).notNull()
+                t.primaryKey(["item_id", "org_code"])
+            }
+            try db.create(index: "obligation_by_org", on: "obligation", columns: ["org_code"])
+        }
         return m
     }
 }

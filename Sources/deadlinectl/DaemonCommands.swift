@@ -60,7 +60,7 @@ struct Backup: ParsableCommand {
 
 struct Watch: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Follow what happens, as it happens: reminders sent, deliveries refused, items changed.",
+        abstract: "Follow what happens, as it happens: reminders sent, deliveries refused, items and obligations changed.",
         discussion: "Like journalctl -f: runs until interrupted. --json prints one JSON object per line."
     )
     @OptionGroup var connection: ConnectionOptions
@@ -74,6 +74,7 @@ struct Watch: ParsableCommand {
                 Swift.print(String(decoding: try encoder.encode(e), as: UTF8.self))
             } else {
                 var line = "\(e.at)  \(e.kind.rawValue)  \(e.item)"
+                if let o = e.organisation { line += "  organisation \(o)" }
                 if let r = e.reminder { line += "  reminder \(r)" }
                 if let c = e.channel { line += "  channel \(c)" }
                 if let s = e.state { line += "  \(s)" }

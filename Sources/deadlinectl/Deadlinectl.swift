@@ -14,7 +14,7 @@ struct Deadlinectl: ParsableCommand {
         version: "0.1.0",
         subcommands: [Status.self, Add.self, List.self, Submit.self, Held.self, Cancel.self, Import.self,
                       Simulate.self, CalendarCommand.self, Holidays.self, TestChannel.self, Watch.self, Check.self, Get.self, Update.self, Remove.self, Reload.self, Backup.self, Audit.self,
-                      Export.self, Instances.self, Org.self]
+                      Export.self, Instances.self, Org.self, Assign.self, Exempt.self, Reopen.self, Board.self]
     )
 
     /// `deadlinectl --socket X status` as well as `deadlinectl status --socket X`.
@@ -124,6 +124,12 @@ struct ConnectionOptions: ParsableArguments {
         case "NotOpen": return "item '\(s("key"))' is \(s("state")) already"
         case "DuplicateKey": return "an item with key '\(s("key"))' exists already"
         case "NoSuchOrganisation": return "no organisation has code '\(s("code"))'"
+        case "NotAssignable": return "'\(s("key"))' cannot be assigned to organisations: \(s("reason"))"
+        case "NoSuchObligation": return "'\(s("key"))' is not assigned to organisation '\(s("code"))'"
+        case "AmbiguousKey":
+            var candidates: [String] = []
+            if case .array(let a)? = p["candidates"] { candidates = a.compactMap(\.stringValue) }
+            return "'\(s("key"))' could mean \(candidates.joined(separator: ", ")): name one"
         case "DuplicateOrganisation": return "an organisation with code '\(s("code"))' exists already; `org update` changes it"
         case "InvalidFile", "InvalidConfig": return "\(s("location")): \(s("message"))"
         case "StoreFailure": return "the change was not made: \(s("reason"))"

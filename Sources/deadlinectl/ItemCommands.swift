@@ -265,11 +265,17 @@ struct StateChange {
 }
 
 struct Submit: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Mark a deadline submitted.")
-    @Argument(help: "The item's key.") var key: String
-    @Option(name: .long, help: "Who submitted it (default: your user name).") var by: String?
+    static let configuration = CommandConfiguration(
+        abstract: "Mark a deadline submitted; with --org, one organisation's submission of it.",
+        discussion: "submit submit-nacc-2560 --org 4400201 --ref \"ขก 52001/123\" --date \"23 พ.ค. 60\" --file plan.pdf")
+    @Argument(help: "The item's key (with --org, also its plan's key).") var key: String
+    @Option(name: .long, help: "Who submitted it, or who records the submission (default: your user name).") var by: String?
+    @OptionGroup var submission: SubmissionOptions
     @OptionGroup var connection: ConnectionOptions
-    func run() throws { try StateChange.run(key: key, state: .submitted, by: by, connection: connection) }
+    func run() throws {
+        if submission.org != nil { return try submission.record(key: key, by: by, connection: connection) }
+        try StateChange.run(key: key, state: .submitted, by: by, connection: connection)
+    }
 }
 
 struct Held: ParsableCommand {

@@ -77,6 +77,13 @@ public struct StubHandler: ControlHandler {
     public func listOrganisations(_ p: ControlAPI.ListOrganisationsParameters) async throws -> ControlAPI.ListOrganisationsReply {
         ControlAPI.ListOrganisationsReply(organisations: [])
     }
+    public func assign(_ p: ControlAPI.AssignParameters) async throws -> ControlAPI.AssignReply { throw ControlAPI.noSuchItem(p.key) }
+    public func listObligations(_ p: ControlAPI.ListObligationsParameters) async throws -> ControlAPI.ListObligationsReply {
+        throw ControlAPI.noSuchItem(p.key)
+    }
+    public func recordObligation(_ p: ControlAPI.RecordObligationParameters) async throws -> ControlAPI.ObligationReply {
+        throw ControlAPI.noSuchObligation(p.key, code: p.code)
+    }
     public func importOrganisations(_ p: ControlAPI.ImportOrganisationsParameters) async throws -> ControlAPI.ImportOrganisationsReply {
         throw ControlAPI.invalidFile(location: p.name, message: "the stub imports nothing")
     }

@@ -43,6 +43,8 @@ struct InterfaceConformanceTests {
         ControlAPI.duplicateKey("k"), ControlAPI.invalidFile(location: "f:1", message: "m"), ControlAPI.noHolidayData(2570),
         ControlAPI.noSuchChannel("c", known: ["a"]), ControlAPI.invalidConfig(location: "f:1", message: "m"),
         ControlAPI.storeFailure("r"), ControlAPI.internalError("r"), ControlAPI.noSuchOrganisation("c"), ControlAPI.duplicateOrganisation("c"),
+        ControlAPI.notAssignable("k", reason: "r"), ControlAPI.noSuchObligation("k", code: "c"),
+        ControlAPI.ambiguousKey("k", candidates: ["a"]),
     ]
 
     @Test("every error of the IDL has a constructor, and each carries the parameters the IDL declares")

@@ -252,6 +252,16 @@ final class RunningProcess: @unchecked Sendable {
         return nil
     }
 
+    /// The first line of standard output holding `text`, once it has come (nil after `timeout`).
+    func waitForOutput(containing text: String, timeout: TimeInterval = 15) -> String? {
+        let end = Date().addingTimeInterval(timeout)
+        while Date() < end {
+            if let hit = stdout.split(separator: "\n").first(where: { $0.contains(text) }) { return String(hit) }
+            usleep(2_000)
+        }
+        return nil
+    }
+
     /// Reaps the child if it has ended; its exit code, or 128+signal.
     private func poll() -> Int32? {
         exitStatus.withLock { status in

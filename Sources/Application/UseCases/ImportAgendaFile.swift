@@ -33,12 +33,17 @@ public struct ImportAgendaFile: UseCase {
         let name = self.name
         return Change { txn in
             let outcome = try txn.importItems(batch, dayTime: c.settings.dayTime, now: c.now, plan: { c.plan($0) })
+            var assigned: [DomainEvent] = []
+            for (key, scope) in agenda.assignments.sorted(by: { $0.key < $1.key }) {
+                guard let item = try txn.item(key: key), item.state == .open else { continue }
+                assigned += try AssignItem.assign(item, scope, txn, now: c.now)
+            }
             let summary = ImportSummary(added: outcome.added, updated: outcome.updated, unchanged: outcome.unchanged, plans: outcome.plans,
                                         warnings: try c.holidayWarnings(forNew: outcome.newOccurrences, txn))
             return Written(value: summary, schedule: outcome.newOccurrences, cancel: outcome.cancelledOccurrences,
                            audit: AuditNote(method: "Import", target: name, before: nil as ImportSummary?, after: summary),
                            events: outcome.added.map { .item(key: $0, state: "open", detail: "imported", at: c.now) }
-                               + outcome.updated.map { .item(key: $0, state: "open", detail: "updated by import", at: c.now) })
+                               + outcome.updated.map { .item(key: $0, state: "open", detail: "updated by import", at: c.now) } + assigned)
         }
     }
 }

@@ -48,11 +48,13 @@ public struct ImportOrganisations: UseCase {
                 }
             }
             let changed = outcome.added + outcome.updated
+            let changedSet = Set(changed)
+            let assigned = try AssignmentFollowing.extend(to: file.organisations.filter { changedSet.contains($0.code) }, txn, now: c.now)
             // The entry names what changed, not the whole registry again.
             var note = outcome
             note.unchanged = []
             return Written(value: outcome, audit: AuditNote(method: "ImportOrganisations", target: name, before: nil as Outcome?, after: note),
-                           events: changed.isEmpty ? [] : [.organisations(codes: changed, detail: "imported", at: c.now)])
+                           events: (changed.isEmpty ? [] : [.organisations(codes: changed, detail: "imported", at: c.now)]) + assigned)
         }
     }
 }

@@ -1,0 +1,47 @@
+import DeadlineCore
+import DeadlineStore
+import Foundation
+
+/// One row of what the center follows: an organisation, its obligation, where it stands.
+public struct ObligationRow: Sendable, Equatable {
+    public var item: Item
+    public var organisation: Organisation
+    public var obligation: Obligation
+    public var standing: ObligationStanding
+}
+
+extension Application {
+    /// The obligations of a deadline, or of every deadline of a plan, of the organisations in
+    /// `scope`, in `standing` if given; by province, district, code and due date.
+    /// - Returns: the deadlines (one for an item's key) and the rows.
+    public func obligations(key: String, scope: OrganisationScope = OrganisationScope(),
+                            standing: ObligationStanding? = nil) async throws -> (items: [Item], rows: [ObligationRow]) {
+        let now = clock.now()
+        return try await read { store in
+            try store.read { txn in
+                let items: [Item]
+                if let item = try txn.item(key: key) { items = [item] }
+                else { items = try txn.items().filter { $0.fields.plan == key && $0.fields.kind == .deadline } }
+                guard !items.isEmpty else { throw StoreError.noSuchItem(key) }
+                let organisations = try txn.organisations(in: scope)
+                var rows: [ObligationRow] = []
+                for item in items {
+                    let byCode = Dictionary(try txn.obligations(ofItem: item.id).map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
+                    for org in organisations {
+                        guard let o = byCode[org.code] else { continue }
+                        let s = o.standing(due: item.fields.when, zone: item.zone, now: now)
+                        if let standing, standing != s { continue }
+                        rows.append(ObligationRow(item: item, organisation: org, obligation: o, standing: s))
+                    }
+                }
+                // Organisations come ordered from the store; a plan's deadlines by date within each.
+                if items.count > 1 {
+                    let order = Dictionary(uniqueKeysWithValues: organisations.enumerated().map { ($1.code, $0) })
+                    let itemOrder = Dictionary(uniqueKeysWithValues: items.enumerated().map { ($1.id, $0) })
+                    rows.sort { (order[$0.organisation.code]!, itemOrder[$0.item.id]!) < (order[$1.organisation.code]!, itemOrder[$1.item.id]!) }
+                }
+                return (items, rows)
+            }
+        }
+    }
+}
