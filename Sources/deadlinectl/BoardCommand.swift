@@ -85,17 +85,13 @@ struct Board: ParsableCommand {
 
     /// One row per obligation, for a spreadsheet.
     static func csv(_ rows: [ControlAPI.Obligation], today: LocalDate) -> String {
-        func field(_ s: String?) -> String {
-            let s = s ?? ""
-            return s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
-        }
-        let header = "item,due,code,name,type,province,district,standing,days_overdue,reference,received,person,email,chat,phone"
-        let lines = rows.map { o in
+        let header = ["item", "due", "code", "name", "type", "province", "district", "standing", "days_overdue", "reference", "received",
+                      "person", "email", "chat", "phone"]
+        return CSVText.table(header: header, rows: rows.map { o in
             let late = o.standing == .overdue ? String(ObligationBoard.daysOverdue(entry(o), today: today)) : ""
             return [o.item, o.due, o.code, o.name, o.type.thai, o.province, o.district, o.standing.rawValue, late, o.reference, o.received,
-                    o.person, o.email, o.chat, o.phone].map(field).joined(separator: ",")
-        }
-        return ([header] + lines).map { $0 + "\r\n" }.joined()
+                    o.person, o.email, o.chat, o.phone]
+        })
     }
 
     /// `--format json`: the summary as the table shows it, and the rows as they came.

@@ -108,12 +108,8 @@ struct OrgList: ParsableCommand {
 
     /// The registry's columns, as `org import` reads them back (RFC 4180 quoting, CRLF as Excel writes).
     static func csv(_ orgs: [ControlAPI.Organisation]) -> String {
-        func field(_ s: String?) -> String {
-            let s = s ?? ""
-            return s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
-        }
-        let rows = orgs.map { o in [o.code, o.name, o.type.thai, o.province, o.district, o.person, o.email, o.chat, o.phone].map(field).joined(separator: ",") }
-        return (["code,name,type,province,district,person,email,chat,phone"] + rows).map { $0 + "\r\n" }.joined()
+        CSVText.table(header: ["code", "name", "type", "province", "district", "person", "email", "chat", "phone"],
+                      rows: orgs.map { o in [o.code, o.name, o.type.thai, o.province, o.district, o.person, o.email, o.chat, o.phone] })
     }
 }
 
@@ -155,5 +151,18 @@ struct OrgImport: ParsableCommand {
         guard let r = reply else { return }
         print("\(file) (\(r.encoding.rawValue)): \(r.added.count) added, \(r.updated.count) updated, \(r.unchanged.count) unchanged")
         for note in r.notes ?? [] { FileHandle.standardError.write(Data("note: \(TerminalText.visible(note))\n".utf8)) }
+    }
+}
+
+/// CSV as spreadsheets read it (RFC 4180): a field with a comma, quote or line break in quotes,
+/// quotes doubled; lines end in CRLF, as Excel writes them.
+enum CSVText {
+    static func table(header: [String], rows: [[String?]]) -> String {
+        ([header] + rows).map { $0.map(field).joined(separator: ",") + "\r\n" }.joined()
+    }
+
+    static func field(_ s: String?) -> String {
+        let s = s ?? ""
+        return s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
     }
 }
