@@ -74,6 +74,11 @@ public struct UseCaseContext: Sendable {
     let application: Application
 
     public var zone: TimeZone { settings.zone }
+
+    /// The same, planning on another working calendar (one a holiday import is about to make current).
+    func with(calendar: WorkingCalendar) -> UseCaseContext {
+        UseCaseContext(settings: settings, calendar: calendar, now: now, application: application)
+    }
     public var planner: ReminderPlanner { ReminderPlanner(calendar: calendar, dayTime: settings.dayTime) }
 
     /// An item's reminders from `now` on; for a series, those of the instances in its window.

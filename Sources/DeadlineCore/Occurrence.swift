@@ -41,9 +41,13 @@ public struct Occurrence: Codable, Sendable, Equatable, Identifiable {
     public var lastError: String?
     /// For a repeating meeting: the start of the instance it is for.
     public var instance: Date?
+    /// For a deadline assigned to organisations: the code of the one it reminds (its own
+    /// contacts, its own state); nil for the item's own reminders.
+    public var organisation: String?
 
     public init(id: Int64, itemID: Int64, fireAt: Date, state: OccurrenceState, attempts: Int = 0, label: String = "0",
-                lastError: String? = nil, instance: Date? = nil) {
+                lastError: String? = nil, instance: Date? = nil, organisation: String? = nil) {
+        self.organisation = organisation
         self.lastError = lastError
         self.instance = instance
         self.id = id

@@ -11,6 +11,9 @@ public struct ImportOutcome: Sendable, Equatable {
     public var cancelledOccurrences: [Int64] = []
     /// Keys moved out of `open` by `close`.
     public var closed: [String] = []
+    /// Open items whose timing changed (date, zone, rule, leads): their own reminders were
+    /// replanned here; their obligations' reminders are for the caller to replan.
+    public var retimed: [Int64] = []
 
     public init() {}
 }

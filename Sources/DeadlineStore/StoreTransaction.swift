@@ -21,6 +21,8 @@ public protocol StoreReading {
     /// The obligations of one item, by organisation code.
     func obligations(ofItem itemID: Int64) throws -> [Obligation]
     func obligation(itemID: Int64, code: String) throws -> Obligation?
+    /// The reminders of one organisation's obligation, in order.
+    func obligationReminders(itemID: Int64, code: String) throws -> [Occurrence]
 }
 
 /// The writes of one transaction, in domain types. Only `Store.transaction` hands one out, so
@@ -43,7 +45,7 @@ public protocol StoreTransaction: StoreReading {
     /// already delivered stay as they are.
     func importItems(_ batch: ImportBatch, dayTime: TimeOfDay, now: Date,
                      plan: (NewItem) -> ReminderPlanner.ItemPlan) throws -> ImportOutcome
-    /// Closes (or reopens) an item; closing cancels its pending reminders.
+    /// Closes (or reopens) an item; closing cancels its pending reminders, its obligations' too.
     func setState(key: String, to state: ItemState, by who: String, now: Date) throws -> (Item, cancelled: [Int64])
     /// Replaces an item's pending reminders by `reminders` when they differ.
     func replan(itemID: Int64, reminders: [PlannedReminder], plannedThrough: Date?, now: Date) throws -> (cancelled: [Int64], added: [Occurrence])
@@ -62,6 +64,11 @@ public protocol StoreTransaction: StoreReading {
     func ensureObligations(itemID: Int64, codes: [String], now: Date) throws -> [String]
     /// Writes an obligation's state, evidence and who recorded it (the row must exist).
     func saveObligation(itemID: Int64, _ obligation: Obligation) throws
+    /// Stores reminders of one organisation's obligation.
+    func addObligationReminders(itemID: Int64, code: String, reminders: [PlannedReminder], now: Date) throws -> [Occurrence]
+    /// Cancels what is still owed of one organisation's obligation reminders, or (nil) of every
+    /// obligation of the item; returns their ids for the timer core to drop.
+    func cancelObligationReminders(itemID: Int64, code: String?, now: Date) throws -> [Int64]
     func recordAudit(_ entry: AuditEntry) throws
 }
 

@@ -6,12 +6,15 @@ import Foundation
 public struct Reminder: Sendable, Equatable {
     public let item: Item
     public let occurrence: Occurrence
+    /// For an obligation's reminder: the organisation it reminds, through its own contacts.
+    public let organisation: Organisation?
     /// What the idempotency key starts with: `deadlined-<occurrence>`, or a test's own.
     public let tag: String
 
-    public init(item: Item, occurrence: Occurrence, tag: String? = nil) {
+    public init(item: Item, occurrence: Occurrence, organisation: Organisation? = nil, tag: String? = nil) {
         self.item = item
         self.occurrence = occurrence
+        self.organisation = organisation
         self.tag = tag ?? "deadlined-\(occurrence.id)"
     }
 
@@ -70,11 +73,15 @@ public protocol Channel: Sendable {
     /// Releases what the channel holds (an HTTP client); called once, when it is replaced or
     /// the daemon stops, after its last `deliver`.
     func shutdown() async
+    /// Whether it can reach this organisation at all (an e-mail channel needs its address): an
+    /// obligation's reminder goes only through channels that reach the organisation.
+    func reaches(_ organisation: Organisation) -> Bool
 }
 
 extension Channel {
     public var policy: ChannelPolicy { ChannelPolicy() }
     public func shutdown() async {}
+    public func reaches(_ organisation: Organisation) -> Bool { true }
 }
 
 /// A channel error meant for an admin's eyes: one line, saying what failed.

@@ -51,6 +51,14 @@ public struct ChannelSet: Sendable {
         routes.channels(for: item, known: Set(channels.keys))
     }
 
+    /// The channels of a reminder: the item's, and for an obligation's only those that reach the
+    /// organisation (none left: the reminder fails, saying it cannot reach it).
+    public func names(for reminder: Reminder) -> [String] {
+        let names = self.names(for: reminder.item)
+        guard let org = reminder.organisation else { return names }
+        return names.filter { channels[$0]?.reaches(org) ?? true }
+    }
+
     public func shutdown() async {
         for channel in channels.values { await channel.shutdown() }
     }

@@ -226,11 +226,13 @@ struct OccurrenceRecord: FetchableRecord, MutablePersistableRecord {
     var label: String
     var last_error: String?
     var instance_ms: Int64?
+    var org_code: String?
 
     mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
     init(id: Int64?, item_id: Int64, fire_at_ms: Int64, state: String, attempts: Int, updated_ms: Int64, label: String, last_error: String?,
-         instance_ms: Int64? = nil) {
+         instance_ms: Int64? = nil, org_code: String? = nil) {
+        self.org_code = org_code
         self.instance_ms = instance_ms
         self.id = id
         self.item_id = item_id
@@ -252,6 +254,7 @@ struct OccurrenceRecord: FetchableRecord, MutablePersistableRecord {
         label = row["label"]
         last_error = row["last_error"]
         instance_ms = row["instance_ms"]
+        org_code = row["org_code"]
     }
 
     func encode(to container: inout PersistenceContainer) {
@@ -264,6 +267,7 @@ struct OccurrenceRecord: FetchableRecord, MutablePersistableRecord {
         container["label"] = label
         container["last_error"] = last_error
         container["instance_ms"] = instance_ms
+        container["org_code"] = org_code
     }
 
     func domain() throws -> Occurrence {
@@ -271,7 +275,7 @@ struct OccurrenceRecord: FetchableRecord, MutablePersistableRecord {
             throw StoreError.corrupt("occurrence \(id ?? -1) has state '\(state)'")
         }
         return Occurrence(id: id, itemID: item_id, fireAt: Millis.date(fire_at_ms), state: s, attempts: attempts, label: label,
-                          lastError: last_error, instance: instance_ms.map(Millis.date))
+                          lastError: last_error, instance: instance_ms.map(Millis.date), organisation: org_code)
     }
 }
 

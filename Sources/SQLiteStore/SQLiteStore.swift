@@ -94,7 +94,8 @@ public final class SQLiteStore: Store {
     public func listItems() throws -> [(Item, [Occurrence])] {
         try readDB { db in
             let items = try ItemRecord.order(Column("at_ms"), Column("id")).fetchAll(db)
-            let occurrences = try OccurrenceRecord.order(Column("fire_at_ms"), Column("id")).fetchAll(db)
+            // The items' own reminders; an assigned deadline's thousands of obligation reminders are not an item's.
+            let occurrences = try OccurrenceRecord.filter(Column("org_code") == nil).order(Column("fire_at_ms"), Column("id")).fetchAll(db)
             let byItem = Dictionary(grouping: occurrences, by: \.item_id)
             return try items.map { rec in
                 let item = try rec.domain()

@@ -14,13 +14,15 @@ extension SQLiteTransaction {
         if let province = scope.province { conditions.append("province = ?"); arguments.append(PlaceName.province(province)) }
         if let district = scope.district { conditions.append("district = ?"); arguments.append(PlaceName.district(district)) }
         if let type = scope.type { conditions.append("type = ?"); arguments.append(type.rawValue) }
+        if let codes = scope.codes {
+            // A burst's reminders name a few hundred organisations at most: one IN list.
+            conditions.append("code IN (" + codes.map { _ in "?" }.joined(separator: ",") + ")")
+            arguments += codes
+        }
         var sql = "SELECT * FROM organisation"
         if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
         sql += " ORDER BY province, district, code"
-        let found = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map(Self.organisation)
-        guard let codes = scope.codes else { return found }
-        let wanted = Set(codes)
-        return found.filter { wanted.contains($0.code) }
+        return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map(Self.organisation)
     }
 
     func saveOrganisations(_ organisations: [Organisation], now: Date) throws -> [OrganisationSave] {

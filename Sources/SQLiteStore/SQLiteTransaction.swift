@@ -49,8 +49,10 @@ struct SQLiteTransaction: StoreTransaction {
         try ItemRecord.fetchOne(db, sql: "SELECT * FROM item WHERE uid = ? AND recurrence_id_ms IS NULL", arguments: [uid])?.domain()
     }
 
+    /// The item's own reminders (its obligations' are apart: see `obligationReminders`).
     func occurrences(ofItem itemID: Int64) throws -> [Occurrence] {
-        try OccurrenceRecord.filter(Column("item_id") == itemID).order(Column("fire_at_ms"), Column("id")).fetchAll(db).map { try $0.domain() }
+        try OccurrenceRecord.filter(Column("item_id") == itemID && Column("org_code") == nil).order(Column("fire_at_ms"), Column("id"))
+            .fetchAll(db).map { try $0.domain() }
     }
 
     /// Every item in order of its instant, without its occurrences.
@@ -103,20 +105,40 @@ struct SQLiteTransaction: StoreTransaction {
 
     /// Through one cached statement: an add writes some twenty rows, and a record's own insert
     /// (a statement looked up and its arguments encoded by column name) was most of its cost.
-    func insertOccurrences(_ reminders: [PlannedReminder], itemID: Int64, now: Date) throws -> [Occurrence] {
+    func insertOccurrences(_ reminders: [PlannedReminder], itemID: Int64, organisation: String? = nil, now: Date) throws -> [Occurrence] {
         guard !reminders.isEmpty else { return [] }
         let insert = try db.cachedStatement(sql: """
-            INSERT INTO occurrence (item_id, fire_at_ms, state, attempts, updated_ms, label, last_error, instance_ms)
-            VALUES (?, ?, 'pending', 0, ?, ?, NULL, ?)
+            INSERT INTO occurrence (item_id, fire_at_ms, state, attempts, updated_ms, label, last_error, instance_ms, org_code)
+            VALUES (?, ?, 'pending', 0, ?, ?, NULL, ?, ?)
             """)
         let updated = Millis.from(now)
         return try reminders.map { r in
             // Stored as whole milliseconds; the occurrence says what was stored.
             let fireAt = Millis.from(r.fireAt), instance = r.instance.map(Millis.from)
-            try insert.execute(arguments: [itemID, fireAt, updated, r.label, instance])
+            try insert.execute(arguments: [itemID, fireAt, updated, r.label, instance, organisation])
             return Occurrence(id: db.lastInsertedRowID, itemID: itemID, fireAt: Millis.date(fireAt), state: .pending, attempts: 0,
-                              label: r.label, lastError: nil, instance: instance.map(Millis.date))
+                              label: r.label, lastError: nil, instance: instance.map(Millis.date), organisation: organisation)
         }
+    }
+
+    func addObligationReminders(itemID: Int64, code: String, reminders: [PlannedReminder], now: Date) throws -> [Occurrence] {
+        try insertOccurrences(reminders, itemID: itemID, organisation: code, now: now)
+    }
+
+    func cancelObligationReminders(itemID: Int64, code: String?, now: Date) throws -> [Int64] {
+        let condition = code == nil ? "org_code IS NOT NULL" : "org_code = ?"
+        var arguments: StatementArguments = [itemID]
+        if let code { arguments += [code] }
+        let ids = try Int64.fetchAll(db, sql: "SELECT id FROM occurrence WHERE item_id = ? AND \(condition) AND state IN ('pending', 'retrying')",
+                                     arguments: arguments)
+        try db.execute(sql: "UPDATE occurrence SET state = 'cancelled', updated_ms = ? WHERE item_id = ? AND \(condition) AND state IN ('pending', 'retrying')",
+                       arguments: [Millis.from(now)] + arguments)
+        return ids
+    }
+
+    func obligationReminders(itemID: Int64, code: String) throws -> [Occurrence] {
+        try OccurrenceRecord.filter(Column("item_id") == itemID && Column("org_code") == code).order(Column("fire_at_ms"), Column("id"))
+            .fetchAll(db).map { try $0.domain() }
     }
 
     /// Imports plans and items by key: a new key is added, a known key with other fields is
@@ -151,6 +173,7 @@ struct SQLiteTransaction: StoreTransaction {
                     let planned = plan(item)
                     existing.planned_through_ms = planned.plannedThrough.map(Millis.from)
                     out.newOccurrences += try insertOccurrences(planned.reminders, itemID: old.id, now: now)
+                    out.retimed.append(old.id)
                 }
                 try existing.update(db)
                 out.updated.append(item.key)
@@ -172,7 +195,7 @@ struct SQLiteTransaction: StoreTransaction {
             if !added.contains(key) { record.sequence += 1 }
             record.updated_ms = Millis.from(now)
             try record.update(db)
-            out.cancelledOccurrences += try cancelPending(itemID: record.id!, now: now)
+            out.cancelledOccurrences += try cancelPending(itemID: record.id!, all: true, now: now)
             out.closed.append(key)
         }
         return out
@@ -190,15 +213,17 @@ struct SQLiteTransaction: StoreTransaction {
         record.sequence += 1
         record.updated_ms = Millis.from(now)
         try record.update(db)
-        let cancelled = try cancelPending(itemID: item.id, now: now)
+        let cancelled = try cancelPending(itemID: item.id, all: true, now: now)
         return (try record.domain(), cancelled)
     }
 
-    /// Cancels what is still to be sent (pending and retrying) for an item.
-    private func cancelPending(itemID: Int64, now: Date) throws -> [Int64] {
-        let ids = try Int64.fetchAll(db, sql: "SELECT id FROM occurrence WHERE item_id = ? AND state IN ('pending', 'retrying')",
+    /// Cancels what is still to be sent (pending and retrying) for an item: its own reminders,
+    /// and its obligations' too when it closes (`all`); a replan leaves those to its caller.
+    private func cancelPending(itemID: Int64, all: Bool = false, now: Date) throws -> [Int64] {
+        let which = all ? "" : " AND org_code IS NULL"
+        let ids = try Int64.fetchAll(db, sql: "SELECT id FROM occurrence WHERE item_id = ? AND state IN ('pending', 'retrying')\(which)",
                                      arguments: [itemID])
-        try db.execute(sql: "UPDATE occurrence SET state = 'cancelled', updated_ms = ? WHERE item_id = ? AND state IN ('pending', 'retrying')",
+        try db.execute(sql: "UPDATE occurrence SET state = 'cancelled', updated_ms = ? WHERE item_id = ? AND state IN ('pending', 'retrying')\(which)",
                        arguments: [Millis.from(now), itemID])
         return ids
     }
@@ -208,7 +233,7 @@ struct SQLiteTransaction: StoreTransaction {
     /// and add.
     /// - Parameter plannedThrough: for a series, the end of the window `reminders` cover.
     func replan(itemID: Int64, reminders: [PlannedReminder], plannedThrough: Date?, now: Date) throws -> (cancelled: [Int64], added: [Occurrence]) {
-        let pending = try OccurrenceRecord.filter(Column("item_id") == itemID && Column("state") == "pending").fetchAll(db)
+        let pending = try OccurrenceRecord.filter(Column("item_id") == itemID && Column("state") == "pending" && Column("org_code") == nil).fetchAll(db)
         let have = Set(pending.map { "\($0.fire_at_ms) \($0.label) \($0.instance_ms ?? 0)" })
         let want = Set(reminders.map { "\(Millis.from($0.fireAt)) \($0.label) \($0.instance.map(Millis.from) ?? 0)" })
         if let plannedThrough {

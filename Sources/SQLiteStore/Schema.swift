@@ -212,6 +212,12 @@ enum Schema {
             }
             try db.create(index: "obligation_by_org", on: "obligation", columns: ["org_code"])
         }
+        m.registerMigration("v11: reminders of obligations") { db in
+            // An obligation's reminders are the item's occurrences with the organisation's code:
+            // the timer core, the delivery log and the misfire policy treat them as any other.
+            try db.alter(table: "occurrence") { t in t.add(column: "org_code", .text) }
+            try db.create(index: "occurrence_by_obligation", on: "occurrence", columns: ["item_id", "org_code"])
+        }
         return m
     }
 }

@@ -282,11 +282,13 @@ public final class TimerCore: @unchecked Sendable {
         let (send, missed, caughtUp) = (split.send, split.missed, split.caughtUp)
         let sendable: [(item: Item, occurrence: Occurrence)]
         let states: [Int64: [String: ChannelDeliveryState]]
+        let organisations: [String: Organisation]
         do {
             // Only rows still owed move to firing: one cancelled meanwhile is not sent.
             let moved = Set(try store.markFiring(send.map(\.occurrence.id), now: now))
             sendable = send.filter { moved.contains($0.occurrence.id) && inFlight[$0.occurrence.id] == nil }
             states = try store.channelStates(for: sendable.map(\.occurrence.id))
+            organisations = try self.organisations(of: sendable.map(\.occurrence))
         } catch {
             logger.error("cannot record reminders as firing, retrying in 1 s: \(error)")
             for id in ids { heap.insert(id: id, fireAt: now.addingTimeInterval(1)) }
@@ -302,8 +304,8 @@ public final class TimerCore: @unchecked Sendable {
         }
         let limits = channelSet.channels.mapValues(\.policy.retry.maxAttempts)
         for (item, occurrence) in sendable {
-            let reminder = Reminder(item: item, occurrence: occurrence)
-            let state = DeliveryState(reminder: reminder, names: channelSet.names(for: item), states: states[occurrence.id] ?? [:],
+            let reminder = Reminder(item: item, occurrence: occurrence, organisation: occurrence.organisation.flatMap { organisations[$0] })
+            let state = DeliveryState(reminder: reminder, names: channelSet.names(for: reminder), states: states[occurrence.id] ?? [:],
                                       maxAttempts: limits, now: now)
             inFlight[occurrence.id] = state
             let jobs = state.sending.compactMap { name in
@@ -316,6 +318,14 @@ public final class TimerCore: @unchecked Sendable {
             if jobs.isEmpty { settle(occurrence.id) }
             for job in jobs { lanes.enqueue(job) }
         }
+    }
+
+    /// The organisations that obligations' reminders are for, read once per batch.
+    private func organisations(of occurrences: [Occurrence]) throws -> [String: Organisation] {
+        let codes = Set(occurrences.compactMap(\.organisation))
+        guard !codes.isEmpty else { return [:] }
+        return Dictionary(try store.organisations(in: OrganisationScope(codes: Array(codes))).map { ($0.code, $0) },
+                          uniquingKeysWith: { a, _ in a })
     }
 
     /// One send's outcome, from the lanes: log it, and settle its occurrence once every

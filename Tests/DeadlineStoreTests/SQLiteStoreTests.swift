@@ -11,7 +11,8 @@ struct SQLiteStoreTests {
     static let migrations = ["v1: items and reminder occurrences", "v2: keys, plans, meeting and deadline fields, item state, holidays",
                              "v3: retries, delivery log, daemon state", "v4: counters kept by triggers", "v5: per-channel retries", "v6: audit trail",
                              "v7: repeating meetings and iCalendar identity", "v8: added dates and changed instances of a series",
-                             "v9: organisations registry", "v10: assignments and obligations"]
+                             "v9: organisations registry", "v10: assignments and obligations",
+                             "v11: reminders of obligations"]
 
     @Test("a fresh file is migrated to the latest schema, and reopening migrates nothing again")
     func migrations() throws {

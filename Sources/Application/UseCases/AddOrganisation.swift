@@ -15,10 +15,10 @@ public struct AddOrganisation: UseCase {
         return Change { txn in
             if try txn.organisation(code: organisation.code) != nil { throw RequestError.duplicateOrganisation(organisation.code) }
             _ = try txn.saveOrganisations([organisation], now: c.now)
-            let assigned = try AssignmentFollowing.extend(to: [organisation], txn, now: c.now)
-            return Written(value: organisation,
+            let assigned = try AssignmentFollowing.extend(to: [organisation], txn, c)
+            return Written(value: organisation, schedule: assigned.schedule,
                            audit: AuditNote(method: "AddOrganisation", target: organisation.code, before: nil as Organisation?, after: organisation),
-                           events: [.organisations(codes: [organisation.code], detail: "added", at: c.now)] + assigned)
+                           events: [.organisations(codes: [organisation.code], detail: "added", at: c.now)] + assigned.events)
         }
     }
 }

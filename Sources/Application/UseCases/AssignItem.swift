@@ -36,28 +36,11 @@ public struct AssignItem: UseCase {
                 let known = Set(organisations.map(\.code))
                 if let unknown = codes.first(where: { !known.contains($0) }) { throw RequestError.noSuchOrganisation(unknown) }
             }
-            let events = try Self.assign(item, scope, txn, now: c.now, organisations: organisations)
-            let assigned = events.compactMap { if case .obligation(_, let code, _, _, _) = $0 { code } else { nil } }
-            let outcome = Outcome(key: key, assigned: assigned, obligations: try txn.obligations(ofItem: item.id).count)
-            return Written(value: outcome, audit: AuditNote(method: "Assign", target: key, before: nil as Outcome?, after: AssignmentNote(scope: scope, outcome: outcome)),
-                           events: events)
-        }
-    }
-
-    /// Keeps the scope (once: the same scope again is not a second assignment) and gives each
-    /// organisation in it that has none an obligation.
-    /// - Returns: an event per obligation made.
-    static func assign(_ item: Item, _ scope: OrganisationScope, _ txn: any StoreTransaction, now: Date,
-                       organisations: [Organisation]? = nil) throws -> [DomainEvent] {
-        let normal = OrganisationScope(province: scope.province.map(PlaceName.province), district: scope.district.map(PlaceName.district),
-                                       type: scope.type, codes: scope.codes)
-        if try !txn.assignments().contains(where: { $0.itemID == item.id && $0.scope == normal }) {
-            try txn.addAssignment(itemID: item.id, scope: normal, now: now)
-        }
-        let codes = try (organisations ?? txn.organisations(in: scope)).map(\.code)
-        let standing: ObligationStanding = Obligation.isLate(now, due: item.fields.when, zone: item.zone) ? .overdue : .open
-        return try txn.ensureObligations(itemID: item.id, codes: codes, now: now).map {
-            .obligation(itemKey: item.key, code: $0, standing: standing, detail: "assigned", at: now)
+            let assigned = try Self.assign(item, scope, txn, c, organisations: organisations)
+            let outcome = Outcome(key: key, assigned: assigned.codes, obligations: try txn.obligations(ofItem: item.id).count)
+            return Written(value: outcome, schedule: assigned.schedule,
+                           audit: AuditNote(method: "Assign", target: key, before: nil as Outcome?, after: AssignmentNote(scope: scope, outcome: outcome)),
+                           events: assigned.events)
         }
     }
 
@@ -66,23 +49,50 @@ public struct AssignItem: UseCase {
         var scope: OrganisationScope
         var outcome: Outcome
     }
+
+    /// Keeps the scope (once: the same scope again is not a second assignment) and gives each
+    /// organisation in it that has none an obligation, with its reminders.
+    static func assign(_ item: Item, _ scope: OrganisationScope, _ txn: any StoreTransaction, _ c: UseCaseContext,
+                       organisations: [Organisation]? = nil) throws -> Assigned {
+        let normal = OrganisationScope(province: scope.province.map(PlaceName.province), district: scope.district.map(PlaceName.district),
+                                       type: scope.type, codes: scope.codes)
+        if try !txn.assignments().contains(where: { $0.itemID == item.id && $0.scope == normal }) {
+            try txn.addAssignment(itemID: item.id, scope: normal, now: c.now)
+        }
+        let codes = try (organisations ?? txn.organisations(in: scope)).map(\.code)
+        return try Assigned.obligations(of: item, codes: try txn.ensureObligations(itemID: item.id, codes: codes, now: c.now), txn, c)
+    }
+}
+
+/// Obligations just made: their codes, their reminders for the timer core, an event each.
+struct Assigned {
+    var codes: [String] = []
+    var schedule: [Occurrence] = []
+    var events: [DomainEvent] = []
+
+    static func obligations(of item: Item, codes: [String], _ txn: any StoreTransaction, _ c: UseCaseContext) throws -> Assigned {
+        let standing: ObligationStanding = Obligation.isLate(c.now, due: item.fields.when, zone: item.zone) ? .overdue : .open
+        return Assigned(codes: codes, schedule: try ObligationReminders.schedule(item, codes: codes, txn, c),
+                        events: codes.map { .obligation(itemKey: item.key, code: $0, standing: standing, detail: "assigned", at: c.now) })
+    }
+
+    static func + (a: Assigned, b: Assigned) -> Assigned {
+        Assigned(codes: a.codes + b.codes, schedule: a.schedule + b.schedule, events: a.events + b.events)
+    }
+
 }
 
 /// Organisations that entered the registry (or moved) get the obligations of every assignment
 /// whose scope now holds them, in the same transaction.
 enum AssignmentFollowing {
-    /// - Returns: the events of the obligations made.
-    static func extend(to organisations: [Organisation], _ txn: any StoreTransaction, now: Date) throws -> [DomainEvent] {
-        guard !organisations.isEmpty else { return [] }
-        var events: [DomainEvent] = []
+    static func extend(to organisations: [Organisation], _ txn: any StoreTransaction, _ c: UseCaseContext) throws -> Assigned {
+        guard !organisations.isEmpty else { return Assigned() }
+        var out = Assigned()
         for (itemID, scope) in try txn.assignments() {
             let inScope = organisations.filter(scope.contains).map(\.code)
             guard !inScope.isEmpty, let item = try txn.item(id: itemID), item.state == .open else { continue }
-            let standing: ObligationStanding = Obligation.isLate(now, due: item.fields.when, zone: item.zone) ? .overdue : .open
-            for code in try txn.ensureObligations(itemID: itemID, codes: inScope, now: now) {
-                events.append(.obligation(itemKey: item.key, code: code, standing: standing, detail: "assigned", at: now))
-            }
+            out = out + (try Assigned.obligations(of: item, codes: try txn.ensureObligations(itemID: itemID, codes: inScope, now: c.now), txn, c))
         }
-        return events
+        return out
     }
 }

@@ -33,17 +33,20 @@ public struct ImportAgendaFile: UseCase {
         let name = self.name
         return Change { txn in
             let outcome = try txn.importItems(batch, dayTime: c.settings.dayTime, now: c.now, plan: { c.plan($0) })
-            var assigned: [DomainEvent] = []
+            // Obligations of deadlines whose date moved follow it; then the file's assignments.
+            let moved = try ObligationReminders.replan(retimed: outcome.retimed, txn, c)
+            let cancel = outcome.cancelledOccurrences + moved.cancelled, schedule = outcome.newOccurrences + moved.added
+            var assigned = Assigned()
             for (key, scope) in agenda.assignments.sorted(by: { $0.key < $1.key }) {
                 guard let item = try txn.item(key: key), item.state == .open else { continue }
-                assigned += try AssignItem.assign(item, scope, txn, now: c.now)
+                assigned = assigned + (try AssignItem.assign(item, scope, txn, c))
             }
             let summary = ImportSummary(added: outcome.added, updated: outcome.updated, unchanged: outcome.unchanged, plans: outcome.plans,
                                         warnings: try c.holidayWarnings(forNew: outcome.newOccurrences, txn))
-            return Written(value: summary, schedule: outcome.newOccurrences, cancel: outcome.cancelledOccurrences,
+            return Written(value: summary, schedule: schedule + assigned.schedule, cancel: cancel,
                            audit: AuditNote(method: "Import", target: name, before: nil as ImportSummary?, after: summary),
                            events: outcome.added.map { .item(key: $0, state: "open", detail: "imported", at: c.now) }
-                               + outcome.updated.map { .item(key: $0, state: "open", detail: "updated by import", at: c.now) } + assigned)
+                               + outcome.updated.map { .item(key: $0, state: "open", detail: "updated by import", at: c.now) } + assigned.events)
         }
     }
 }

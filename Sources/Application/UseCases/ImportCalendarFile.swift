@@ -40,7 +40,8 @@ public struct ImportCalendarFile: UseCase {
             let summary = ImportSummary(added: outcome.added, updated: outcome.updated, unchanged: outcome.unchanged, plans: 0,
                                         cancelled: outcome.closed, notes: notes,
                                         warnings: try c.holidayWarnings(forNew: outcome.newOccurrences, txn))
-            return Written(value: summary, schedule: outcome.newOccurrences, cancel: outcome.cancelledOccurrences,
+            let moved = try ObligationReminders.replan(retimed: outcome.retimed, txn, c)
+            return Written(value: summary, schedule: outcome.newOccurrences + moved.added, cancel: outcome.cancelledOccurrences + moved.cancelled,
                            audit: AuditNote(method: "Import", target: name, before: nil as ImportSummary?, after: summary),
                            events: outcome.added.map { .item(key: $0, state: "open", detail: "imported", at: c.now) }
                                + outcome.updated.map { .item(key: $0, state: "open", detail: "updated by import", at: c.now) }

@@ -32,6 +32,7 @@ public struct ImportHolidays: UseCase {
         calendar.replace(year)
         let planner = ReminderPlanner(calendar: calendar, dayTime: c.settings.dayTime)
         let shared = c.application.calendar
+        let onNewCalendar = c.with(calendar: calendar)
         return Change { txn in
             try txn.saveHolidayYear(year, now: c.now)
             var cancelled: [Int64] = [], added: [Occurrence] = []
@@ -43,6 +44,10 @@ public struct ImportHolidays: UseCase {
                 let change = try txn.replan(itemID: item.id, reminders: plan.reminders, plannedThrough: plan.plannedThrough, now: c.now)
                 cancelled += change.cancelled
                 added += change.added
+                // Its obligations' working-day reminders move with the holidays too.
+                let obligations = try ObligationReminders.replan(itemID: item.id, txn, onNewCalendar)
+                cancelled += obligations.cancelled
+                added += obligations.added
             }
             let outcome = Outcome(year: year.year, holidays: year.holidays.count)
             return Written(value: outcome, schedule: added, cancel: cancelled,

@@ -49,12 +49,12 @@ public struct ImportOrganisations: UseCase {
             }
             let changed = outcome.added + outcome.updated
             let changedSet = Set(changed)
-            let assigned = try AssignmentFollowing.extend(to: file.organisations.filter { changedSet.contains($0.code) }, txn, now: c.now)
+            let assigned = try AssignmentFollowing.extend(to: file.organisations.filter { changedSet.contains($0.code) }, txn, c)
             // The entry names what changed, not the whole registry again.
             var note = outcome
             note.unchanged = []
-            return Written(value: outcome, audit: AuditNote(method: "ImportOrganisations", target: name, before: nil as Outcome?, after: note),
-                           events: (changed.isEmpty ? [] : [.organisations(codes: changed, detail: "imported", at: c.now)]) + assigned)
+            return Written(value: outcome, schedule: assigned.schedule, audit: AuditNote(method: "ImportOrganisations", target: name, before: nil as Outcome?, after: note),
+                           events: (changed.isEmpty ? [] : [.organisations(codes: changed, detail: "imported", at: c.now)]) + assigned.events)
         }
     }
 }

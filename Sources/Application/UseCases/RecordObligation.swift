@@ -51,9 +51,16 @@ public struct RecordObligation: UseCase {
                 after.reason = reason
             }
             try txn.saveObligation(itemID: item.id, after)
+            // Submitted or exempted: its reminders stop, and no one else's. Reopened: they start again.
+            var cancel: [Int64] = [], schedule: [Occurrence] = []
+            if after.state == .open {
+                schedule = try ObligationReminders.schedule(item, codes: [code], txn, c)
+            } else {
+                cancel = try txn.cancelObligationReminders(itemID: item.id, code: code, now: c.now)
+            }
             let standing = after.standing(due: item.fields.when, zone: item.zone, now: c.now)
             let method = switch action { case .submit: "Submit"; case .exempt: "Exempt"; case .reopen: "Reopen" }
-            return Written(value: ObligationOutcome(item: item, obligation: after, standing: standing),
+            return Written(value: ObligationOutcome(item: item, obligation: after, standing: standing), schedule: schedule, cancel: cancel,
                            audit: AuditNote(method: method, target: "\(item.key)/\(code)", before: before, after: after),
                            events: [.obligation(itemKey: item.key, code: code, standing: standing, detail: method.lowercased(), at: c.now)])
         }

@@ -45,10 +45,12 @@ public struct UpdateItem: UseCase {
             guard let item = try txn.item(key: key) else { throw StoreError.noSuchItem(key) }
             let occurrences = try txn.occurrences(ofItem: item.id)
             let changed = !outcome.updated.isEmpty
+            // The organisations assigned this deadline are reminded at its new date.
+            let obligations = try ObligationReminders.replan(retimed: outcome.retimed, txn, c)
             return Written(
                 value: ItemOutcome(item: item, occurrences: occurrences, warnings: c.holidayWarnings(WorkingDaySpan.of(occurrences, item: item.fields))),
-                schedule: outcome.newOccurrences,
-                cancel: outcome.cancelledOccurrences,
+                schedule: outcome.newOccurrences + obligations.added,
+                cancel: outcome.cancelledOccurrences + obligations.cancelled,
                 audit: changed ? AuditNote(method: "Update", target: key, before: AuditedItem(before, []), after: AuditedItem(item, occurrences)) : nil,
                 events: changed ? [.item(key: key, state: item.state.rawValue, detail: "updated", at: c.now)] : [])
         }

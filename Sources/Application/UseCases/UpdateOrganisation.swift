@@ -19,9 +19,9 @@ public struct UpdateOrganisation: UseCase {
             if let (field, _) = after.problem() { throw RequestError.invalidParameter(field) }
             _ = try txn.saveOrganisations([after], now: c.now)
             // One that moved into an assignment's scope gets it; one that moved out keeps what it has.
-            let assigned = try AssignmentFollowing.extend(to: [after], txn, now: c.now)
-            return Written(value: after, audit: AuditNote(method: "UpdateOrganisation", target: code, before: before, after: after),
-                           events: (after == before ? [] : [.organisations(codes: [code], detail: "updated", at: c.now)]) + assigned)
+            let assigned = try AssignmentFollowing.extend(to: [after], txn, c)
+            return Written(value: after, schedule: assigned.schedule, audit: AuditNote(method: "UpdateOrganisation", target: code, before: before, after: after),
+                           events: (after == before ? [] : [.organisations(codes: [code], detail: "updated", at: c.now)]) + assigned.events)
         }
     }
 }

@@ -5,8 +5,9 @@ import Foundation
 /// postfix, exim, msmtp and nullmailer all provide, so the daemon needs no SMTP settings of
 /// its own and no network access beyond what the MTA has.
 ///
-/// Recipients: the e-mail addresses in the item's `remind:` list (To), else the channel's
-/// `to`; an escalation goes To the item's `escalation:` contacts with its people in Cc. The
+/// Recipients: for an organisation's obligation, its own e-mail address; else the addresses in
+/// the item's `remind:` list (To), else the channel's `to`; an escalation goes To the item's
+/// `escalation:` contacts with its people in Cc. The
 /// Message-ID is derived from the idempotency key, so a repeat after a crash carries the
 /// same one and a receiving system can drop it.
 public struct EmailChannel: Channel {
@@ -34,10 +35,17 @@ public struct EmailChannel: Channel {
         self.redact = redactor
     }
 
+    /// Only an organisation with an e-mail address.
+    public func reaches(_ organisation: Organisation) -> Bool {
+        organisation.contact.email.flatMap(MailAddress.init) != nil
+    }
+
     /// The message as it is handed to sendmail.
     public func message(for reminder: Reminder, now: Date) throws -> MailMessage {
         let item = reminder.item
-        let people = item.fields.remind.compactMap(MailAddress.init)
+        // An obligation's reminder goes to the organisation's own address, and to no one else.
+        let people = reminder.organisation.map { [$0.contact.email.flatMap(MailAddress.init)].compactMap { $0 } }
+            ?? item.fields.remind.compactMap(MailAddress.init)
         let escalation = item.fields.escalation.compactMap(MailAddress.init)
         var toList = people.isEmpty ? to : people
         var ccList = cc
@@ -56,6 +64,7 @@ public struct EmailChannel: Channel {
             messageID: "\(reminder.idempotencyKey(channel: name))@\(domain)",
             references: ["deadlined-item-\(item.id)@\(domain)"],
             extraHeaders: [("X-Deadlined-Item", item.key), ("X-Deadlined-Event", rendered.event.rawValue)]
+                + (reminder.organisation.map { [("X-Deadlined-Organisation", $0.code)] } ?? [])
         )
     }
 

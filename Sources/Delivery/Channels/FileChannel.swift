@@ -38,6 +38,8 @@ public struct FileChannel: Channel {
         /// When the channel wrote it: lateness is `sentAt - fireAt`.
         let sentAt: String
         let organisation: String
+        /// For an obligation's reminder: the organisation's code (`organisation` is its name).
+        let organisationCode: String?
         let event: String?
         let subject: String?
     }
@@ -50,7 +52,8 @@ public struct FileChannel: Channel {
                         kind: item.kind.rawValue, title: item.title, lead: reminder.occurrence.label,
                         at: DateOutput.text(item.fields.when, timeZone: item.zone),
                         fireAt: DateOutput.iso8601(reminder.occurrence.fireAt, timeZone: item.zone),
-                        sentAt: DateOutput.iso8601(now, timeZone: item.zone), organisation: item.fields.organisation,
+                        sentAt: DateOutput.iso8601(now, timeZone: item.zone),
+                        organisation: reminder.organisation?.name ?? item.fields.organisation, organisationCode: reminder.organisation?.code,
                         event: message?.event.rawValue, subject: message?.subject)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

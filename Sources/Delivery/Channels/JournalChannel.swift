@@ -26,22 +26,22 @@ public struct JournalChannel: Channel {
         let item = reminder.item
         let message = renderer.render(reminder, channel: name, language: language, now: Date())
         let due = reminder.dueText
-        logger.notice(
-            "\(message.subject)",
-            metadata: [
-                "message_id": "\(JournalMessageID.of(message.event))",
-                "reminder_body": "\(message.body)",
-                "event": "\(message.event.rawValue)",
-                "item_id": "\(item.id)",
-                "item_key": "\(item.key)",
-                "occurrence_id": "\(reminder.occurrence.id)",
-                "kind": "\(item.kind.rawValue)",
-                "due": "\(due)",
-                "lead": "\(reminder.occurrence.label)",
-                "organisation": "\(item.fields.organisation)",
-                "idempotency_key": "\(reminder.idempotencyKey(channel: name))",
-            ]
-        )
+        var fields: Logger.Metadata = [
+            "message_id": "\(JournalMessageID.of(message.event))",
+            "reminder_body": "\(message.body)",
+            "event": "\(message.event.rawValue)",
+            "item_id": "\(item.id)",
+            "item_key": "\(item.key)",
+            "occurrence_id": "\(reminder.occurrence.id)",
+            "kind": "\(item.kind.rawValue)",
+            "due": "\(due)",
+            "lead": "\(reminder.occurrence.label)",
+            "organisation": "\(reminder.organisation?.name ?? item.fields.organisation)",
+            "idempotency_key": "\(reminder.idempotencyKey(channel: name))",
+        ]
+        // An obligation's reminder names its organisation, for `journalctl ORGANISATION_CODE=…`.
+        if let org = reminder.organisation { fields["organisation_code"] = "\(org.code)" }
+        logger.notice("\(message.subject)", metadata: fields)
         return nil
     }
 }

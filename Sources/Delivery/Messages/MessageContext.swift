@@ -16,6 +16,7 @@ import Foundation
 /// | `overdue_days` | calendar days past its day (0 if not overdue) |
 /// | `lead`, `occurrence`, `idempotency_key` | which reminder this is |
 /// | `escalation` | true for an escalation reminder |
+/// | `organisation_code`, `province`, `district`, `contact_person`, `contact_chat`, `contact_phone` | for an organisation's obligation: who it reminds (`organisation` is then its name) |
 struct MessageContext {
     let reminder: Reminder
     /// The channel it goes through, for its idempotency key.
@@ -61,6 +62,15 @@ struct MessageContext {
         put("plan", f.plan)
         put("recipient", f.recipient)
         put("people", f.remind.joined(separator: ", "))
+        if let org = reminder.organisation {
+            put("organisation", org.name)
+            put("organisation_code", org.code)
+            put("province", org.province)
+            put("district", org.district)
+            put("contact_person", org.contact.person)
+            put("contact_chat", org.contact.chat)
+            put("contact_phone", org.contact.phone)
+        }
         return v
     }
 
