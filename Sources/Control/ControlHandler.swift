@@ -32,6 +32,7 @@ public protocol ControlHandler: Sendable {
     func assign(_ parameters: ControlAPI.AssignParameters) async throws -> ControlAPI.AssignReply
     func listObligations(_ parameters: ControlAPI.ListObligationsParameters) async throws -> ControlAPI.ListObligationsReply
     func recordObligation(_ parameters: ControlAPI.RecordObligationParameters) async throws -> ControlAPI.ObligationReply
+    func remind(_ parameters: ControlAPI.RemindParameters) async throws -> ControlAPI.RemindReply
 }
 
 extension ControlHandler {
@@ -74,6 +75,7 @@ extension ControlAPI {
         i.bind(assign) { try await handler.assign($0) }
         i.bind(listObligations) { try await handler.listObligations($0) }
         i.bind(recordObligation) { try await handler.recordObligation($0) }
+        i.bind(remind) { try await handler.remind($0) }
         i.bind(audit) { try await handler.audit($0) }
         return i
     }

@@ -220,3 +220,21 @@ extension ControlAPI {
         public init(obligation: Obligation) { self.obligation = obligation }
     }
 }
+
+extension ControlAPI {
+    public struct RemindParameters: Codable, Sendable, Equatable {
+        public var key: String
+        public var province: String?
+        public var district: String?
+        public var type: OrganisationType?
+        public init(key: String, province: String? = nil, district: String? = nil, type: OrganisationType? = nil) {
+            (self.key, self.province, self.district, self.type) = (key, province, district, type)
+        }
+    }
+
+    public struct RemindReply: Codable, Sendable, Equatable {
+        public var key: String
+        public var reminded: [String]
+        public init(key: String, reminded: [String]) { (self.key, self.reminded) = (key, reminded) }
+    }
+}

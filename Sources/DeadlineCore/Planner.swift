@@ -11,6 +11,8 @@ public struct PlannedReminder: Hashable, Sendable {
         case overdue(Int)
         /// To the escalation contacts: still open this close to the due date.
         case escalation(String)
+        /// Sent now on request (`deadlinectl remind`), not planned.
+        case nudge
     }
 
     public var fireAt: Date
@@ -31,6 +33,7 @@ public struct PlannedReminder: Hashable, Sendable {
         case .catchUp: "catch-up"
         case .overdue(let n): "overdue-\(n)"
         case .escalation(let l): "escalate@\(l)"
+        case .nudge: "nudge"
         }
     }
 }

@@ -100,6 +100,14 @@ extension DaemonControl {
         }
     }
 
+    func remind(_ p: ControlAPI.RemindParameters) async throws -> ControlAPI.RemindReply {
+        try await answering {
+            let scope = OrganisationScope(province: p.province, district: p.district, type: p.type)
+            let outcome = try await app.run(RemindObligations(key: p.key, scope: scope), by: requester)
+            return ControlAPI.RemindReply(key: outcome.key, reminded: outcome.reminded)
+        }
+    }
+
     static func decoding(_ e: ControlAPI.TextEncoding) -> TextDecoding.Encoding {
         switch e {
         case .utf8: .utf8

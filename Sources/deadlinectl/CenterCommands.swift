@@ -86,3 +86,21 @@ struct Reopen: ParsableCommand {
         print("\(o.item)/\(o.code) \(o.name): open again (\(o.standing.rawValue))")
     }
 }
+
+struct Remind: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Send one reminder now to every organisation that has not submitted a deadline (or a plan's deadlines).")
+    @Argument(help: "The deadline's key, or a plan's key.") var key: String
+    @Flag(name: .long, help: "Those that have not submitted and are not exempted (needed: says whom).") var notSubmitted = false
+    @Option(name: .long, help: "Only this province.") var province: String?
+    @Option(name: .long, help: "Only this district.") var district: String?
+    @Option(name: .long, help: "Only this type.") var type: OrganisationType?
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() throws {
+        guard notSubmitted else { throw CLIError(message: "say whom to remind: --not-submitted") }
+        let p = ControlAPI.RemindParameters(key: key, province: province, district: district, type: type)
+        guard let r = try connection.call(ControlAPI.remind, p) else { return }
+        print("\(r.key): \(r.reminded.count) organisation(s) reminded now")
+    }
+}

@@ -14,7 +14,7 @@ struct Deadlinectl: ParsableCommand {
         version: "0.1.0",
         subcommands: [Status.self, Add.self, List.self, Submit.self, Held.self, Cancel.self, Import.self,
                       Simulate.self, CalendarCommand.self, Holidays.self, TestChannel.self, Watch.self, Check.self, Get.self, Update.self, Remove.self, Reload.self, Backup.self, Audit.self,
-                      Export.self, Instances.self, Org.self, Assign.self, Exempt.self, Reopen.self, Board.self]
+                      Export.self, Instances.self, Org.self, Assign.self, Exempt.self, Reopen.self, Board.self, Remind.self]
     )
 
     /// `deadlinectl --socket X status` as well as `deadlinectl status --socket X`.

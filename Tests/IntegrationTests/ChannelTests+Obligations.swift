@@ -59,6 +59,14 @@ extension ChannelTests {
         #expect(logged.filter { $0["organisationCode"] == nil }.count == 1)
         #expect(logged.first { $0["organisationCode"] as? String == "4000102" }?["organisation"] as? String == "เทศบาลตำบลบ้านฝาง, สำนักปลัด")
 
+        // "Remind those still open": one more each, to exactly those three.
+        let remind = try box.ctl(["remind", "d1", "--not-submitted"])
+        #expect(remind.out.contains("d1: 3 organisation(s) reminded now"), "\(remind.out) \(remind.err)")
+        #expect(waitFor({ jsonLines(lines).filter { $0["lead"] as? String == "nudge" }.count >= 3 && jsonLines(record).count >= 5 }, timeout: 20),
+                "\(jsonLines(lines).count) lines, \(jsonLines(record).count) mails")
+        let nudged = jsonLines(lines).filter { $0["lead"] as? String == "nudge" }.compactMap { $0["organisationCode"] as? String }
+        #expect(nudged.sorted() == ["4000001", "4000101", "4000102"])
+
         // Nothing failed: the office without an address was not tried by e-mail.
         let status = try box.ctl(["status", "--json"])
         let json = try JSONSerialization.jsonObject(with: Data(status.out.utf8)) as? [String: Any]
