@@ -25,13 +25,15 @@ deps:
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libsystemd-dev pkg-config; }
 
 # What the tests use beyond the build: systemd-socket-activate and journalctl (package
-# systemd), faketime, msmtp (the sendmail the e-mail test uses), aiosmtpd (its SMTP server),
-# varlink (an independent client) and icalendar + recurring-ical-events (an independent reading
-# of the calendar feed).
+# systemd), faketime, msmtp (the sendmail the e-mail test uses), headless chromium with Thai
+# fonts (fonts-thai-tlwg) for the HTML board, aiosmtpd (the SMTP server), varlink (an
+# independent client) and icalendar + recurring-ical-events (an independent reading of the
+# calendar feed).
 test-deps: deps
-	@command -v systemd-socket-activate >/dev/null && command -v faketime >/dev/null && command -v msmtp >/dev/null || { \
-	  echo "installing systemd (systemd-socket-activate), faketime and msmtp"; \
-	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq systemd faketime msmtp; }
+	@command -v systemd-socket-activate >/dev/null && command -v faketime >/dev/null && command -v msmtp >/dev/null \
+	  && command -v chromium >/dev/null && [ -d /usr/share/fonts/truetype/tlwg ] || { \
+	  echo "installing systemd (systemd-socket-activate), faketime, msmtp, chromium and fonts-thai-tlwg"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq systemd faketime msmtp chromium fonts-thai-tlwg; }
 	@python3 -c "import aiosmtpd, varlink, icalendar, recurring_ical_events" 2>/dev/null || \
 	  python3 -m pip install -q aiosmtpd varlink icalendar recurring-ical-events
 

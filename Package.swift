@@ -115,13 +115,17 @@ let package = Package(
         .plugin(name: "EmbedInterfaceDefinition", capability: .buildTool()),
         // The use cases, the commit path and the queries: no Varlink, NIO or GRDB types.
         .target(
+            name: "Reports",
+            dependencies: ["DeadlineCore"]
+        ),
+        .target(
             name: "Application",
             dependencies: ["DeadlineCore", "DeadlineStore", "Agenda", "ICalendar"]
         ),
         .target(
             name: "DeadlineDaemon",
             dependencies: [
-                "Systemd", "DeadlineCore", "Agenda", "DeadlineStore", "SQLiteStore", "Scheduler", "Delivery", "Varlink", "Control", "ICalendar", "Application",
+                "Systemd", "DeadlineCore", "Agenda", "DeadlineStore", "SQLiteStore", "Scheduler", "Delivery", "Varlink", "Control", "ICalendar", "Application", "Reports",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
@@ -140,7 +144,7 @@ let package = Package(
         .executableTarget(
             name: "deadlinectl",
             dependencies: [
-                "Varlink", "Control", "DeadlineCore", "Systemd",
+                "Varlink", "Control", "DeadlineCore", "Systemd", "Reports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]

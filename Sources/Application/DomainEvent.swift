@@ -19,6 +19,14 @@ public enum DomainEvent: Sendable, Equatable {
     /// A channel failed; `final` when no retry follows.
     case failed(occurrence: Int64, itemKey: String, channel: String, error: String, final: Bool, at: Date)
 
+    /// Whether what a center's board shows changed.
+    public var changesBoards: Bool {
+        switch self {
+        case .obligation, .organisations, .item: true
+        case .sent, .failed, .seriesPlanned, .holidaysChanged: false
+        }
+    }
+
     /// Whether what items say changed (the feed is rewritten for these), not only a reminder's state.
     public var changesItems: Bool {
         switch self {

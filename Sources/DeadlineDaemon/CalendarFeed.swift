@@ -3,32 +3,28 @@ import Foundation
 import Logging
 import NIOPosix
 import ServiceLifecycle
-import Synchronization
 
 /// The iCalendar feed file (`calendar.feed`), rewritten after every change so that a web
-/// server can publish it and calendar programs subscribe to it.
-///
-/// Rewrites are coalesced: a change while one is being written marks the feed dirty and it is
-/// written once more afterwards, so the file always ends up showing the latest state without
-/// a write per change of a large import. That next write waits until `spacing`, or four times
-/// what the last write took, has passed since the last began: rendering thousands of items
-/// takes a core for a while, and changes arriving back to back (a script adding items) would
-/// otherwise keep one busy with feeds nobody reads in between. So the feed takes at most a
-/// fifth of a core, and shows a change within a second or so on an office's agenda. Each write goes to a temporary file beside the feed,
-/// is synced, and renamed over it: a reader sees the old feed or the new one, never half.
-/// The feed is made to be published, so it is readable by all (0644) whatever the umask.
+/// server can publish it and calendar programs subscribe to it; rewrites are coalesced and
+/// spaced (`CoalescedRewrite`). Each write goes to a temporary file beside the feed, is synced,
+/// and renamed over it: a reader sees the old feed or the new one, never half. The feed is made
+/// to be published, so it is readable by all (0644) whatever the umask.
 final class CalendarFeed: Service, Sendable {
     let path: String
     private let app: Application
-    private let logger: Logger
-    private let state = Mutex<(writing: Bool, dirty: Bool)>((false, false))
-    let spacing: Duration
+    private let rewrite: CoalescedRewrite
 
     init(path: String, app: Application, logger: Logger, spacing: Duration = .seconds(1)) {
         self.path = path
         self.app = app
-        self.logger = logger
-        self.spacing = spacing
+        rewrite = CoalescedRewrite(spacing: spacing) {
+            do {
+                let text = try await app.exportCalendar().text
+                try await NIOThreadPool.singleton.runIfActive { try Self.writeAtomically(text, to: path) }
+            } catch {
+                logger.error("cannot write the calendar feed \(path): \(error)")
+            }
+        }
     }
 
     /// Written at start, then after every change of what items say.
@@ -39,36 +35,7 @@ final class CalendarFeed: Service, Sendable {
     }
 
     /// Something changed: the feed will be rewritten.
-    func changed() {
-        let start = state.withLock { s -> Bool in
-            if s.writing { s.dirty = true; return false }
-            s.writing = true
-            return true
-        }
-        guard start else { return }
-        Task { await self.drain() }
-    }
-
-    private func drain() async {
-        while true {
-            state.withLock { $0.dirty = false }
-            let began = ContinuousClock.now
-            do {
-                let text = try await app.exportCalendar().text
-                let path = self.path
-                try await NIOThreadPool.singleton.runIfActive { try Self.writeAtomically(text, to: path) }
-            } catch {
-                logger.error("cannot write the calendar feed \(path): \(error)")
-            }
-            let again = state.withLock { s -> Bool in
-                if s.dirty { return true }
-                s.writing = false
-                return false
-            }
-            if !again { return }
-            try? await Task.sleep(until: began + max(spacing, (ContinuousClock.now - began) * 5))
-        }
-    }
+    func changed() { rewrite.changed() }
 
     /// Writes `text` to a temporary file in the same directory, syncs it, renames it over `path`.
     static func writeAtomically(_ text: String, to path: String) throws {

@@ -64,6 +64,7 @@ enum ConfigSchema {
         Key(path: "control.max_connections", kind: .positiveInt(max: 100_000)),
         Key(path: "control.idle_timeout", kind: .count(max: 86400)),
         Key(path: "calendar.feed", kind: .text),
+        Key(path: "board.directory", kind: .text),
     ]
 
     /// A section whose keys the admin names: `rule_sets: { urgent: "3wd@09:00, 0" }`.

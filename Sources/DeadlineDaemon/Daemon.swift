@@ -122,6 +122,10 @@ public enum Daemon {
             feed.append(.init(service: CalendarFeed(path: path, app: app, logger: logger)))
             logger.info("calendar feed: \(path)")
         }
+        if let directory = config.boardDirectory {
+            feed.append(.init(service: BoardFiles(directory: directory, app: app, language: config.language, zone: zone, logger: logger)))
+            logger.info("boards: \(directory)/board-*.html")
+        }
         let group = ServiceGroup(configuration: .init(
             services: feed + [
                 .init(service: server),

@@ -57,6 +57,9 @@ public struct DaemonConfig: Sendable, Equatable {
     /// The iCalendar feed rewritten after every change, readable by all; nil: none
     /// (`calendar.feed: off`).
     public var calendarFeed: String?
+    /// Where the HTML boards are written (`board.directory`; default beside the calendar feed,
+    /// else in the state directory); nil: none (`off`).
+    public var boardDirectory: String?
     /// The file the values came from, nil for built-in defaults only.
     public var sourceFile: String?
 
@@ -113,6 +116,7 @@ public struct DaemonConfig: Sendable, Equatable {
             byRule: validated.byRule, byTag: validated.byTag)
         try checkRoutes(routes, channels: channels, file: text == nil ? "environment" : path)
         let maxMessageBytes = string("control.max_message_bytes").flatMap(Int.init) ?? defaultMaxMessageBytes
+        let calendarFeed = string("calendar.feed").map { $0 == "off" ? nil : $0 } ?? directories.state + "/deadlined.ics"
         return DaemonConfig(
             timeZone: string("time_zone") ?? defaultTimeZone,
             logLevel: string("log.level").flatMap(Logger.Level.init(rawValue:)) ?? .info,
@@ -148,7 +152,9 @@ public struct DaemonConfig: Sendable, Equatable {
             channels: channels,
             routes: routes,
             templates: validated.templates,
-            calendarFeed: string("calendar.feed").map { $0 == "off" || $0.isEmpty ? nil : $0 } ?? directories.state + "/deadlined.ics",
+            calendarFeed: calendarFeed,
+            boardDirectory: string("board.directory").map { $0 == "off" ? nil : $0 }
+                ?? calendarFeed.map { ($0 as NSString).deletingLastPathComponent } ?? directories.state,
             sourceFile: text == nil ? nil : path
         )
     }

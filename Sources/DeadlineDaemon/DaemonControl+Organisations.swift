@@ -65,12 +65,10 @@ extension DaemonControl {
     func listObligations(_ p: ControlAPI.ListObligationsParameters) async throws -> ControlAPI.ListObligationsReply {
         try await answering {
             let scope = OrganisationScope(province: p.province, district: p.district, type: p.type)
-            let (items, rows) = try await app.obligations(key: p.key, scope: scope, standing: p.standing)
-            let title = items.count == 1 && items[0].key == p.key ? items[0].fields.title
-                : try await app.read { try $0.plans() }.first { $0.key == p.key }?.name ?? p.key
+            let list = try await app.obligations(key: p.key, scope: scope, standing: p.standing)
             return ControlAPI.ListObligationsReply(
-                key: p.key, title: title, items: items.map(\.key),
-                obligations: rows.map { ControlAPI.Obligation($0.obligation, of: $0.organisation, due: $0.item.fields.when, standing: $0.standing,
+                key: p.key, title: list.title, items: list.items.map(\.key),
+                obligations: list.rows.map { ControlAPI.Obligation($0.obligation, of: $0.organisation, due: $0.item.fields.when, standing: $0.standing,
                                                               zone: $0.item.zone) })
         }
     }

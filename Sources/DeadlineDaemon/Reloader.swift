@@ -57,7 +57,8 @@ final class Reloader: Sendable {
             for (what, before, after) in [("store.path", old.storePath, new.storePath),
                                           ("control.socket", old.controlSocket ?? "", new.controlSocket ?? ""),
                                           ("log.target", old.logTarget.rawValue, new.logTarget.rawValue),
-                                          ("calendar.feed", old.calendarFeed ?? "off", new.calendarFeed ?? "off")] where before != after {
+                                          ("calendar.feed", old.calendarFeed ?? "off", new.calendarFeed ?? "off"),
+                                          ("board.directory", old.boardDirectory ?? "off", new.boardDirectory ?? "off")] where before != after {
                 logger.notice("\(what) changed to '\(after)'; it takes effect at the next start")
             }
             current.replace(new)

@@ -2,6 +2,7 @@ import ArgumentParser
 import Control
 import DeadlineCore
 import Foundation
+import Reports
 
 /// `deadlinectl board`: a center's view of a deadline (or a plan's deadlines): counts by
 /// district, then every organisation that has not submitted, the longest overdue first.
@@ -13,11 +14,11 @@ struct Board: ParsableCommand {
     @Option(name: .long, help: "Only this district.") var district: String?
     @Option(name: .long, help: "Only organisations that stand so: open, overdue, on_time, late, exempted, or not_submitted (open and overdue).")
     var state: StateFilter?
-    @Option(name: .long, help: "table, csv or json.") var format: Format = .table
+    @Option(name: .long, help: "table, csv, json, or html (one self-contained page, printable on A4 landscape).") var format: Format = .table
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var language: LanguageOptions
 
-    enum Format: String, ExpressibleByArgument { case table, csv, json }
+    enum Format: String, ExpressibleByArgument { case table, csv, json, html }
 
     enum StateFilter: String, ExpressibleByArgument {
         case open, overdue, late, exempted
@@ -46,6 +47,14 @@ struct Board: ParsableCommand {
         case .json: try connection.printJSON(BoardJSON(reply: reply, rows: rows, board: board, today: today))
         case .csv: FileHandle.standardOutput.write(Data(Self.csv(rows, today: today).utf8))
         case .table: try table(reply, board, today: today)
+        case .html:
+            let zone = TimeZone(identifier: try connection.status().timeZone) ?? .current
+            // A received instant's day where the item is: its wire text's first ten characters, as the due.
+            let received = rows.compactMap { $0.received.flatMap { LocalDate(text: String($0.prefix(10))) } }
+            let dues = Set(rows.map { Self.entry($0).due }).sorted()
+            let page = BoardPage(key: reply.key, title: reply.title, dues: dues, board: board, received: received, generated: Date(),
+                                 zone: zone, language: try language.resolve(connection.status()))
+            FileHandle.standardOutput.write(Data(page.html().utf8))
         }
     }
 

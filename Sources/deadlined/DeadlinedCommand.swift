@@ -42,6 +42,8 @@ struct DeadlinedCommand: AsyncParsableCommand {
             print("  control.socket: \(settings.controlSocket ?? directories.defaultControlSocket + " (unless systemd passes one)")")
             print("  control.max_message_bytes: \(settings.maxMessageBytes)")
             print("  control.max_change_message_bytes: \(settings.maxChangeMessageBytes)")
+            print("  calendar.feed: \(settings.calendarFeed ?? "off")")
+            print("  board.directory: \(settings.boardDirectory ?? "off")")
             return
         }
         let level = settings.logLevel

@@ -40,6 +40,7 @@ struct ConfigTests {
         #expect(c.controlSocket == nil)
         #expect(c.maxMessageBytes == 1 << 20)
         #expect(c.maxChangeMessageBytes == 16 << 20)
+        #expect(c.boardDirectory == "/var/lib/deadlined", "beside the calendar feed")
         #expect(c.sourceFile == nil)
     }
 
@@ -54,6 +55,7 @@ struct ConfigTests {
         #expect(c.logTarget == defaults.logTarget)
         #expect(c.maxMessageBytes == defaults.maxMessageBytes)
         #expect(c.maxChangeMessageBytes == defaults.maxChangeMessageBytes)
+        #expect(c.boardDirectory == defaults.boardDirectory)
         #expect(c.language == defaults.language)
         #expect(c.dayTime == defaults.dayTime)
         #expect(c.rules.meeting == defaults.rules.meeting)
@@ -87,6 +89,15 @@ struct ConfigTests {
         #expect(c.maxChangeMessageBytes == 4 << 20)
         // Never below what anyone may send.
         #expect(try await load("control:\n  max_message_bytes: 2097152\n  max_change_message_bytes: 65536\n").maxChangeMessageBytes == 2 << 20)
+    }
+
+    @Test("boards: beside the feed, where it is put, in the state directory without a feed, or off")
+    func boardDirectory() async throws {
+        #expect(try await load("calendar:\n  feed: /srv/www/kk/agenda.ics\n").boardDirectory == "/srv/www/kk")
+        let noFeed = try await load("calendar:\n  feed: \"off\"\n")
+        #expect(noFeed.calendarFeed == nil && noFeed.boardDirectory == (noFeed.storePath as NSString).deletingLastPathComponent, "in the state directory")
+        #expect(try await load("board:\n  directory: /srv/boards\n").boardDirectory == "/srv/boards")
+        #expect(try await load("board:\n  directory: \"off\"\n").boardDirectory == nil)
     }
 
     @Test("rule sets: named lead sets, and the kind defaults changed by the config")
@@ -136,7 +147,7 @@ struct ConfigTests {
 
     @Test("bad configs name file:line:column and the key", arguments: [
         ("time_zone: Asia/Bangkok\ncontrol:\n  sokcet: /x\n", ":3:3: unknown key 'control.sokcet'; known here: group, idle_timeout, max_change_message_bytes, max_connections, max_message_bytes, socket"),
-        ("tmie_zone: UTC\n", ":1:1: unknown key 'tmie_zone'; known here: calendar, channels, control, day_time, debug, delivery, holidays, language, log, organisation, rule_sets, rules, store, templates, time_zone"),
+        ("tmie_zone: UTC\n", ":1:1: unknown key 'tmie_zone'; known here: board, calendar, channels, control, day_time, debug, delivery, holidays, language, log, organisation, rule_sets, rules, store, templates, time_zone"),
         ("channels:\n  mail:\n    type: pigeon\n", ":3:11: 'pigeon' is not a channel type; known: journal, file, command, email, webhook"),
         ("channels:\n  mail:\n    type: email\n", ":3:5: channel 'mail' needs 'from:'"),
         ("channels:\n  mail:\n    type: email\n    from: nobody\n", ":4:11: 'nobody' is not an e-mail address"),

@@ -10,15 +10,23 @@ public struct ObligationRow: Sendable, Equatable {
     public var standing: ObligationStanding
 }
 
+/// What a board shows: the deadlines of a key (one, or a plan's), their title, and the rows.
+public struct ObligationList: Sendable {
+    public var key: String
+    /// The deadline's title, or the plan's name.
+    public var title: String
+    public var items: [Item]
+    public var rows: [ObligationRow]
+}
+
 extension Application {
     /// The obligations of a deadline, or of every deadline of a plan, of the organisations in
     /// `scope`, in `standing` if given; by province, district, code and due date.
-    /// - Returns: the deadlines (one for an item's key) and the rows.
     public func obligations(key: String, scope: OrganisationScope = OrganisationScope(),
-                            standing: ObligationStanding? = nil) async throws -> (items: [Item], rows: [ObligationRow]) {
+                            standing: ObligationStanding? = nil) async throws -> ObligationList {
         let now = clock.now()
         return try await read { store in
-            try store.read { txn in
+            let read = try store.read { txn -> (items: [Item], rows: [ObligationRow]) in
                 let items: [Item]
                 if let item = try txn.item(key: key) { items = [item] }
                 else { items = try txn.items().filter { $0.fields.plan == key && $0.fields.kind == .deadline } }
@@ -41,6 +49,26 @@ extension Application {
                     rows.sort { (order[$0.organisation.code]!, itemOrder[$0.item.id]!) < (order[$1.organisation.code]!, itemOrder[$1.item.id]!) }
                 }
                 return (items, rows)
+            }
+            // Outside the read: the store's methods do not nest.
+            let title = read.items.count == 1 && read.items[0].key == key ? read.items[0].fields.title
+                : try store.plans().first { $0.key == key }?.name ?? key
+            return ObligationList(key: key, title: title, items: read.items, rows: read.rows)
+        }
+    }
+
+    /// The keys a board is kept for: each plan with an assigned deadline, and each assigned
+    /// deadline without a plan.
+    public func boardKeys() async throws -> [String] {
+        try await read { store in
+            try store.read { txn in
+                var keys: [String] = []
+                for id in Set(try txn.assignments().map(\.itemID)).sorted() {
+                    guard let item = try txn.item(id: id) else { continue }
+                    let key = item.fields.plan ?? item.key
+                    if !keys.contains(key) { keys.append(key) }
+                }
+                return keys
             }
         }
     }
