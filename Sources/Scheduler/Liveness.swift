@@ -76,3 +76,13 @@ final class Liveness: @unchecked Sendable {
         catch { logger.warning("cannot record heartbeat: \(error)") }
     }
 }
+
+extension TimerCore {
+    /// Blocks the core's queue for `seconds`: the stall that the watchdog must catch.
+    public func stall(seconds: Double) {
+        queue.async {
+            self.logger.warning("timer core stalling for \(seconds) s on request")
+            Thread.sleep(forTimeInterval: seconds)
+        }
+    }
+}

@@ -211,14 +211,6 @@ public final class TimerCore: @unchecked Sendable {
         queue.sync { liveness.startWatchdog(intervalMicroseconds: intervalMicroseconds, ping: ping) }
     }
 
-    /// Blocks the core's queue for `seconds`: the stall that the watchdog must catch.
-    public func stall(seconds: Double) {
-        queue.async {
-            self.logger.warning("timer core stalling for \(seconds) s on request")
-            Thread.sleep(forTimeInterval: seconds)
-        }
-    }
-
     /// Stops the timers, gives sends in flight up to `grace` to finish and be written, then
     /// shuts the channels down; the store is left as it is (pending stays pending, an
     /// unfinished send stays `firing` and is sent again at the next start).
@@ -320,14 +312,6 @@ public final class TimerCore: @unchecked Sendable {
         }
     }
 
-    /// The organisations that obligations' reminders are for, read once per batch.
-    private func organisations(of occurrences: [Occurrence]) throws -> [String: Organisation] {
-        let codes = Set(occurrences.compactMap(\.organisation))
-        guard !codes.isEmpty else { return [:] }
-        return Dictionary(try store.organisations(in: OrganisationScope(codes: Array(codes))).map { ($0.code, $0) },
-                          uniquingKeysWith: { a, _ in a })
-    }
-
     /// One send's outcome, from the lanes: log it, and settle its occurrence once every
     /// channel has answered.
     private func finish(_ job: ChannelLanes.Job, _ result: Result<String?, any Error>) {
@@ -339,18 +323,9 @@ public final class TimerCore: @unchecked Sendable {
                                    result: result, now: now, jitter: Double.random(in: 0...1, using: &random))
         unwritten.attempts.append(outcome.attempt)
         if let text = outcome.attempt.error {
-            let item = job.reminder.item
-            let retryAt = outcome.attempt.retryAt
-            onEvent?(.failed(occurrence: job.occurrenceID, itemKey: item.key, channel: name, error: text, final: retryAt == nil, at: now))
-            if let retryAt {
-                logger.warning("reminder \(job.occurrenceID) of \(item.key) failed on \(name) (attempt \(job.attempt)), retrying at \(DateOutput.iso8601(retryAt, timeZone: item.zone)): \(text)",
-                               metadata: ["message_id": "\(JournalMessageID.deliveryRetry)", "channel": "\(name)",
-                                          "occurrence_id": "\(job.occurrenceID)", "item_key": "\(item.key)"])
-            } else {
-                logger.error("reminder \(job.occurrenceID) of \(item.key) failed on \(name) after \(job.attempt) attempt(s): \(text)",
-                             metadata: ["message_id": "\(JournalMessageID.deliveryFailed)", "channel": "\(name)",
-                                        "occurrence_id": "\(job.occurrenceID)", "item_key": "\(item.key)"])
-            }
+            onEvent?(.failed(occurrence: job.occurrenceID, itemKey: job.reminder.item.key, channel: name, error: text,
+                             final: outcome.attempt.retryAt == nil, at: now))
+            logFailure(job, error: text, retryAt: outcome.attempt.retryAt)
         }
         if var entry = inFlight[job.occurrenceID] {
             let answered = entry.answer(name, outcome.status)
