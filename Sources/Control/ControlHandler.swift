@@ -33,6 +33,7 @@ public protocol ControlHandler: Sendable {
     func listObligations(_ parameters: ControlAPI.ListObligationsParameters) async throws -> ControlAPI.ListObligationsReply
     func recordObligation(_ parameters: ControlAPI.RecordObligationParameters) async throws -> ControlAPI.ObligationReply
     func remind(_ parameters: ControlAPI.RemindParameters) async throws -> ControlAPI.RemindReply
+    func obligationSummary(_ parameters: ControlAPI.ObligationSummaryParameters) async throws -> ControlAPI.ObligationSummaryReply
 }
 
 extension ControlHandler {
@@ -76,6 +77,7 @@ extension ControlAPI {
         i.bind(listObligations) { try await handler.listObligations($0) }
         i.bind(recordObligation) { try await handler.recordObligation($0) }
         i.bind(remind) { try await handler.remind($0) }
+        i.bind(obligationSummary) { try await handler.obligationSummary($0) }
         i.bind(audit) { try await handler.audit($0) }
         return i
     }

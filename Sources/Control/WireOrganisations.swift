@@ -238,3 +238,19 @@ extension ControlAPI {
         public init(key: String, reminded: [String]) { (self.key, self.reminded) = (key, reminded) }
     }
 }
+
+extension ControlAPI {
+    public struct ObligationSummaryParameters: Codable, Sendable, Equatable {
+        public var limit: Int?
+        public init(limit: Int? = nil) { self.limit = limit }
+    }
+
+    public struct ObligationSummaryReply: Codable, Sendable, Equatable {
+        public var assigned, onTime, late, open, overdue, exempted: Int
+        public var longestOverdue: [Obligation]
+        public init(assigned: Int, onTime: Int, late: Int, open: Int, overdue: Int, exempted: Int, longestOverdue: [Obligation]) {
+            (self.assigned, self.onTime, self.late, self.open, self.overdue, self.exempted) = (assigned, onTime, late, open, overdue, exempted)
+            self.longestOverdue = longestOverdue
+        }
+    }
+}

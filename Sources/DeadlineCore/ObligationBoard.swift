@@ -25,6 +25,11 @@ public struct ObligationBoard: Sendable, Equatable {
         public var district: String
         public var onTime = 0, late = 0, open = 0, overdue = 0, exempted = 0
 
+        public init(province: String, district: String) {
+            self.province = province
+            self.district = district
+        }
+
         public var total: Int { onTime + late + open + overdue + exempted }
         public var submitted: Int { onTime + late }
 

@@ -106,6 +106,18 @@ extension DaemonControl {
         }
     }
 
+    func obligationSummary(_ p: ControlAPI.ObligationSummaryParameters) async throws -> ControlAPI.ObligationSummaryReply {
+        guard (0...1000).contains(p.limit ?? 10) else { throw VarlinkError.invalidParameter("limit") }
+        return try await answering {
+            let s = try await app.obligationSummary(limit: p.limit ?? 10)
+            let c = s.counts
+            return ControlAPI.ObligationSummaryReply(
+                assigned: c.total, onTime: c.onTime, late: c.late, open: c.open, overdue: c.overdue, exempted: c.exempted,
+                longestOverdue: s.overdue.map { ControlAPI.Obligation($0.obligation, of: $0.organisation, due: $0.item.fields.when,
+                                                                     standing: $0.standing, zone: $0.item.zone) })
+        }
+    }
+
     static func decoding(_ e: ControlAPI.TextEncoding) -> TextDecoding.Encoding {
         switch e {
         case .utf8: .utf8

@@ -11,7 +11,8 @@ struct Check: ParsableCommand {
         discussion: """
             CRITICAL: the daemon cannot be reached, a deadline is overdue or due within --crit, or \
             a reminder failed for good. WARNING: a deadline is due within --warn, reminders are \
-            being retried, or working-day reminders count through a year whose holidays are not announced. UNKNOWN: the daemon answered something this check cannot read.
+            being retried, working-day reminders count through a year whose holidays are not announced, or \
+            organisations assigned a deadline are past it without submitting (named, the longest overdue first). UNKNOWN: the daemon answered something this check cannot read.
             """
     )
     @Option(name: .long, help: "Warn for open deadlines due within this long: 3d, 36h (default 3d).")
@@ -41,9 +42,11 @@ struct Check: ParsableCommand {
         }
         let status: ControlAPI.StatusReply
         let items: [ControlAPI.Item]
+        let obligations: ControlAPI.ObligationSummaryReply
         do {
             status = try connection.fetch(ControlAPI.status, ControlAPI.NoParameters())
             items = try connection.fetch(ControlAPI.listItems, ControlAPI.ListParameters()).items
+            obligations = try connection.fetch(ControlAPI.obligationSummary, ControlAPI.ObligationSummaryParameters(limit: 5))
         } catch let error as CLIError where error.message.contains("cannot connect") || error.message.contains("No such file") {
             finish(.critical, "deadlined is not reachable: \(error.message)", perf: "")
         } catch {
@@ -68,11 +71,22 @@ struct Check: ParsableCommand {
         }
         if !overdue.isEmpty || !critical.isEmpty || status.failed > 0 || status.storeHealth != "ok" { state = max(state, .critical) }
         let caveatItems = status.holidayCaveatItems
-        if !warning.isEmpty || status.retrying > 0 || caveatItems > 0 { state = max(state, .warning) }
+        if !warning.isEmpty || status.retrying > 0 || caveatItems > 0 || obligations.overdue > 0 { state = max(state, .warning) }
         var parts: [String] = []
         if !overdue.isEmpty { parts.append("\(overdue.count) overdue: " + overdue.joined(separator: ", ")) }
         if !critical.isEmpty { parts.append("\(critical.count) due within \(crit): " + critical.joined(separator: ", ")) }
         if !warning.isEmpty { parts.append("\(warning.count) due within \(warn): " + warning.joined(separator: ", ")) }
+        if obligations.overdue > 0 {
+            // The offices a center should call first, by code and name.
+            let today = LocalDate(now, in: TimeZone(identifier: status.timeZone) ?? .current)
+            let named = obligations.longestOverdue.map { o -> String in
+                // The due day is the first ten characters of the wire's text, where the item is.
+                let days = LocalDate(text: String(o.due.prefix(10))).map { today.dayNumber - $0.dayNumber } ?? 0
+                return "\(o.code) \(o.name) (\(o.item), \(days)d)"
+            }
+            parts.append("\(obligations.overdue) organisation(s) overdue: " + named.joined(separator: ", ")
+                         + (obligations.overdue > named.count ? ", …" : ""))
+        }
         if status.storeHealth != "ok" { parts.append("store: \(status.storeHealth)") }
         if status.failed > 0 { parts.append("\(status.failed) reminder(s) failed") }
         if status.retrying > 0 { parts.append("\(status.retrying) reminder(s) being retried") }
@@ -82,7 +96,8 @@ struct Check: ParsableCommand {
         }
         if parts.isEmpty { parts.append("\(items.filter { $0.kind == .deadline && $0.state == .open }.count) open deadline(s), none due within \(warn)") }
         let perf = "overdue=\(overdue.count) due_crit=\(critical.count) due_warn=\(warning.count) failed=\(status.failed) "
-            + "retrying=\(status.retrying) pending=\(status.pending) holiday_caveat_items=\(caveatItems)"
+            + "retrying=\(status.retrying) pending=\(status.pending) holiday_caveat_items=\(caveatItems) "
+            + "obligations_overdue=\(obligations.overdue) obligations_open=\(obligations.open)"
         finish(state, parts.joined(separator: "; "), perf: perf)
     }
 

@@ -82,6 +82,13 @@ struct CenterFlowTests {
         let notSubmitted = try obligations(box, "plan-due", ["--state", "not_submitted"]).obligations.map(\.code)
         #expect(notSubmitted.sorted() == ["4000102", "4000199"])
 
+        // check names the offices overdue, the longest first, and counts them in its performance data.
+        let check = try box.ctl(["check"])
+        #expect(check.out.contains("2 organisation(s) overdue: 4000102 เทศบาลตำบลบ้านฝาง, สำนักปลัด (plan-due, 3d), 4000199 อบต.ใหม่ (plan-due, 3d)"),
+                "\(check.out)")
+        #expect(check.out.contains("obligations_overdue=2 obligations_open=0"), "\(check.out)")
+        #expect(check.status == 2, "CRITICAL: the center's own deadline is past as well")
+
         let table = try box.ctl(["board", "plan-due", "--lang", "th"])
         #expect(table.out.contains("ยังไม่ส่ง 2 แห่ง") && table.out.contains("เลยมา 3 วัน"), "\(table.out)")
 

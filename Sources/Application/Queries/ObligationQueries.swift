@@ -73,3 +73,30 @@ extension Application {
         }
     }
 }
+
+/// Every open deadline's obligations at a glance: for `check` and the status of a center.
+public struct ObligationSummary: Sendable {
+    public var counts = ObligationBoard.Counts(province: "", district: "")
+    /// The longest overdue first, at most the limit asked.
+    public var overdue: [ObligationRow] = []
+}
+
+extension Application {
+    public func obligationSummary(limit: Int) async throws -> ObligationSummary {
+        var summary = ObligationSummary()
+        var entries: [(ObligationBoard.Entry, ObligationRow)] = []
+        for key in try await boardKeys() {
+            let list = try await obligations(key: key)
+            for row in list.rows where row.item.state == .open {
+                let entry = ObligationBoard.Entry(organisation: row.organisation, itemKey: row.item.key,
+                                                  due: row.item.fields.when.localDate(in: row.item.zone), standing: row.standing)
+                entries.append((entry, row))
+            }
+        }
+        summary.counts = ObligationBoard(entries.map(\.0)).total
+        let rows = Dictionary(entries.map { ("\($0.0.itemKey)/\($0.0.organisation.code)", $0.1) }, uniquingKeysWith: { a, _ in a })
+        summary.overdue = ObligationBoard(entries.map(\.0).filter { $0.standing == .overdue }).notSubmitted.prefix(limit)
+            .compactMap { rows["\($0.itemKey)/\($0.organisation.code)"] }
+        return summary
+    }
+}
