@@ -27,10 +27,7 @@ extension Application {
         let now = clock.now()
         return try await read { store in
             let read = try store.read { txn -> (items: [Item], rows: [ObligationRow]) in
-                let items: [Item]
-                if let item = try txn.item(key: key) { items = [item] }
-                else { items = try txn.items().filter { $0.fields.plan == key && $0.fields.kind == .deadline } }
-                guard !items.isEmpty else { throw StoreError.noSuchItem(key) }
+                let items = try DeadlineKey.deadlines(key, txn)
                 let organisations = try txn.organisations(in: scope)
                 var rows: [ObligationRow] = []
                 for item in items {

@@ -70,12 +70,11 @@ public struct RecordObligation: UseCase {
     /// for: the only one assigned to the organisation, else the only one in a state the action
     /// changes (open for submit and exempt, closed for reopen).
     static func resolve(_ key: String, code: String, action: Action, _ txn: any StoreTransaction) throws -> (Item, Obligation) {
-        if let item = try txn.item(key: key) {
-            guard let o = try txn.obligation(itemID: item.id, code: code) else { throw RequestError.noSuchObligation(key: key, code: code) }
-            return (item, o)
+        let deadlines = try DeadlineKey.deadlines(key, txn)
+        if deadlines.count == 1 && deadlines[0].key == key {
+            guard let o = try txn.obligation(itemID: deadlines[0].id, code: code) else { throw RequestError.noSuchObligation(key: key, code: code) }
+            return (deadlines[0], o)
         }
-        let deadlines = try txn.items().filter { $0.fields.plan == key && $0.fields.kind == .deadline }
-        guard !deadlines.isEmpty else { throw StoreError.noSuchItem(key) }
         let assigned = try deadlines.compactMap { item in try txn.obligation(itemID: item.id, code: code).map { (item, $0) } }
         if assigned.count == 1 { return assigned[0] }
         if assigned.isEmpty { throw RequestError.noSuchObligation(key: key, code: code) }

@@ -23,10 +23,7 @@ public struct RemindObligations: UseCase {
     public func change(_ c: UseCaseContext) async throws -> Change<Outcome> {
         let (key, scope) = (self.key, self.scope)
         return Change { txn in
-            let items: [Item]
-            if let item = try txn.item(key: key) { items = [item] }
-            else { items = try txn.items().filter { $0.fields.plan == key && $0.fields.kind == .deadline } }
-            guard !items.isEmpty else { throw StoreError.noSuchItem(key) }
+            let items = try DeadlineKey.deadlines(key, txn)
             let inScope = Set(try txn.organisations(in: scope).map(\.code))
             var reminded: [String] = [], schedule: [Occurrence] = []
             for item in items where item.state == .open {
