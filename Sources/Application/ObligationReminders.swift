@@ -6,8 +6,8 @@ import Foundation
 /// of its own, at the item's leads, to the organisation's own contacts, until it submits or is
 /// exempted. They are planned as the item's are, less two things a center does not want sent
 /// thousands of times over: no catch-up of leads already past (an assignment made late starts
-/// from now) and no escalation (that goes to the item's people); and at most
-/// `overdueNudges` reminders after the due date.
+/// from now), and at most `overdueNudges` reminders after the due date. The escalation goes to
+/// the office's district or province (`EscalationContact`), with the office in copy.
 enum ObligationReminders {
     static let overdueNudges = 3
 
@@ -15,7 +15,6 @@ enum ObligationReminders {
         var rule = c.settings.rules.rule(for: item.fields)
         rule.past = .skip
         return c.planner.plan(item: item.fields, rule: rule, now: c.now).reminders.filter { r in
-            if r.label.hasPrefix("escalate") { return false }
             if r.label.hasPrefix("overdue-"), let n = Int(r.label.dropFirst("overdue-".count)) { return n <= overdueNudges }
             return true
         }

@@ -34,6 +34,8 @@ public protocol ControlHandler: Sendable {
     func recordObligation(_ parameters: ControlAPI.RecordObligationParameters) async throws -> ControlAPI.ObligationReply
     func remind(_ parameters: ControlAPI.RemindParameters) async throws -> ControlAPI.RemindReply
     func obligationSummary(_ parameters: ControlAPI.ObligationSummaryParameters) async throws -> ControlAPI.ObligationSummaryReply
+    func setEscalationContact(_ parameters: ControlAPI.EscalationContactParameters) async throws -> ControlAPI.EscalationContactReply
+    func listEscalationContacts() async throws -> ControlAPI.EscalationContactsReply
 }
 
 extension ControlHandler {
@@ -78,6 +80,8 @@ extension ControlAPI {
         i.bind(recordObligation) { try await handler.recordObligation($0) }
         i.bind(remind) { try await handler.remind($0) }
         i.bind(obligationSummary) { try await handler.obligationSummary($0) }
+        i.bind(setEscalationContact) { try await handler.setEscalationContact($0) }
+        i.bind(listEscalationContacts) { _ in try await handler.listEscalationContacts() }
         i.bind(audit) { try await handler.audit($0) }
         return i
     }

@@ -46,12 +46,15 @@ extension ControlAPI {
     public static let recordObligation = method("RecordObligation", RecordObligationParameters.self, ObligationReply.self, access: .change,
                                                 ordering: .pipelined)
     public static let remind = method("Remind", RemindParameters.self, RemindReply.self, access: .change)
+    public static let setEscalationContact = method("SetEscalationContact", EscalationContactParameters.self, EscalationContactReply.self,
+                                                    access: .change)
+    public static let listEscalationContacts = method("ListEscalationContacts", NoParameters.self, EscalationContactsReply.self)
     public static let obligationSummary = method("ObligationSummary", ObligationSummaryParameters.self, ObligationSummaryReply.self)
 
     /// Every method, in the order the IDL declares them.
     public static let methods: [any VarlinkMethodDescription] = [
         status, addItem, addItems, listItems, acknowledge, importAgenda, simulate, listHolidays, testChannel, importHolidays,
         watch, get, update, reload, remove, backup, export, listInstances, addOrganisation, updateOrganisation, getOrganisation,
-        listOrganisations, importOrganisations, assign, listObligations, recordObligation, remind, obligationSummary, audit,
+        listOrganisations, importOrganisations, assign, listObligations, recordObligation, remind, setEscalationContact, listEscalationContacts, obligationSummary, audit,
     ]
 }

@@ -254,3 +254,40 @@ extension ControlAPI {
         }
     }
 }
+
+extension ControlAPI {
+    public struct EscalationContact: Codable, Sendable, Equatable {
+        public var province: String
+        public var district: String
+        public var name: String
+        public var person: String?
+        public var email: String?
+        public var chat: String?
+        public var phone: String?
+
+        public init(_ e: DeadlineCore.EscalationContact) {
+            (province, district, name) = (e.province, e.district, e.name)
+            (person, email, chat, phone) = (e.contact.person, e.contact.email, e.contact.chat, e.contact.phone)
+        }
+
+        public var domain: DeadlineCore.EscalationContact {
+            DeadlineCore.EscalationContact(province: province, district: district, name: name,
+                                           contact: OrganisationContact(person: person, email: email, chat: chat, phone: phone))
+        }
+    }
+
+    public struct EscalationContactParameters: Codable, Sendable, Equatable {
+        public var contact: EscalationContact
+        public init(contact: EscalationContact) { self.contact = contact }
+    }
+
+    public struct EscalationContactReply: Codable, Sendable, Equatable {
+        public var contact: EscalationContact
+        public init(contact: EscalationContact) { self.contact = contact }
+    }
+
+    public struct EscalationContactsReply: Codable, Sendable, Equatable {
+        public var contacts: [EscalationContact]
+        public init(contacts: [EscalationContact]) { self.contacts = contacts }
+    }
+}

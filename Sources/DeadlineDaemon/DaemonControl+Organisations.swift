@@ -118,6 +118,16 @@ extension DaemonControl {
         }
     }
 
+    func setEscalationContact(_ p: ControlAPI.EscalationContactParameters) async throws -> ControlAPI.EscalationContactReply {
+        try await answering {
+            ControlAPI.EscalationContactReply(contact: .init(try await app.run(SetEscalationContact(p.contact.domain), by: requester)))
+        }
+    }
+
+    func listEscalationContacts() async throws -> ControlAPI.EscalationContactsReply {
+        try await answering { ControlAPI.EscalationContactsReply(contacts: try await app.escalationContacts().map(ControlAPI.EscalationContact.init)) }
+    }
+
     static func decoding(_ e: ControlAPI.TextEncoding) -> TextDecoding.Encoding {
         switch e {
         case .utf8: .utf8

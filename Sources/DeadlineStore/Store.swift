@@ -123,6 +123,7 @@ extension Store {
     public func organisations(in scope: OrganisationScope = OrganisationScope()) throws -> [Organisation] {
         try read { try $0.organisations(in: scope) }
     }
+    public func escalationContacts() throws -> [EscalationContact] { try read { try $0.escalationContacts() } }
     public func saveOrganisations(_ organisations: [Organisation], now: Date) throws -> [OrganisationSave] {
         try transaction { try $0.saveOrganisations(organisations, now: now) }
     }

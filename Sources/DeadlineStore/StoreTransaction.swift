@@ -23,6 +23,8 @@ public protocol StoreReading {
     func obligation(itemID: Int64, code: String) throws -> Obligation?
     /// The reminders of one organisation's obligation, in order.
     func obligationReminders(itemID: Int64, code: String) throws -> [Occurrence]
+    /// Every escalation contact, by province and district.
+    func escalationContacts() throws -> [EscalationContact]
 }
 
 /// The writes of one transaction, in domain types. Only `Store.transaction` hands one out, so
@@ -64,6 +66,8 @@ public protocol StoreTransaction: StoreReading {
     func ensureObligations(itemID: Int64, codes: [String], now: Date) throws -> [String]
     /// Writes an obligation's state, evidence and who recorded it (the row must exist).
     func saveObligation(itemID: Int64, _ obligation: Obligation) throws
+    /// Saves the contact of its province and district, replacing the one it had.
+    func saveEscalationContact(_ contact: EscalationContact, now: Date) throws
     /// Stores reminders of one organisation's obligation.
     func addObligationReminders(itemID: Int64, code: String, reminders: [PlannedReminder], now: Date) throws -> [Occurrence]
     /// Cancels what is still owed of one organisation's obligation reminders, or (nil) of every

@@ -8,13 +8,18 @@ public struct Reminder: Sendable, Equatable {
     public let occurrence: Occurrence
     /// For an obligation's reminder: the organisation it reminds, through its own contacts.
     public let organisation: Organisation?
+    /// For an obligation's escalation: whom it goes to (the district's or province's office);
+    /// nil: to the organisation itself.
+    public let escalateTo: EscalationContact?
     /// What the idempotency key starts with: `deadlined-<occurrence>`, or a test's own.
     public let tag: String
 
-    public init(item: Item, occurrence: Occurrence, organisation: Organisation? = nil, tag: String? = nil) {
+    public init(item: Item, occurrence: Occurrence, organisation: Organisation? = nil, escalateTo: EscalationContact? = nil,
+                tag: String? = nil) {
         self.item = item
         self.occurrence = occurrence
         self.organisation = organisation
+        self.escalateTo = escalateTo
         self.tag = tag ?? "deadlined-\(occurrence.id)"
     }
 
@@ -73,15 +78,15 @@ public protocol Channel: Sendable {
     /// Releases what the channel holds (an HTTP client); called once, when it is replaced or
     /// the daemon stops, after its last `deliver`.
     func shutdown() async
-    /// Whether it can reach this organisation at all (an e-mail channel needs its address): an
-    /// obligation's reminder goes only through channels that reach the organisation.
-    func reaches(_ organisation: Organisation) -> Bool
+    /// Whether it can reach whom an obligation's reminder is for (an e-mail channel needs an
+    /// address): such a reminder goes only through channels that reach its recipient.
+    func reaches(_ reminder: Reminder) -> Bool
 }
 
 extension Channel {
     public var policy: ChannelPolicy { ChannelPolicy() }
     public func shutdown() async {}
-    public func reaches(_ organisation: Organisation) -> Bool { true }
+    public func reaches(_ reminder: Reminder) -> Bool { true }
 }
 
 /// A channel error meant for an admin's eyes: one line, saying what failed.

@@ -55,8 +55,8 @@ public struct ChannelSet: Sendable {
     /// organisation (none left: the reminder fails, saying it cannot reach it).
     public func names(for reminder: Reminder) -> [String] {
         let names = self.names(for: reminder.item)
-        guard let org = reminder.organisation else { return names }
-        return names.filter { channels[$0]?.reaches(org) ?? true }
+        guard reminder.organisation != nil else { return names }
+        return names.filter { channels[$0]?.reaches(reminder) ?? true }
     }
 
     public func shutdown() async {

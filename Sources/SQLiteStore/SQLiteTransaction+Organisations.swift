@@ -119,3 +119,21 @@ private func zip<A, B>(_ a: A?, _ b: B?) -> (A, B)? {
     guard let a, let b else { return nil }
     return (a, b)
 }
+
+/// Escalation contacts in SQL: one per province and district.
+extension SQLiteTransaction {
+    func escalationContacts() throws -> [EscalationContact] {
+        try Row.fetchAll(db, sql: "SELECT * FROM escalation_contact ORDER BY province, district").map { row in
+            EscalationContact(province: row["province"], district: row["district"], name: row["name"],
+                              contact: OrganisationContact(person: row["person"], email: row["email"], chat: row["chat"], phone: row["phone"]))
+        }
+    }
+
+    func saveEscalationContact(_ e: EscalationContact, now: Date) throws {
+        let c = e.contact
+        try db.execute(sql: """
+            INSERT OR REPLACE INTO escalation_contact (province, district, name, person, email, chat, phone, updated_ms)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [e.province, e.district, e.name, c.person, c.email, c.chat, c.phone, Millis.from(now)])
+    }
+}

@@ -218,6 +218,19 @@ enum Schema {
             try db.alter(table: "occurrence") { t in t.add(column: "org_code", .text) }
             try db.create(index: "occurrence_by_obligation", on: "occurrence", columns: ["item_id", "org_code"])
         }
+        m.registerMigration("v12: escalation contacts by province and district") { db in
+            try db.create(table: "escalation_contact") { t in
+                t.column("province", .text).notNull()
+                t.column("district", .text).notNull().defaults(to: "")
+                t.column("name", .text).notNull()
+                t.column("person", .text)
+                t.column("email", .text)
+                t.column("chat", .text)
+                t.column("phone", .text)
+                t.column("updated_ms", .integer).notNull()
+                t.primaryKey(["province", "district"])
+            }
+        }
         return m
     }
 }

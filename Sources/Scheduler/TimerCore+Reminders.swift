@@ -14,6 +14,12 @@ extension TimerCore {
                           uniquingKeysWith: { a, _ in a })
     }
 
+    /// The escalation contacts, read only for a batch that escalates an obligation (a small table).
+    func escalationContacts(for occurrences: [Occurrence]) throws -> [EscalationContact] {
+        guard occurrences.contains(where: { $0.organisation != nil && $0.label.hasPrefix("escalate") }) else { return [] }
+        return try store.escalationContacts()
+    }
+
     /// A refused send in the journal, with its own MESSAGE_ID for a retry and for giving up, and
     /// the organisation's code for an obligation's reminder.
     func logFailure(_ job: ChannelLanes.Job, error text: String, retryAt: Date?) {

@@ -275,12 +275,14 @@ public final class TimerCore: @unchecked Sendable {
         let sendable: [(item: Item, occurrence: Occurrence)]
         let states: [Int64: [String: ChannelDeliveryState]]
         let organisations: [String: Organisation]
+        let escalations: [EscalationContact]
         do {
             // Only rows still owed move to firing: one cancelled meanwhile is not sent.
             let moved = Set(try store.markFiring(send.map(\.occurrence.id), now: now))
             sendable = send.filter { moved.contains($0.occurrence.id) && inFlight[$0.occurrence.id] == nil }
             states = try store.channelStates(for: sendable.map(\.occurrence.id))
             organisations = try self.organisations(of: sendable.map(\.occurrence))
+            escalations = try self.escalationContacts(for: sendable.map(\.occurrence))
         } catch {
             logger.error("cannot record reminders as firing, retrying in 1 s: \(error)")
             for id in ids { heap.insert(id: id, fireAt: now.addingTimeInterval(1)) }
@@ -296,7 +298,9 @@ public final class TimerCore: @unchecked Sendable {
         }
         let limits = channelSet.channels.mapValues(\.policy.retry.maxAttempts)
         for (item, occurrence) in sendable {
-            let reminder = Reminder(item: item, occurrence: occurrence, organisation: occurrence.organisation.flatMap { organisations[$0] })
+            let org = occurrence.organisation.flatMap { organisations[$0] }
+            let reminder = Reminder(item: item, occurrence: occurrence, organisation: org,
+                                    escalateTo: org.flatMap { occurrence.label.hasPrefix("escalate") ? EscalationContact.of($0, in: escalations) : nil })
             let state = DeliveryState(reminder: reminder, names: channelSet.names(for: reminder), states: states[occurrence.id] ?? [:],
                                       maxAttempts: limits, now: now)
             inFlight[occurrence.id] = state

@@ -8,7 +8,7 @@ struct Org: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "org",
         abstract: "The organisations (อปท.) the center follows: add, list, get, update, import a CSV file.",
-        subcommands: [OrgAdd.self, OrgList.self, OrgGet.self, OrgUpdate.self, OrgImport.self]
+        subcommands: [OrgAdd.self, OrgList.self, OrgGet.self, OrgUpdate.self, OrgImport.self, OrgEscalation.self]
     )
 }
 
@@ -164,5 +164,34 @@ enum CSVText {
     static func field(_ s: String?) -> String {
         let s = s ?? ""
         return s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+    }
+}
+
+/// `org escalation`: whom a province's or a district's late submissions are escalated to.
+struct OrgEscalation: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "escalation",
+        abstract: "Set (or with --list show) the office that a province's or a district's late submissions are escalated to.",
+        discussion: "An obligation's escalation reminder goes to its district's contact, else its province's, with the organisation in copy.")
+    @Flag(name: .long, help: "List the contacts set.") var list = false
+    @Option(name: .long, help: "The province.") var province: String?
+    @Option(name: .long, help: "The district (none: the whole province).") var district = ""
+    @Option(name: .long, help: "The office, e.g. สำนักงานส่งเสริมการปกครองท้องถิ่นจังหวัดขอนแก่น.") var name: String?
+    @OptionGroup var contact: ContactOptions
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() throws {
+        if list {
+            guard let contacts = try connection.call(ControlAPI.listEscalationContacts, ControlAPI.NoParameters())?.contacts else { return }
+            if contacts.isEmpty { return print("no escalation contacts") }
+            printTable(header: ["PROVINCE", "DISTRICT", "OFFICE", "PERSON", "EMAIL"],
+                       rows: contacts.map { [$0.province, $0.district, $0.name, $0.person ?? "", $0.email ?? ""] })
+            return
+        }
+        guard let province, let name else { throw CLIError(message: "give --province and --name (and a contact), or --list") }
+        let e = EscalationContact(province: province, district: district, name: name,
+                                  contact: OrganisationContact(person: contact.person, email: contact.email, chat: contact.chat, phone: contact.phone))
+        guard let r = try connection.call(ControlAPI.setEscalationContact, ControlAPI.EscalationContactParameters(contact: .init(e))) else { return }
+        print("escalation for \(r.contact.province)\(r.contact.district.isEmpty ? "" : "/" + r.contact.district): \(r.contact.name)")
     }
 }

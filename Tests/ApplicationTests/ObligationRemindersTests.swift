@@ -26,7 +26,7 @@ struct ObligationRemindersTests {
         }
     }
 
-    @Test("assigned: each office gets the item's leads less escalation, three overdue nudges at most; the item's own stay its own")
+    @Test("assigned: each office gets the item's leads and escalation, three overdue nudges at most; the item's own stay its own")
     func assigned() async throws {
         let f = try Fixture()
         for o in Self.offices { _ = try await f.app.run(AddOrganisation(o), by: Fixture.someone) }
@@ -37,7 +37,8 @@ struct ObligationRemindersTests {
         let owed = try owed(f, "d1")
         let mine = try #require(owed["4000101"])
         #expect(!mine.isEmpty && mine == owed["4000301"])
-        #expect(!mine.contains { $0.hasPrefix("escalate") } && mine.filter { $0.hasPrefix("overdue-") } == ["overdue-1", "overdue-2", "overdue-3"])
+        #expect(mine.filter { $0.hasPrefix("escalate") } == ["escalate@3wd@09:00"] && mine.filter { $0.hasPrefix("overdue-") } == ["overdue-1", "overdue-2", "overdue-3"])
+        #expect(!mine.contains("catch-up"), "no catch-up for leads already past")
         #expect(owed[""]!.contains { $0.hasPrefix("escalate") } && owed[""]!.filter { $0.hasPrefix("overdue-") }.count == 20,
                 "the item keeps its own rule")
         #expect(f.queue.told.withLock { $0.scheduled.count } - before == 2 * mine.count, "the timer core hears of each")

@@ -87,6 +87,10 @@ public struct StubHandler: ControlHandler {
     public func obligationSummary(_ p: ControlAPI.ObligationSummaryParameters) async throws -> ControlAPI.ObligationSummaryReply {
         ControlAPI.ObligationSummaryReply(assigned: 0, onTime: 0, late: 0, open: 0, overdue: 0, exempted: 0, longestOverdue: [])
     }
+    public func setEscalationContact(_ p: ControlAPI.EscalationContactParameters) async throws -> ControlAPI.EscalationContactReply {
+        ControlAPI.EscalationContactReply(contact: p.contact)
+    }
+    public func listEscalationContacts() async throws -> ControlAPI.EscalationContactsReply { ControlAPI.EscalationContactsReply(contacts: []) }
     public func remind(_ p: ControlAPI.RemindParameters) async throws -> ControlAPI.RemindReply { throw ControlAPI.noSuchItem(p.key) }
     public func importOrganisations(_ p: ControlAPI.ImportOrganisationsParameters) async throws -> ControlAPI.ImportOrganisationsReply {
         throw ControlAPI.invalidFile(location: p.name, message: "the stub imports nothing")

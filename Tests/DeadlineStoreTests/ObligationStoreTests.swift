@@ -53,3 +53,33 @@ struct ObligationStoreTests {
         #expect(try store.read { try $0.obligations(ofItem: again.id) }.isEmpty)
     }
 }
+
+@Suite("Store: escalation contacts by province and district")
+struct EscalationContactStoreTests {
+    @Test("saved by province and district, replaced by the same, read back in order; the district's wins over the province's",
+          arguments: StoreBackend.allCases)
+    func contacts(backend: StoreBackend) throws {
+        let dir = try TemporaryDirectory()
+        let store = try backend.open(in: dir)
+        let now = Date(timeIntervalSince1970: 1_494_918_000)
+        let province = EscalationContact(province: "จังหวัดขอนแก่น", name: "สถ.จ.ขอนแก่น", contact: OrganisationContact(person: " ", email: "lg.kk@example.go.th"))
+        let district = EscalationContact(province: "ขอนแก่น", district: "อำเภอชุมแพ", name: "ท้องถิ่นอำเภอชุมแพ", contact: OrganisationContact(email: "old@example.go.th"))
+        try store.transaction { txn in
+            try txn.saveEscalationContact(district, now: now)
+            try txn.saveEscalationContact(province, now: now)
+            var newer = district
+            newer.contact.email = "lg.chumphae@example.go.th"
+            try txn.saveEscalationContact(newer, now: now)
+        }
+        let read = try store.escalationContacts()
+        #expect(read.map { "\($0.province)/\($0.district)" } == ["ขอนแก่น/", "ขอนแก่น/ชุมแพ"])
+        #expect(read[0].contact == OrganisationContact(email: "lg.kk@example.go.th"), "a blank person is no person")
+        #expect(read[1].contact.email == "lg.chumphae@example.go.th")
+        let chumphae = Organisation(code: "1", name: "อบต.", type: .subdistrictAdministration, province: "ขอนแก่น", district: "ชุมแพ")
+        let phon = Organisation(code: "2", name: "อบต.", type: .subdistrictAdministration, province: "ขอนแก่น", district: "พล")
+        let korat = Organisation(code: "3", name: "อบต.", type: .subdistrictAdministration, province: "นครราชสีมา", district: "พล")
+        #expect(EscalationContact.of(chumphae, in: read)?.name == "ท้องถิ่นอำเภอชุมแพ")
+        #expect(EscalationContact.of(phon, in: read)?.name == "สถ.จ.ขอนแก่น")
+        #expect(EscalationContact.of(korat, in: read) == nil)
+    }
+}

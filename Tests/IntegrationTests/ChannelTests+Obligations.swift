@@ -72,4 +72,61 @@ extension ChannelTests {
         let json = try JSONSerialization.jsonObject(with: Data(status.out.utf8)) as? [String: Any]
         #expect(json?["failed"] as? Int == 0 && json?["retrying"] as? Int == 0, "\(status.out)")
     }
+
+    @Test("an obligation's escalation goes to its district's office, else its province's, the organisation in copy")
+    func obligationEscalation() throws {
+        try Binaries.require()
+        let msmtp = try #require(["/usr/bin/msmtp"].first { FileManager.default.isExecutableFile(atPath: $0) }, "msmtp is not installed")
+        let box = try Sandbox()
+        let record = box.path + "/mail.jsonl"
+        let (server, port) = try receiver("smtp_receiver.py", [record])
+        defer { server.ensureStopped() }
+        let rc = box.path + "/msmtprc"
+        try "account default\nhost 127.0.0.1\nport \(port)\nauth off\ntls off\nfrom center@example.go.th\n".write(toFile: rc, atomically: true, encoding: .utf8)
+        chmod(rc, 0o600)
+        // The escalation at the due instant itself, so that the test need not wait for working days.
+        try box.writeConfig("""
+            rules:
+              escalate: "0"
+            channels:
+              mail:
+                type: email
+                sendmail: \(msmtp) -C \(rc)
+                from: center@example.go.th
+                to: center@example.go.th
+            delivery:
+              channels: mail
+            """)
+        let daemon = try startDaemon(box)
+        defer { daemon.ensureStopped() }
+        let registry = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/organisations/khonkaen-windows-874.csv").path
+        #expect(try box.ctl(["org", "import", registry]).status == 0)
+        #expect(try box.ctl(["org", "escalation", "--province", "ขอนแก่น", "--name", "สำนักงานส่งเสริมการปกครองท้องถิ่นจังหวัดขอนแก่น",
+                             "--email", "lg.kk@example.go.th"]).status == 0)
+        let district = try box.ctl(["org", "escalation", "--province", "ขอนแก่น", "--district", "อ.บ้านฝาง", "--name", "ท้องถิ่นอำเภอบ้านฝาง",
+                                    "--email", "lg.banfang@example.go.th"])
+        #expect(district.out.contains("escalation for ขอนแก่น/บ้านฝาง: ท้องถิ่นอำเภอบ้านฝาง"), "\(district.out) \(district.err)")
+        let due = DateOutput.iso8601(Date().addingTimeInterval(6), timeZone: Self.zone)
+        #expect(try box.ctl(["add", "deadline", "ส่งแผน", "--due", due, "--remind", "0", "--key", "d1"]).status == 0)
+        #expect(try box.ctl(["assign", "d1", "--province", "ขอนแก่น"]).status == 0)
+        #expect(try box.ctl(["submit", "d1", "--org", "4000103", "--ref", "ขก 1"]).status == 0)
+
+        // The center's two (its lead and its escalation), two for each office with an address, one
+        // escalation for the office without one.
+        #expect(waitFor({ jsonLines(record).count >= 7 }, timeout: 30), "\(jsonLines(record).count) mails; \(daemon.stderrLines.suffix(5).map(\.1))")
+        usleep(500_000)
+        let mails = jsonLines(record)
+        #expect(mails.count == 7)
+        let escalations = mails.filter { ($0["subject"] as? String)?.hasPrefix("[แจ้งเพื่อทราบ]") == true }
+        func sent(to: String) -> [[String: Any]] { escalations.filter { $0["to"] as? String == to } }
+        #expect(sent(to: "lg.banfang@example.go.th").count == 1, "บ้านฝาง's own office")
+        #expect(sent(to: "lg.banfang@example.go.th").first?["cc"] == nil || sent(to: "lg.banfang@example.go.th").first?["cc"] is NSNull,
+                "the office has no address to copy")
+        let province = sent(to: "lg.kk@example.go.th")
+        #expect(Set(province.compactMap { $0["cc"] as? String }) == ["saraban.4000001@example.org", "saraban.4000101@example.org"], "\(province)")
+        let body = province.first { $0["cc"] as? String == "saraban.4000101@example.org" }?["body"] as? String ?? ""
+        #expect(body.contains("หน่วยงาน: เทศบาลนครขอนแก่น") && body.contains("ผู้รับผิดชอบ: นาย ‘สมชาย’ รักดี"), "\(body)")
+        #expect(escalations.filter { $0["to"] as? String == "center@example.go.th" }.count == 1, "the center's own escalation")
+    }
 }

@@ -14,4 +14,8 @@ extension Application {
     public func organisations(in scope: OrganisationScope) async throws -> [Organisation] {
         try await read { try $0.organisations(in: scope) }
     }
+
+    public func escalationContacts() async throws -> [EscalationContact] {
+        try await read { try $0.escalationContacts() }
+    }
 }

@@ -35,19 +35,25 @@ public struct EmailChannel: Channel {
         self.redact = redactor
     }
 
-    /// Only an organisation with an e-mail address.
-    public func reaches(_ organisation: Organisation) -> Bool {
-        organisation.contact.email.flatMap(MailAddress.init) != nil
+    /// An obligation's reminder needs an address: the organisation's, or for its escalation
+    /// the office it escalates to.
+    public func reaches(_ reminder: Reminder) -> Bool {
+        guard let org = reminder.organisation else { return true }
+        return org.contact.email.flatMap(MailAddress.init) != nil
+            || (reminder.isEscalation && reminder.escalateTo?.contact.email.flatMap(MailAddress.init) != nil)
     }
 
     /// The message as it is handed to sendmail.
     public func message(for reminder: Reminder, now: Date) throws -> MailMessage {
         let item = reminder.item
-        // An obligation's reminder goes to the organisation's own address, and to no one else.
+        // An obligation's reminder goes to the organisation's own address, and to no one else;
+        // its escalation to the district's or province's office, the organisation in Cc.
         let people = reminder.organisation.map { [$0.contact.email.flatMap(MailAddress.init)].compactMap { $0 } }
             ?? item.fields.remind.compactMap(MailAddress.init)
-        let escalation = item.fields.escalation.compactMap(MailAddress.init)
-        var toList = people.isEmpty ? to : people
+        let escalation = reminder.organisation == nil ? item.fields.escalation.compactMap(MailAddress.init)
+            : [reminder.escalateTo?.contact.email.flatMap(MailAddress.init)].compactMap { $0 }
+        // The channel's `to` stands in for an item that names no one, never for an office.
+        var toList = people.isEmpty && reminder.organisation == nil ? to : people
         var ccList = cc
         if reminder.isEscalation && !escalation.isEmpty {
             ccList = toList + ccList

@@ -16,7 +16,8 @@ import Foundation
 /// | `overdue_days` | calendar days past its day (0 if not overdue) |
 /// | `lead`, `occurrence`, `idempotency_key` | which reminder this is |
 /// | `escalation` | true for an escalation reminder |
-/// | `organisation_code`, `province`, `district`, `contact_person`, `contact_chat`, `contact_phone` | for an organisation's obligation: who it reminds (`organisation` is then its name) |
+/// | `organisation_code`, `province`, `district`, `contact_person`, `contact_chat`, `contact_phone` | for an organisation's obligation: who it reminds (`organisation` is then its name, `people` its responsible person) |
+/// | `escalate_to` | for an obligation's escalation: the office it goes to |
 struct MessageContext {
     let reminder: Reminder
     /// The channel it goes through, for its idempotency key.
@@ -70,6 +71,9 @@ struct MessageContext {
             put("contact_person", org.contact.person)
             put("contact_chat", org.contact.chat)
             put("contact_phone", org.contact.phone)
+            // Whom the escalation tells, and who is responsible at the office that is late.
+            put("people", org.contact.person)
+            put("escalate_to", reminder.escalateTo?.name)
         }
         return v
     }
