@@ -61,6 +61,18 @@ public struct WebhookChannel: Channel {
             tlsConfiguration: tls, redirectConfiguration: .disallow, timeout: .init(connect: timeout, read: timeout)))
     }
 
+    /// A LINE push is addressed: an office's reminder reaches it only through its own chat target
+    /// (never the center's group, seven thousand times). Other presets post to their channel.
+    public func reaches(_ reminder: Reminder) -> Bool {
+        guard preset == .line, let org = reminder.organisation else { return true }
+        return (Self.chatTarget(reminder) ?? org.contact.chat) != nil
+    }
+
+    /// For an office's escalation: the chat target of the office it escalates to.
+    static func chatTarget(_ reminder: Reminder) -> String? {
+        reminder.isEscalation ? reminder.escalateTo?.contact.chat : nil
+    }
+
     /// The JSON body for `reminder`; it is checked to be JSON before it is sent.
     public func body(for reminder: Reminder, now: Date) throws -> [UInt8] {
         let message = renderer.render(reminder, channel: name, language: language, now: now)
@@ -70,6 +82,8 @@ public struct WebhookChannel: Channel {
         values["body"] = message.body
         values["text"] = String((message.subject + "\n\n" + message.body).prefix(preset.textLimit))
         if let to { values["to"] = to }
+        // An office's reminder goes to its own chat target (its escalation to the office over it).
+        if let org = reminder.organisation, let chat = Self.chatTarget(reminder) ?? org.contact.chat { values["to"] = chat }
         let text = template.render(values)
         let bytes = Array(text.utf8)
         guard (try? JSONSerialization.jsonObject(with: Data(bytes))) != nil else {
