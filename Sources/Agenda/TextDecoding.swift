@@ -12,16 +12,6 @@ public enum TextDecoding {
         case utf8 = "utf-8"
         case utf16 = "utf-16"
         case windows874 = "windows-874"
-
-        /// Reads `utf-8`, `utf8`, `windows-874`, `cp874`, `tis-620`, `utf-16` in any case.
-        public init?(name: String) {
-            switch name.lowercased().replacingOccurrences(of: "_", with: "-") {
-            case "utf-8", "utf8": self = .utf8
-            case "utf-16", "utf16": self = .utf16
-            case "windows-874", "cp874", "874", "tis-620", "tis620", "x-windows-874": self = .windows874
-            default: return nil
-            }
-        }
     }
 
     /// The text and how it was read. With no `encoding` given: a byte-order mark decides, then

@@ -85,6 +85,17 @@ extension ControlAPI {
     /// How a CSV file is (or was) read.
     public enum TextEncoding: String, Codable, Sendable, CaseIterable {
         case utf8, utf16, windows874
+
+        /// Reads the names people type: `utf-8`, `utf8`, `utf-16`, `windows-874`, `cp874`,
+        /// `tis-620` (which Windows-874 extends), in any case.
+        public init?(name: String) {
+            switch name.lowercased().replacingOccurrences(of: "_", with: "-") {
+            case "utf-8", "utf8": self = .utf8
+            case "utf-16", "utf16": self = .utf16
+            case "windows-874", "cp874", "874", "tis-620", "tis620", "x-windows-874": self = .windows874
+            default: return nil
+            }
+        }
     }
 
     public struct ImportOrganisationsParameters: Codable, Sendable, Equatable {

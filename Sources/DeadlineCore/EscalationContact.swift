@@ -15,8 +15,7 @@ public struct EscalationContact: Codable, Sendable, Hashable {
         self.province = PlaceName.province(province)
         self.district = PlaceName.district(district)
         self.name = name.trimmingCharacters(in: .whitespacesAndNewlines)
-        // Trimmed, empty fields absent: as an organisation's contact is kept.
-        self.contact = Organisation(code: "x", name: "x", type: .provincialAdministration, province: "x", contact: contact).normalised().contact
+        self.contact = contact.normalised()
     }
 
     /// The contact for an organisation: its district's, else its province's.
@@ -27,6 +26,6 @@ public struct EscalationContact: Codable, Sendable, Hashable {
 
     /// The first rule its fields break (as an organisation's), naming the field.
     public func problem() -> (field: String, message: String)? {
-        Organisation(code: "x", name: name, type: .provincialAdministration, province: province, district: district, contact: contact).problem()
+        Organisation.problem(name: name, province: province, district: district, contact: contact)
     }
 }

@@ -27,30 +27,39 @@ public struct Organisation: Codable, Sendable, Hashable {
     /// place names without their prefixes (`จังหวัดขอนแก่น` and `ขอนแก่น` are one province).
     public func normalised() -> Organisation {
         func trim(_ s: String) -> String { s.trimmingCharacters(in: .whitespacesAndNewlines) }
-        func field(_ s: String?) -> String? { s.map(trim).flatMap { $0.isEmpty ? nil : $0 } }
         return Organisation(code: trim(code), name: trim(name), type: type, province: PlaceName.province(province),
-                            district: PlaceName.district(district),
-                            contact: OrganisationContact(person: field(contact.person), email: field(contact.email),
-                                                         chat: field(contact.chat), phone: field(contact.phone)))
+                            district: PlaceName.district(district), contact: contact.normalised())
     }
 
     /// The first rule the fields break, naming the field; nil when they are fine. The same rules
     /// hold for a record from the socket and a row of a CSV file.
     public func problem() -> (field: String, message: String)? {
         if let message = Self.codeProblem(code) { return ("code", message) }
-        // The same rules as an item's text: kept whole or refused, never cut.
+        return Self.problem(name: name, province: province, district: district, contact: contact)
+    }
+
+    /// The rules of a name, a place and a contact, shared with `EscalationContact`: text as an
+    /// item's (kept whole or refused, never cut), a name and a province, an e-mail address.
+    static func problem(name: String, province: String, district: String, contact: OrganisationContact) -> (field: String, message: String)? {
         let texts: [(String, String?)] = [("name", name), ("province", province), ("district", district), ("person", contact.person),
                                           ("email", contact.email), ("chat", contact.chat), ("phone", contact.phone)]
         for (field, value) in texts {
             guard let value else { continue }
-            if value.unicodeScalars.contains(where: NewItem.isStoredControl) { return (field, "holds a control character") }
-            let limit = field == "name" ? NewItem.maxTitleLength : NewItem.maxTextLength
-            if value.count > limit { return (field, "is longer than \(limit) characters") }
+            if let message = textProblem(value, limit: field == "name" ? NewItem.maxTitleLength : NewItem.maxTextLength) {
+                return (field, message)
+            }
         }
         for (field, value) in [("name", name), ("province", province)] where value.isEmpty {
             return (field, "is empty")
         }
         if let email = contact.email, let message = OrganisationContact.emailProblem(email) { return ("email", message) }
+        return nil
+    }
+
+    /// A control character (but line breaks and tabs), or more than `limit` characters; nil: fine.
+    public static func textProblem(_ text: String, limit: Int = NewItem.maxTextLength) -> String? {
+        if text.unicodeScalars.contains(where: NewItem.isStoredControl) { return "holds a control character" }
+        if text.count > limit { return "is longer than \(limit) characters" }
         return nil
     }
 
@@ -77,6 +86,12 @@ public struct OrganisationContact: Codable, Sendable, Hashable {
         self.email = email
         self.chat = chat
         self.phone = phone
+    }
+
+    /// Trimmed, and a field with nothing in it absent.
+    public func normalised() -> OrganisationContact {
+        func field(_ s: String?) -> String? { s.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 } }
+        return OrganisationContact(person: field(person), email: field(email), chat: field(chat), phone: field(phone))
     }
 
     /// One `@` with something on both sides, no spaces: enough to catch a name typed in the

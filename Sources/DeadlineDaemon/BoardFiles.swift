@@ -36,10 +36,7 @@ final class BoardFiles: Service, Sendable {
     static func fileName(_ key: String) -> String { "board-\(key).html" }
 
     static func page(_ list: ObligationList, generated: Date, zone: TimeZone, language: Language) -> BoardPage {
-        let entries = list.rows.map {
-            ObligationBoard.Entry(organisation: $0.organisation, itemKey: $0.item.key, due: $0.item.fields.when.localDate(in: $0.item.zone),
-                                  standing: $0.standing)
-        }
+        let entries = list.rows.map(\.entry)
         let received = list.rows.compactMap { row in row.obligation.submission.map { LocalDate($0.received, in: row.item.zone) } }
         return BoardPage(key: list.key, title: list.title, dues: list.items.map { $0.fields.when.localDate(in: $0.zone) },
                          board: ObligationBoard(entries), received: received, generated: generated, zone: zone, language: language)

@@ -49,8 +49,7 @@ struct Board: ParsableCommand {
         case .table: try table(reply, board, today: today)
         case .html:
             let zone = TimeZone(identifier: try connection.status().timeZone) ?? .current
-            // A received instant's day where the item is: its wire text's first ten characters, as the due.
-            let received = rows.compactMap { $0.received.flatMap { LocalDate(text: String($0.prefix(10))) } }
+            let received = rows.compactMap { $0.received.flatMap(Self.day) }
             let dues = Set(rows.map { Self.entry($0).due }).sorted()
             let page = BoardPage(key: reply.key, title: reply.title, dues: dues, board: board, received: received, generated: Date(),
                                  zone: zone, language: try language.resolve(connection.status()))
@@ -61,11 +60,13 @@ struct Board: ParsableCommand {
     static func entry(_ o: ControlAPI.Obligation) -> ObligationBoard.Entry {
         let org = Organisation(code: o.code, name: o.name, type: o.type, province: o.province, district: o.district,
                                contact: OrganisationContact(person: o.person, email: o.email, chat: o.chat, phone: o.phone))
-        // The wire writes a day as YYYY-MM-DD and an instant with the item's own offset, so its
-        // first ten characters are the due day where the item is.
-        let due = LocalDate(text: String(o.due.prefix(10))) ?? LocalDate(dayNumber: 0)
+        let due = day(o.due) ?? LocalDate(dayNumber: 0)
         return ObligationBoard.Entry(organisation: org, itemKey: o.item, due: due, standing: o.standing)
     }
+
+    /// The day of a wire date where its item is: the wire writes a day as YYYY-MM-DD and an
+    /// instant with the item's own offset, so its first ten characters are that day.
+    static func day(_ wire: String) -> LocalDate? { LocalDate(text: String(wire.prefix(10))) }
 
     func table(_ reply: ControlAPI.ListObligationsReply, _ board: ObligationBoard, today: LocalDate) throws {
         let th = try language.resolve(connection.status()) == .thai

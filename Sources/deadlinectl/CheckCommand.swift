@@ -80,8 +80,7 @@ struct Check: ParsableCommand {
             // The offices a center should call first, by code and name.
             let today = LocalDate(now, in: TimeZone(identifier: status.timeZone) ?? .current)
             let named = obligations.longestOverdue.map { o -> String in
-                // The due day is the first ten characters of the wire's text, where the item is.
-                let days = LocalDate(text: String(o.due.prefix(10))).map { today.dayNumber - $0.dayNumber } ?? 0
+                let days = Board.day(o.due).map { today.dayNumber - $0.dayNumber } ?? 0
                 return "\(o.code) \(o.name) (\(o.item), \(days)d)"
             }
             parts.append("\(obligations.overdue) organisation(s) overdue: " + named.joined(separator: ", ")

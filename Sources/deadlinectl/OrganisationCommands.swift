@@ -134,12 +134,10 @@ struct OrgImport: ParsableCommand {
         catch { throw CLIError(message: "cannot read \(file): \(error.localizedDescription)") }
         var named: ControlAPI.TextEncoding?
         if let encoding {
-            switch encoding.lowercased() {
-            case "utf-8", "utf8": named = .utf8
-            case "utf-16", "utf16": named = .utf16
-            case "windows-874", "cp874", "tis-620", "tis620", "874": named = .windows874
-            default: throw CLIError(message: "--encoding: '\(encoding)' is not utf-8, utf-16 or windows-874")
+            guard let known = ControlAPI.TextEncoding(name: encoding) else {
+                throw CLIError(message: "--encoding: '\(encoding)' is not utf-8, utf-16 or windows-874")
             }
+            named = known
         }
         let p = ControlAPI.ImportOrganisationsParameters(name: file, data: data.base64EncodedString(), encoding: named)
         let reply: ControlAPI.ImportOrganisationsReply?

@@ -8,6 +8,11 @@ public struct ObligationRow: Sendable, Equatable {
     public var organisation: Organisation
     public var obligation: Obligation
     public var standing: ObligationStanding
+
+    /// The row as the board counts it: its due day where the item is.
+    public var entry: ObligationBoard.Entry {
+        ObligationBoard.Entry(organisation: organisation, itemKey: item.key, due: item.fields.when.localDate(in: item.zone), standing: standing)
+    }
 }
 
 /// What a board shows: the deadlines of a key (one, or a plan's), their title, and the rows.
@@ -80,19 +85,15 @@ public struct ObligationSummary: Sendable {
 
 extension Application {
     public func obligationSummary(limit: Int) async throws -> ObligationSummary {
-        var summary = ObligationSummary()
-        var entries: [(ObligationBoard.Entry, ObligationRow)] = []
+        var rows: [String: ObligationRow] = [:]
         for key in try await boardKeys() {
-            let list = try await obligations(key: key)
-            for row in list.rows where row.item.state == .open {
-                let entry = ObligationBoard.Entry(organisation: row.organisation, itemKey: row.item.key,
-                                                  due: row.item.fields.when.localDate(in: row.item.zone), standing: row.standing)
-                entries.append((entry, row))
+            for row in try await obligations(key: key).rows where row.item.state == .open {
+                rows["\(row.item.key)/\(row.organisation.code)"] = row
             }
         }
-        summary.counts = ObligationBoard(entries.map(\.0)).total
-        let rows = Dictionary(entries.map { ("\($0.0.itemKey)/\($0.0.organisation.code)", $0.1) }, uniquingKeysWith: { a, _ in a })
-        summary.overdue = ObligationBoard(entries.map(\.0).filter { $0.standing == .overdue }).notSubmitted.prefix(limit)
+        let board = ObligationBoard(rows.values.map(\.entry))
+        var summary = ObligationSummary(counts: board.total)
+        summary.overdue = board.notSubmitted.filter { $0.standing == .overdue }.prefix(limit)
             .compactMap { rows["\($0.itemKey)/\($0.organisation.code)"] }
         return summary
     }

@@ -89,9 +89,7 @@ public struct RecordObligation: UseCase {
     static func validate(_ action: Action, by: String) throws {
         func check(_ text: String, _ field: String, required: Bool = false) throws {
             if required && text.trimmingCharacters(in: .whitespaces).isEmpty { throw RequestError.invalidParameter(field) }
-            if text.unicodeScalars.contains(where: NewItem.isStoredControl) || text.count > NewItem.maxTextLength {
-                throw RequestError.invalidParameter(field)
-            }
+            if Organisation.textProblem(text) != nil { throw RequestError.invalidParameter(field) }
         }
         try check(by, "by")
         switch action {
