@@ -28,12 +28,13 @@ deps:
 # systemd), faketime, msmtp (the sendmail the e-mail test uses), headless chromium with Thai
 # fonts (fonts-thai-tlwg) for the HTML board, aiosmtpd (the SMTP server), varlink (an
 # independent client) and icalendar + recurring-ical-events (an independent reading of the
-# calendar feed).
+# calendar feed), and the PostgreSQL server (package postgresql: the tests start throw-away
+# clusters of their own with initdb and pg_ctl; the packaged cluster is not used).
 test-deps: deps
 	@command -v systemd-socket-activate >/dev/null && command -v faketime >/dev/null && command -v msmtp >/dev/null \
-	  && command -v chromium >/dev/null && [ -d /usr/share/fonts/truetype/tlwg ] || { \
-	  echo "installing systemd (systemd-socket-activate), faketime, msmtp, chromium and fonts-thai-tlwg"; \
-	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq systemd faketime msmtp chromium fonts-thai-tlwg; }
+	  && command -v chromium >/dev/null && [ -d /usr/share/fonts/truetype/tlwg ] && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  echo "installing systemd (systemd-socket-activate), faketime, msmtp, chromium, fonts-thai-tlwg and postgresql"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq systemd faketime msmtp chromium fonts-thai-tlwg postgresql; }
 	@python3 -c "import aiosmtpd, varlink, icalendar, recurring_ical_events" 2>/dev/null || \
 	  python3 -m pip install -q aiosmtpd varlink icalendar recurring-ical-events
 

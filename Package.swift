@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .systemLibrary(
@@ -63,6 +64,16 @@ let package = Package(
             dependencies: [
                 "DeadlineCore", "DeadlineStore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        // For several nodes: one PostgreSQL database through PostgresNIO.
+        .target(
+            name: "PostgresStore",
+            dependencies: [
+                "DeadlineCore", "DeadlineStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(
@@ -125,7 +136,7 @@ let package = Package(
         .target(
             name: "DeadlineDaemon",
             dependencies: [
-                "Systemd", "DeadlineCore", "Agenda", "DeadlineStore", "SQLiteStore", "Scheduler", "Delivery", "Varlink", "Control", "ICalendar", "Application", "Reports",
+                "Systemd", "DeadlineCore", "Agenda", "DeadlineStore", "SQLiteStore", "PostgresStore", "Scheduler", "Delivery", "Varlink", "Control", "ICalendar", "Application", "Reports",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
@@ -164,6 +175,12 @@ let package = Package(
             dependencies: ["Varlink", "Control", "DeadlineCore"],
             path: "Tests/ControlTestKit"
         ),
+        // A throw-away PostgreSQL cluster (initdb, pg_ctl) for the tests that need a server.
+        .target(
+            name: "PostgresTestKit",
+            dependencies: [],
+            path: "Tests/PostgresTestKit"
+        ),
         // libFuzzer over the control socket's input; built only with --sanitize fuzzer (see .ci/fuzz).
         .executableTarget(
             name: "ControlFuzz",
@@ -192,7 +209,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DeadlineStoreTests",
-            dependencies: ["DeadlineStore", "SQLiteStore", "DeadlineCore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["DeadlineStore", "SQLiteStore", "PostgresStore", "PostgresTestKit", "DeadlineCore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "SchedulerTests",
@@ -220,7 +237,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["Varlink", "Control", "DeadlineCore"],
+            dependencies: ["Varlink", "Control", "DeadlineCore", "PostgresTestKit"],
             exclude: ["Receivers"]
         ),
     ],

@@ -1,5 +1,6 @@
 import DeadlineCore
 import DeadlineStore
+import PostgresStore
 import SQLiteStore
 import Foundation
 import Logging
@@ -20,6 +21,8 @@ enum ConfigSchema {
         case misfire
         /// A comma-separated list of names (channels), possibly empty.
         case names
+        /// A PostgreSQL URL (`store.url`).
+        case postgresURL
     }
 
     struct Key: Sendable {
@@ -56,6 +59,11 @@ enum ConfigSchema {
         Key(path: "log.target", kind: .oneOf(DaemonConfig.LogTarget.allCases.map(\.rawValue))),
         Key(path: "store.path", kind: .text),
         Key(path: "store.durability", kind: .oneOf(SQLiteStore.Durability.allCases.map(\.rawValue))),
+        Key(path: "store.backend", kind: .oneOf(StoreBackend.allCases.map(\.rawValue))),
+        Key(path: "store.url", kind: .postgresURL),
+        Key(path: "store.password_file", kind: .text),
+        Key(path: "store.password_credential", kind: .text),
+        Key(path: "store.connections", kind: .positiveInt(max: 64)),
         Key(path: "control.socket", kind: .text),
         Key(path: "control.max_message_bytes", kind: .positiveInt(max: 64 << 20)),
         Key(path: "control.max_change_message_bytes", kind: .positiveInt(max: 256 << 20)),
@@ -121,6 +129,10 @@ enum ConfigSchema {
             return nil
         case .timeOfDay:
             return TimeOfDay(value) == nil ? "'\(value)' is not a time of day like 09:00" : nil
+        case .postgresURL:
+            // Empty: not set (the sample config lists the key with no value).
+            if value.isEmpty { return nil }
+            do { _ = try PostgresLocation(url: value); return nil } catch { return "\(error)" }
         case .oneOf(let allowed):
             return allowed.contains(value) ? nil : "'\(value)' is not one of: " + allowed.joined(separator: ", ")
         }

@@ -5,7 +5,6 @@ import DeadlineStore
 import Delivery
 import Foundation
 import Logging
-import SQLiteStore
 import Scheduler
 import ServiceLifecycle
 import Systemd
@@ -29,8 +28,7 @@ public enum Daemon {
         let startedAt = clock.now()
         notifier.notify(.status("opening the store"))
 
-        try makeParentDirectory(of: config.storePath)
-        let store = try SQLiteStore(path: config.storePath, durability: config.storeDurability)
+        let store = try config.openStore(environment: ProcessInfo.processInfo.environment, logger: logger)
         let holidays = HolidayLoader.folder(configured: config.holidaysPath, configurationDirectory: directories.configuration)
         let calendar = SharedCalendar(try HolidayLoader.load(folder: holidays, store: store))
         HolidayLoader.report(calendar.current, folder: holidays, spans: try store.workingDaySpans(),
@@ -111,7 +109,7 @@ public enum Daemon {
             changeGroup: changeGroup,
             onListening: {
                 notifier.notify(.ready, .status(statusLine(initial, zone: zone)))
-                logger.info("deadlined \(version) ready; store \(config.storePath)")
+                logger.info("deadlined \(version) ready; store \(store.location)")
             }
         )
         let reloader = Reloader(load: reloadConfig ?? { config }, current: current, calendar: calendar, core: core, store: store,

@@ -18,6 +18,14 @@ public struct DaemonConfig: Sendable, Equatable {
     /// `normal`: commits survive a crash at once, a power cut from the next checkpoint;
     /// `full`: every commit survives a power cut (one fsync each).
     public var storeDurability: SQLiteStore.Durability
+    /// `sqlite` (the file at `storePath`) or `postgresql` (the database at `storeURL`, shared
+    /// with other nodes).
+    public var storeBackend: StoreBackend = .sqlite
+    public var storeURL: String?
+    /// The PostgreSQL password, from a file or a systemd credential; nil: none (peer or trust login).
+    public var storePassword: SecretSource?
+    /// Connections to PostgreSQL at most.
+    public var storeConnections = 4
     /// nil: `$RUNTIME_DIRECTORY/control.sock`, unless systemd passes a socket.
     public var controlSocket: String?
     public var maxMessageBytes: Int
@@ -116,6 +124,21 @@ public struct DaemonConfig: Sendable, Equatable {
             byRule: validated.byRule, byTag: validated.byTag)
         try checkRoutes(routes, channels: channels, file: text == nil ? "environment" : path)
         let maxMessageBytes = string("control.max_message_bytes").flatMap(Int.init) ?? defaultMaxMessageBytes
+        let storeBackend = string("store.backend").flatMap(StoreBackend.init(rawValue:)) ?? .sqlite
+        let storeURL = string("store.url")
+        let origin = text == nil ? "environment" : path
+        if storeBackend == .postgresql && storeURL == nil {
+            throw ConfigError(location: origin, message: "store.backend 'postgresql' needs store.url (postgresql://deadlined@/deadlined?host=/run/postgresql)")
+        }
+        let storePassword: SecretSource?
+        switch (string("store.password_file"), string("store.password_credential")) {
+        case (_?, _?): throw ConfigError(location: origin, message: "give either store.password_file or store.password_credential, not both")
+        case (let file?, nil): storePassword = .file(file)
+        case (nil, let name?):
+            guard !name.contains("/") else { throw ConfigError(location: origin, message: "store.password_credential: a credential name has no '/'") }
+            storePassword = .credential(name)
+        case (nil, nil): storePassword = nil
+        }
         let calendarFeed = string("calendar.feed").map { $0 == "off" ? nil : $0 } ?? directories.state + "/deadlined.ics"
         return DaemonConfig(
             timeZone: string("time_zone") ?? defaultTimeZone,
@@ -123,6 +146,10 @@ public struct DaemonConfig: Sendable, Equatable {
             logTarget: string("log.target").flatMap(LogTarget.init(rawValue:)) ?? .auto,
             storePath: string("store.path") ?? directories.defaultStore,
             storeDurability: string("store.durability").flatMap(SQLiteStore.Durability.init(rawValue:)) ?? .normal,
+            storeBackend: storeBackend,
+            storeURL: storeURL,
+            storePassword: storePassword,
+            storeConnections: string("store.connections").flatMap(Int.init) ?? 4,
             controlSocket: string("control.socket"),
             maxMessageBytes: maxMessageBytes,
             maxChangeMessageBytes: max(maxMessageBytes, string("control.max_change_message_bytes").flatMap(Int.init) ?? defaultMaxChangeMessageBytes),

@@ -54,7 +54,7 @@ final class Reloader: Sendable {
             let channels = try ChannelFactory.make(config: new, renderer: renderer, logger: logger,
                                                    environment: ProcessInfo.processInfo.environment)
             // All built: put it in force.
-            for (what, before, after) in [("store.path", old.storePath, new.storePath),
+            for (what, before, after) in [("store", old.storeLocation, new.storeLocation),
                                           ("control.socket", old.controlSocket ?? "", new.controlSocket ?? ""),
                                           ("log.target", old.logTarget.rawValue, new.logTarget.rawValue),
                                           ("calendar.feed", old.calendarFeed ?? "off", new.calendarFeed ?? "off"),

@@ -38,7 +38,7 @@ struct DeadlinedCommand: AsyncParsableCommand {
             print("  time_zone: \(settings.timeZone)")
             print("  log.level: \(settings.logLevel)")
             print("  log.target: \(settings.logTarget.rawValue)")
-            print("  store.path: \(settings.storePath)")
+            print("  store: \(settings.storeBackend.rawValue) \(settings.storeLocation)")
             print("  control.socket: \(settings.controlSocket ?? directories.defaultControlSocket + " (unless systemd passes one)")")
             print("  control.max_message_bytes: \(settings.maxMessageBytes)")
             print("  control.max_change_message_bytes: \(settings.maxChangeMessageBytes)")

@@ -185,6 +185,18 @@ struct ConfigTests {
         #expect(message.contains(expected), "\(message)")
     }
 
+    @Test("a PostgreSQL store: backend, URL and where the password comes from; each mistake named")
+    func postgresStore() async throws {
+        let c = try await load("store:\n  backend: postgresql\n  url: postgresql://deadlined@db.example/center\n  password_credential: pg\n  connections: 8\n")
+        #expect(c.storeBackend == .postgresql && c.storeURL == "postgresql://deadlined@db.example/center" && c.storeConnections == 8)
+        #expect(c.storePassword == .credential("pg") && c.storeLocation == "postgresql://deadlined@db.example:5432/center")
+        #expect(try await load("").storeBackend == .sqlite, "SQLite unless asked")
+        #expect(await error("store:\n  backend: postgresql\n").contains("store.backend 'postgresql' needs store.url"))
+        let badURL = await error("store:\n  backend: postgresql\n  url: \"postgresql://u:hunter22@h/d?sslmode=maybe\"\n")
+        #expect(badURL.contains(":3:8:") && badURL.contains("sslmode 'maybe'") && !badURL.contains("hunter22"), "\(badURL)")
+        #expect(await error("store:\n  password_file: /a\n  password_credential: b\n").contains("not both"))
+    }
+
     @Test("an unknown or bad DEADLINED_* variable is an error naming it")
     func badEnvironment() async {
         let unknown = await error("", environment: ["DEADLINED_STORE_PTH": "/x"])
