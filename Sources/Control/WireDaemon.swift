@@ -30,6 +30,12 @@ extension ControlAPI {
         public var holidayYears: [HolidayYearInfo]
         public var holidayCaveats: [HolidayCaveatInfo]
         public var holidayCaveatItems: Int
+        /// A shared store only: this node, every node, the lease, and how long the oldest due
+        /// reminder has waited for a claim (nil: none waits).
+        public var node: String?
+        public var nodes: [Node] = []
+        public var leaseSeconds: Int?
+        public var unclaimedSeconds: Int?
 
         public init(version: String, uptimeSeconds: Int, store: String, storeHealth: String = "ok", storeBytes: Int = 0,
                     language: String, timeZone: String, items: Int,
@@ -77,6 +83,19 @@ extension ControlAPI {
             self.concurrency = concurrency
             self.maxAttempts = maxAttempts
             self.timeoutSeconds = timeoutSeconds
+        }
+    }
+
+    public struct Node: Codable, Sendable, Equatable {
+        public var name: String
+        public var startedAt: String
+        public var silentSeconds: Int
+        public var holding: Int
+        public init(name: String, startedAt: String, silentSeconds: Int, holding: Int) {
+            self.name = name
+            self.startedAt = startedAt
+            self.silentSeconds = silentSeconds
+            self.holding = holding
         }
     }
 

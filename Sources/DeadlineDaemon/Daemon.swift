@@ -41,6 +41,7 @@ public enum Daemon {
         logger.info("channels: \(described.joined(separator: ", ")); every reminder goes to: \(everyReminder)")
         var options = TimerCore.Options()
         options.lateAfter = TimeInterval(config.lateAfter)
+        options.poll = TimeInterval(config.pollSeconds)
         let current = CurrentConfig(config)
         let core = TimerCore(store: store, channels: channels, clock: clock, logger: logger, options: options,
                              misfirePolicy: { current.config.rules.rule(for: $0.fields).misfire })

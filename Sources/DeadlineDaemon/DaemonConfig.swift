@@ -26,6 +26,10 @@ public struct DaemonConfig: Sendable, Equatable {
     public var storePassword: SecretSource?
     /// Connections to PostgreSQL at most.
     public var storeConnections = 4
+    /// This node among those sharing a PostgreSQL store: its name (default the host's), how
+    /// long its claims hold without renewal, and how often it polls the store, in seconds.
+    public var node = NodeIdentity(name: NodeIdentity.host)
+    public var pollSeconds = 2
     /// nil: `$RUNTIME_DIRECTORY/control.sock`, unless systemd passes a socket.
     public var controlSocket: String?
     public var maxMessageBytes: Int
@@ -150,6 +154,9 @@ public struct DaemonConfig: Sendable, Equatable {
             storeURL: storeURL,
             storePassword: storePassword,
             storeConnections: string("store.connections").flatMap(Int.init) ?? 4,
+            node: NodeIdentity(name: string("cluster.node") ?? NodeIdentity.host,
+                               lease: TimeInterval(string("cluster.lease").flatMap(Int.init) ?? 30)),
+            pollSeconds: string("cluster.poll").flatMap(Int.init) ?? 2,
             controlSocket: string("control.socket"),
             maxMessageBytes: maxMessageBytes,
             maxChangeMessageBytes: max(maxMessageBytes, string("control.max_change_message_bytes").flatMap(Int.init) ?? defaultMaxChangeMessageBytes),

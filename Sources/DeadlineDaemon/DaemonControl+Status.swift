@@ -32,7 +32,7 @@ extension DaemonControl {
                                        timeoutSeconds: Int(c.policy.timeout.components.seconds))
             }
         }
-        return ControlAPI.StatusReply(
+        var reply = ControlAPI.StatusReply(
             version: Daemon.version,
             uptimeSeconds: Int(app.clock.now().timeIntervalSince(startedAt)),
             store: store.location,
@@ -60,6 +60,19 @@ extension DaemonControl {
             holidayCaveats: caveats.caveats.map(ControlAPI.HolidayCaveatInfo.init),
             holidayCaveatItems: caveats.items
         )
+        if store.isShared {
+            let now = app.clock.now()
+            reply.node = store.node.name
+            reply.leaseSeconds = Int(store.node.lease)
+            reply.nodes = core.nodes.map {
+                ControlAPI.Node(name: $0.name, startedAt: DateOutput.iso8601($0.startedAt, timeZone: zone), silentSeconds: Int($0.silentFor),
+                                holding: $0.holding)
+            }
+            if storeHealth == "ok", let since = try? store.oldestUnclaimed(now: now) {
+                reply.unclaimedSeconds = max(0, Int(now.timeIntervalSince(since)))
+            }
+        }
+        return reply
     }
 
     func testChannel(_ p: ControlAPI.TestChannelParameters) async throws -> ControlAPI.TestChannelReply {

@@ -25,7 +25,8 @@ extension DaemonConfig {
             let password: String?
             do { password = try storePassword?.load(environment: environment) }
             catch { throw StoreError.cannotOpen(path: url, reason: "the password: \(error)") }
-            return try PostgresStore(PostgresLocation(url: url, password: password), connections: storeConnections, logger: logger)
+            return try PostgresStore(PostgresLocation(url: url, password: password), node: node, connections: storeConnections,
+                                     logger: logger)
         }
     }
 

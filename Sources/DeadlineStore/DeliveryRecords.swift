@@ -56,6 +56,9 @@ public struct DeliveryOutcome: Sendable, Equatable {
     public var failed: [(id: Int64, error: String)] = []
     /// Let go by the misfire policy.
     public var missed: [Int64] = []
+    /// The fencing token of each claimed occurrence in the batch (a shared store writes nothing
+    /// for one whose token no longer holds); empty for a store of one node.
+    public var fences: [Int64: Int64] = [:]
 
     public init(delivered: [Int64] = []) { self.delivered = delivered }
 
@@ -63,5 +66,46 @@ public struct DeliveryOutcome: Sendable, Equatable {
         a.attempts == b.attempts && a.delivered == b.delivered && a.missed == b.missed
             && a.retrying.map { "\($0.id) \($0.at) \($0.error)" } == b.retrying.map { "\($0.id) \($0.at) \($0.error)" }
             && a.failed.map { "\($0.id) \($0.error)" } == b.failed.map { "\($0.id) \($0.error)" }
+    }
+}
+
+/// An occurrence this node claimed, with the fencing token every later write of it carries.
+public struct Claim: Sendable, Hashable {
+    public var id: Int64
+    public var fence: Int64
+    public init(id: Int64, fence: Int64) {
+        self.id = id
+        self.fence = fence
+    }
+}
+
+/// Who this node is among the nodes of a shared store, and how long its claims hold.
+public struct NodeIdentity: Sendable, Equatable {
+    public var name: String
+    /// A claim not renewed for this long may be taken by another node.
+    public var lease: TimeInterval
+    public init(name: String, lease: TimeInterval = 30) {
+        self.name = name
+        self.lease = lease
+    }
+    /// The machine's name: nodes on several machines differ without configuration.
+    public static var host: String { ProcessInfo.processInfo.hostName }
+}
+
+/// One node's heartbeat row, read on the database's clock.
+public struct NodeHeartbeat: Sendable, Equatable {
+    public var name: String
+    public var startedAt: Date
+    public var lastSeen: Date
+    /// Seconds since it was last seen, by the database's clock.
+    public var silentFor: TimeInterval
+    /// Occurrences it holds as firing.
+    public var holding: Int
+    public init(name: String, startedAt: Date, lastSeen: Date, silentFor: TimeInterval, holding: Int) {
+        self.name = name
+        self.startedAt = startedAt
+        self.lastSeen = lastSeen
+        self.silentFor = silentFor
+        self.holding = holding
     }
 }

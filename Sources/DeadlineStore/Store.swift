@@ -67,14 +67,40 @@ public protocol Store: Sendable {
     func unfinishedSchedule() throws -> [(id: Int64, fireAt: Date, firing: Bool)]
     /// Pending occurrences due before `instant`.
     func pendingCount(before instant: Date) throws -> Int
-    /// Moves occurrences to `firing` and counts the attempt, before any channel sees them.
-    /// Only pending (or re-sent firing) rows move: a reminder cancelled meanwhile is not sent.
-    /// - Returns: the ids that did move.
-    @discardableResult
-    func markFiring(_ ids: [Int64], now: Date) throws -> [Int64]
+    /// Claims occurrences for sending: moves them to `firing` and counts the attempt, before any
+    /// channel sees them. Only rows still owed move (pending or retrying and due by `now`, or
+    /// firing and free: after a crash, or a lease that ran out): a reminder cancelled or moved
+    /// later meanwhile, or one that another node holds, is not sent.
+    /// - Returns: what did move, each with the fencing token its later writes must carry.
+    func claim(_ ids: [Int64], now: Date) throws -> [Claim]
     /// Writes a batch's attempts and the occurrences' new states in one transaction: the log
-    /// and the states never disagree.
-    func record(_ outcome: DeliveryOutcome, now: Date) throws
+    /// and the states never disagree. What carries a fence (`outcome.fences`) is written only
+    /// while that fence still holds.
+    /// - Returns: the occurrences whose fence no longer held: another node claimed them, so
+    ///   nothing of theirs was written and this node must not act on them.
+    @discardableResult
+    func record(_ outcome: DeliveryOutcome, now: Date) throws -> [Int64]
+
+    // MARK: Several nodes (a store that `isShared`; a store of one node does nothing here)
+
+    /// Whether other nodes write to this store too: the timer core then polls it, renews its
+    /// leases and checks its claim before each send.
+    var isShared: Bool { get }
+    /// This node's name (`cluster.node`) and how long a claim holds without renewal.
+    var node: NodeIdentity { get }
+    /// Makes what this node held before it restarted free to claim again at once.
+    func releaseClaims() throws
+    /// Extends the leases of claims in flight. - Returns: the ids still held.
+    func renewLeases(_ claims: [Claim]) throws -> [Int64]
+    /// Whether the claim still holds, with at least `margin` of its lease left (the database's clock).
+    func holds(_ claim: Claim, margin: TimeInterval) throws -> Bool
+    /// Unfinished occurrences due before `instant`, for the timer core's look-ahead.
+    func unfinishedSchedule(before instant: Date) throws -> [(id: Int64, fireAt: Date, firing: Bool)]
+    /// Records that this node is alive (its heartbeat row) and reads every node's.
+    func heartbeat(now: Date) throws -> [NodeHeartbeat]
+    /// Since when the oldest reminder due by `now` has waited for a claim (due and not claimed,
+    /// or held by a lease that ran out); nil when none waits.
+    func oldestUnclaimed(now: Date) throws -> Date?
     /// Where each channel stands with each occurrence, from the delivery log: a retry or a
     /// re-send after a crash skips the channels that accepted, and each failing channel keeps
     /// its own count and schedule.
@@ -109,6 +135,10 @@ extension Store {
     public func markDelivered(_ ids: [Int64], now: Date) throws {
         try record(DeliveryOutcome(delivered: ids), now: now)
     }
+
+    /// `claim` for callers that need only the ids (a store of one node, tests).
+    @discardableResult
+    public func markFiring(_ ids: [Int64], now: Date) throws -> [Int64] { try claim(ids, now: now).map(\.id) }
 
     public func item(key: String) throws -> Item? { try read { try $0.item(key: key) } }
     public func item(id: Int64) throws -> Item? { try read { try $0.item(id: id) } }

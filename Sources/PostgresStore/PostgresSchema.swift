@@ -159,6 +159,21 @@ enum PostgresSchema {
                 PRIMARY KEY (province, district)
             )
             """),
+        Migration(name: "v2: claims with leases and fencing tokens, one accepted delivery per channel, node heartbeats", sql: """
+            -- Every lease is reckoned on the database's clock, never a node's.
+            CREATE FUNCTION db_now_ms() RETURNS BIGINT LANGUAGE sql VOLATILE AS $$ SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint $$;
+            CREATE SEQUENCE occurrence_fence;
+            -- Who claimed a firing occurrence, with which token, until when.
+            ALTER TABLE occurrence ADD COLUMN owner TEXT, ADD COLUMN fence BIGINT, ADD COLUMN lease_until_ms BIGINT;
+            CREATE INDEX occurrence_claims ON occurrence (owner) WHERE state = 'firing';
+            -- However the nodes race, a channel accepts an occurrence once in the log.
+            CREATE UNIQUE INDEX delivery_accepted ON delivery_log (occurrence_id, channel) WHERE outcome = 'delivered';
+            CREATE TABLE node (
+                name TEXT PRIMARY KEY,
+                started_ms BIGINT NOT NULL,
+                heartbeat_ms BIGINT NOT NULL
+            )
+            """),
     ]
 
     /// Applies what is missing, in one transaction (PostgreSQL's DDL is transactional: a

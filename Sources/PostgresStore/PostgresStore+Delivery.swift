@@ -29,68 +29,83 @@ extension PostgresStore {
         }
     }
 
+    /// The rows whose fence still holds are locked first, so that no node claims them between
+    /// the check and the writes; nothing of the others is written.
     @discardableResult
-    public func markFiring(_ ids: [Int64], now: Date) throws -> [Int64] {
-        guard !ids.isEmpty else { return [] }
-        let moved = Set(try write { s in
-            try s.rows("""
-                UPDATE occurrence SET state = 'firing', updated_ms = \(Millis.from(now)), attempts = attempts + 1
-                WHERE id = ANY(\(ids)::bigint[]) AND state IN ('pending', 'firing', 'retrying') RETURNING id
-                """).map { try $0["id"].decode(Int64.self) }
-        })
-        return ids.filter(moved.contains)
-    }
-
-    public func record(_ outcome: DeliveryOutcome, now: Date) throws {
-        let ms = Millis.from(now)
+    public func record(_ outcome: DeliveryOutcome, now: Date) throws -> [Int64] {
         try write { s in
             try s.inTransaction {
-                let a = outcome.attempts
-                if !a.isEmpty {
-                    try s.query("""
-                        INSERT INTO delivery_log (occurrence_id, channel, idempotency_key, attempt, at_ms, outcome, error, retry_at_ms, detail)
-                        SELECT occurrence_id, channel, idempotency_key, attempt, at_ms,
-                               CASE WHEN failed THEN 'failed' ELSE 'delivered' END,
-                               CASE WHEN failed THEN error END, CASE WHEN has_retry THEN retry_at END, CASE WHEN has_detail THEN detail END
-                        FROM unnest(\(a.map(\.occurrenceID))::bigint[], \(a.map(\.channel))::text[], \(a.map(\.idempotencyKey))::text[],
-                                    \(a.map(\.attempt))::bigint[], \(a.map { Millis.from($0.at) })::bigint[], \(a.map { $0.error != nil })::bool[],
-                                    \(a.map { $0.error ?? "" })::text[], \(a.map { $0.retryAt != nil })::bool[],
-                                    \(a.map { $0.retryAt.map(Millis.from) ?? 0 })::bigint[], \(a.map { $0.detail != nil })::bool[],
-                                    \(a.map { $0.detail ?? "" })::text[])
-                            WITH ORDINALITY AS r(occurrence_id, channel, idempotency_key, attempt, at_ms, failed, error, has_retry,
-                                                 retry_at, has_detail, detail, n)
-                        ORDER BY n
-                        """)
+                var outcome = outcome
+                let fenced = outcome.fences.sorted { $0.key < $1.key }
+                var lost: [Int64] = []
+                if !fenced.isEmpty {
+                    let held = Set(try s.rows("""
+                        SELECT o.id FROM occurrence o
+                        JOIN unnest(\(fenced.map(\.key))::bigint[], \(fenced.map(\.value))::bigint[]) AS c(id, fence)
+                          ON o.id = c.id AND o.fence = c.fence
+                        WHERE o.state = 'firing' ORDER BY o.id FOR UPDATE OF o
+                        """).map { try $0["id"].decode(Int64.self) })
+                    lost = fenced.map(\.key).filter { !held.contains($0) }
+                    let out = Set(lost)
+                    outcome.attempts.removeAll { out.contains($0.occurrenceID) }
+                    outcome.delivered.removeAll(where: out.contains)
+                    outcome.retrying.removeAll { out.contains($0.id) }
+                    outcome.failed.removeAll { out.contains($0.id) }
                 }
-                if !outcome.delivered.isEmpty {
-                    try s.query("""
-                        UPDATE occurrence SET state = 'delivered', updated_ms = \(ms), last_error = NULL WHERE id = ANY(\(outcome.delivered)::bigint[])
-                        """)
-                }
-                // A reminder cancelled while its batch was being decided stays cancelled.
-                if !outcome.missed.isEmpty {
-                    try s.query("""
-                        UPDATE occurrence SET state = 'missed', updated_ms = \(ms)
-                        WHERE id = ANY(\(outcome.missed)::bigint[]) AND state IN ('pending', 'retrying', 'firing')
-                        """)
-                }
-                let f = outcome.failed
-                if !f.isEmpty {
-                    try s.query("""
-                        UPDATE occurrence o SET state = 'failed', updated_ms = \(ms), last_error = r.error
-                        FROM unnest(\(f.map(\.id))::bigint[], \(f.map(\.error))::text[]) AS r(id, error) WHERE o.id = r.id
-                        """)
-                }
-                let r = outcome.retrying
-                if !r.isEmpty {
-                    try s.query("""
-                        UPDATE occurrence o SET state = 'retrying', fire_at_ms = r.at, updated_ms = \(ms), last_error = r.error
-                        FROM unnest(\(r.map(\.id))::bigint[], \(r.map { Millis.from($0.at) })::bigint[], \(r.map(\.error))::text[])
-                            AS r(id, at, error)
-                        WHERE o.id = r.id
-                        """)
-                }
+                try Self.write(outcome, ms: Millis.from(now), s)
+                return lost
             }
+        }
+    }
+
+    private static func write(_ outcome: DeliveryOutcome, ms: Int64, _ s: PostgresSession) throws {
+        let a = outcome.attempts
+        if !a.isEmpty {
+            try s.query("""
+                INSERT INTO delivery_log (occurrence_id, channel, idempotency_key, attempt, at_ms, outcome, error, retry_at_ms, detail)
+                SELECT occurrence_id, channel, idempotency_key, attempt, at_ms,
+                       CASE WHEN failed THEN 'failed' ELSE 'delivered' END,
+                       CASE WHEN failed THEN error END, CASE WHEN has_retry THEN retry_at END, CASE WHEN has_detail THEN detail END
+                FROM unnest(\(a.map(\.occurrenceID))::bigint[], \(a.map(\.channel))::text[], \(a.map(\.idempotencyKey))::text[],
+                            \(a.map(\.attempt))::bigint[], \(a.map { Millis.from($0.at) })::bigint[], \(a.map { $0.error != nil })::bool[],
+                            \(a.map { $0.error ?? "" })::text[], \(a.map { $0.retryAt != nil })::bool[],
+                            \(a.map { $0.retryAt.map(Millis.from) ?? 0 })::bigint[], \(a.map { $0.detail != nil })::bool[],
+                            \(a.map { $0.detail ?? "" })::text[])
+                    WITH ORDINALITY AS r(occurrence_id, channel, idempotency_key, attempt, at_ms, failed, error, has_retry,
+                                         retry_at, has_detail, detail, n)
+                ORDER BY n
+                ON CONFLICT (occurrence_id, channel) WHERE outcome = 'delivered' DO NOTHING
+                """)
+        }
+        if !outcome.delivered.isEmpty {
+            try s.query("""
+                UPDATE occurrence SET state = 'delivered', updated_ms = \(ms), last_error = NULL WHERE id = ANY(\(outcome.delivered)::bigint[])
+                """)
+        }
+        // A reminder cancelled while its batch was being decided stays cancelled, and one that
+        // another node holds is that node's to settle.
+        if !outcome.missed.isEmpty {
+            try s.query("""
+                UPDATE occurrence SET state = 'missed', updated_ms = \(ms)
+                WHERE id = ANY(\(outcome.missed)::bigint[])
+                  AND (state IN ('pending', 'retrying') OR (state = 'firing' AND (lease_until_ms IS NULL OR lease_until_ms < db_now_ms())))
+                """)
+        }
+        let f = outcome.failed
+        if !f.isEmpty {
+            try s.query("""
+                UPDATE occurrence o SET state = 'failed', updated_ms = \(ms), last_error = r.error
+                FROM unnest(\(f.map(\.id))::bigint[], \(f.map(\.error))::text[]) AS r(id, error) WHERE o.id = r.id
+                """)
+        }
+        let r = outcome.retrying
+        if !r.isEmpty {
+            try s.query("""
+                UPDATE occurrence o SET state = 'retrying', fire_at_ms = r.at, updated_ms = \(ms), last_error = r.error
+                FROM unnest(\(r.map(\.id))::bigint[], \(r.map { Millis.from($0.at) })::bigint[], \(r.map(\.error))::text[])
+                    AS r(id, at, error)
+                WHERE o.id = r.id
+                """)
         }
     }
 

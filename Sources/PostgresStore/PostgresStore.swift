@@ -11,6 +11,8 @@ import Synchronization
 public final class PostgresStore: Store {
     let pool: ConnectionPool
     public let place: PostgresLocation
+    public let node: NodeIdentity
+    public var isShared: Bool { true }
     public var location: String { place.description }
     private let fullSinceDate = Mutex<Date?>(nil)
     private let writes = Atomic<UInt64>(0)
@@ -20,8 +22,11 @@ public final class PostgresStore: Store {
     /// Connects, and runs pending migrations.
     /// - Parameter connections: at most this many at once (the commit path, the timer core and
     ///   readers each take one for a statement or a transaction).
-    public init(_ location: PostgresLocation, connections: Int = 4, logger: Logger = Logger(label: "deadlined.store")) throws {
+    /// - Parameter node: this node's name among those sharing the database, and its lease.
+    public init(_ location: PostgresLocation, node: NodeIdentity = NodeIdentity(name: NodeIdentity.host), connections: Int = 4,
+                logger: Logger = Logger(label: "deadlined.store")) throws {
         place = location
+        self.node = node
         pool = ConnectionPool(location: location, size: connections, logger: logger)
         do {
             try pool.withSession { try PostgresSchema.migrate($0) }

@@ -4,7 +4,9 @@ import Foundation
 import GRDB
 
 extension SQLiteStore {
-    public func record(_ outcome: DeliveryOutcome, now: Date) throws {
+    /// One node: nothing else claims, so every fence holds.
+    @discardableResult
+    public func record(_ outcome: DeliveryOutcome, now: Date) throws -> [Int64] {
         let ms = Millis.from(now)
         try writeDB { db in
             let log = try db.cachedStatement(sql: """
@@ -24,6 +26,7 @@ extension SQLiteStore {
             let retry = try db.cachedStatement(sql: "UPDATE occurrence SET state = 'retrying', fire_at_ms = ?, updated_ms = ?, last_error = ? WHERE id = ?")
             for r in outcome.retrying { try retry.execute(arguments: [Millis.from(r.at), ms, r.error, r.id]) }
         }
+        return []
     }
 
     public func channelStates(for ids: [Int64]) throws -> [Int64: [String: ChannelDeliveryState]] {

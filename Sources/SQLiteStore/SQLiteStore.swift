@@ -142,23 +142,36 @@ public final class SQLiteStore: Store {
         }
     }
 
-    /// Moves occurrences to `firing` and counts the attempt, before any channel sees them.
-    /// Only pending (or re-sent firing) rows move: a reminder cancelled meanwhile is not sent.
-    /// - Returns: the ids that did move.
-    @discardableResult
-    public func markFiring(_ ids: [Int64], now: Date) throws -> [Int64] {
+    /// One node: the process is the lease. A row left firing by a crash is claimed again at the
+    /// next start; the fence is the attempt count, which nothing else moves.
+    public func claim(_ ids: [Int64], now: Date) throws -> [Claim] {
         guard !ids.isEmpty else { return [] }
         return try writeDB { db in
             let stmt = try db.cachedStatement(sql: """
                 UPDATE occurrence SET state = 'firing', updated_ms = ?, attempts = attempts + 1
-                WHERE id = ? AND state IN ('pending', 'firing', 'retrying')
+                WHERE id = ? AND (state = 'firing' OR (state IN ('pending', 'retrying') AND fire_at_ms <= ?)) RETURNING attempts
                 """)
-            var moved: [Int64] = []
-            for id in ids {
-                try stmt.execute(arguments: [Millis.from(now), id])
-                if db.changesCount > 0 { moved.append(id) }
+            let ms = Millis.from(now)
+            return try ids.compactMap { id in
+                try Int64.fetchOne(stmt, arguments: [ms, id, ms]).map { Claim(id: id, fence: $0) }
             }
-            return moved
+        }
+    }
+
+    public var isShared: Bool { false }
+    public var node: NodeIdentity { NodeIdentity(name: NodeIdentity.host) }
+    public func releaseClaims() throws {}
+    public func renewLeases(_ claims: [Claim]) throws -> [Int64] { claims.map(\.id) }
+    public func holds(_ claim: Claim, margin: TimeInterval) throws -> Bool { true }
+    public func heartbeat(now: Date) throws -> [NodeHeartbeat] { [] }
+    /// One node: its own timer core is the only claimant, and `status` shows its heap.
+    public func oldestUnclaimed(now: Date) throws -> Date? { nil }
+
+    public func unfinishedSchedule(before instant: Date) throws -> [(id: Int64, fireAt: Date, firing: Bool)] {
+        try readDB { db in
+            try Row.fetchAll(db, sql: """
+                SELECT id, fire_at_ms, state = 'firing' FROM occurrence WHERE state IN ('pending', 'firing', 'retrying') AND fire_at_ms < ?
+                """, arguments: [Millis.from(instant)]).map { ($0[0], Millis.date($0[1]), $0[2]) }
         }
     }
 

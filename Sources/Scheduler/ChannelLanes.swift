@@ -27,6 +27,9 @@ final class ChannelLanes: @unchecked Sendable {
         let reminder: Reminder
         /// This channel's attempt number for this occurrence.
         let attempt: Int
+        /// Asked just before the send (a shared store: whether this node still holds the
+        /// reminder's claim); false fails the send with `LostClaim` without trying the channel.
+        var mayStart: (@Sendable () -> Bool)? = nil
     }
 
     typealias Outcome = Result<String?, any Error>
@@ -127,7 +130,11 @@ final class ChannelLanes: @unchecked Sendable {
             for (index, job) in batch.jobs.enumerated() {
                 if batch.abandoned.load(ordering: .relaxed) { return }
                 let outcome: Outcome
-                do { outcome = .success(try await channel.deliver(job.reminder)) } catch { outcome = .failure(error) }
+                if let mayStart = job.mayStart, !mayStart() {
+                    outcome = .failure(LostClaim())
+                } else {
+                    do { outcome = .success(try await channel.deliver(job.reminder)) } catch { outcome = .failure(error) }
+                }
                 guard let self else { return }
                 unrecorded += 1
                 if unrecorded < channel.policy.unrecorded && index < batch.jobs.count - 1 {

@@ -30,6 +30,11 @@ extension TimerCore {
         public var lateAfter: TimeInterval = 60
         /// How often the store learns that the daemon is alive, to measure downtime later.
         public var heartbeat: TimeInterval = 30
+        /// A shared store (several nodes): how often this node looks for what came due that its
+        /// heap does not know (added on another node, or left by a node that died), renews its
+        /// leases and writes its heartbeat row; and how far ahead it looks.
+        public var poll: TimeInterval = 2
+        public var lookAhead: TimeInterval = 600
 
         public init() {}
     }

@@ -33,13 +33,13 @@ public final class TimerCore: @unchecked Sendable {
     let options: Options
     let misfirePolicy: @Sendable (Item) -> MisfirePolicy
 
-    private var heap = DueHeap()
+    var heap = DueHeap()
     private var alarm: (any Alarm)!
     private var armedAt: Date?
     private var counters = Snapshot(pending: 0, next: nil, firedSinceStart: 0, caughtUpSinceStart: 0, missedSinceStart: 0, failedSinceStart: 0)
     private let liveness: Liveness
     private var clockMonitor: ClockStepMonitor?
-    private var onChange: (@Sendable (Snapshot) -> Void)?
+    var onChange: (@Sendable (Snapshot) -> Void)?
     private var onEvent: (@Sendable (Event) -> Void)?
 
     /// Sets who hears of sends and failures (the control socket's `Watch`).
@@ -51,11 +51,17 @@ public final class TimerCore: @unchecked Sendable {
     /// The same set, for readers off the queue (`Status`), who must not wait behind a burst.
     private let publishedChannels: Mutex<ChannelSet>
     /// Occurrences handed to channels and not yet settled.
-    private var inFlight: [Int64: DeliveryState] = [:]
+    var inFlight: [Int64: DeliveryState] = [:]
+    /// What this node holds of a shared store's occurrences in flight (empty for one node).
+    let claims: ClaimBook
+    /// The poll of a shared store (nil for one node).
+    var pollTimer: (any DispatchSourceTimer)?
+    /// The nodes of a shared store at the last poll.
+    let peers = Mutex<[NodeHeartbeat]>([])
     /// Per channel: sends running and sends waiting for a free slot.
     private var lanes: ChannelLanes!
     /// Finished attempts and settled occurrences not yet written.
-    private var unwritten = DeliveryOutcome()
+    var unwritten = DeliveryOutcome()
     private var flushScheduled = false
     private var nextJob = 0
     private let executor = DeliveryExecutor(threads: 2)
@@ -84,6 +90,7 @@ public final class TimerCore: @unchecked Sendable {
         self.misfirePolicy = misfirePolicy
         self.queue = queue
         liveness = Liveness(queue: queue, store: store, clock: clock, logger: logger, heartbeatEvery: options.heartbeat)
+        claims = ClaimBook(lease: .milliseconds(Int64(store.node.lease * 1000)))
         let fire: @Sendable () -> Void = { [weak self] in self?.fireDueOnQueue() }
         queue.sync {
             alarm = makeAlarm?(queue, fire) ?? DispatchWallAlarm(queue: queue, handler: fire)
@@ -98,6 +105,8 @@ public final class TimerCore: @unchecked Sendable {
     ///   - onChange: called on the core's queue whenever the snapshot may have changed.
     ///   - watchClock: notice wall-clock steps (a timerfd); off in tests with a manual clock.
     public func start(onChange: (@Sendable (Snapshot) -> Void)? = nil, watchClock: Bool = true) throws -> Snapshot {
+        // What this node's previous process held is free again, before it is loaded as due.
+        try store.releaseClaims()
         let unfinished = try store.unfinishedSchedule()
         return queue.sync {
             self.onChange = onChange
@@ -108,6 +117,7 @@ public final class TimerCore: @unchecked Sendable {
                 if clockMonitor == nil { logger.warning("cannot watch for wall-clock steps (no timerfd)") }
             }
             liveness.start()
+            if store.isShared { startPolling() }
             rearm()
             return snapshotOnQueue()
         }
@@ -219,6 +229,8 @@ public final class TimerCore: @unchecked Sendable {
             liveness.stop(finalBeat: false)
             alarm.disarm()
             armedAt = nil
+            pollTimer?.cancel()
+            pollTimer = nil
         }
         if !(await settled(limit: grace)) {
             logger.warning("stopping with reminders still being sent; they will be sent again at the next start")
@@ -234,6 +246,8 @@ public final class TimerCore: @unchecked Sendable {
             clockMonitor = nil
             alarm.disarm()
             armedAt = nil
+            pollTimer?.cancel()
+            pollTimer = nil
             liveness.stop(finalBeat: true)
         }
     }
@@ -278,7 +292,9 @@ public final class TimerCore: @unchecked Sendable {
         let escalations: [EscalationContact]
         do {
             // Only rows still owed move to firing: one cancelled meanwhile is not sent.
-            let moved = Set(try store.markFiring(send.map(\.occurrence.id), now: now))
+            let claimed = try store.claim(send.map(\.occurrence.id), now: now)
+            if store.isShared { claims.add(claimed) }
+            let moved = Set(claimed.map(\.id))
             sendable = send.filter { moved.contains($0.occurrence.id) && inFlight[$0.occurrence.id] == nil }
             states = try store.channelStates(for: sendable.map(\.occurrence.id))
             organisations = try self.organisations(of: sendable.map(\.occurrence))
@@ -308,7 +324,8 @@ public final class TimerCore: @unchecked Sendable {
                 channelSet.channels[name].map { channel in
                     nextJob += 1
                     return ChannelLanes.Job(id: nextJob, occurrenceID: occurrence.id, channel: channel, reminder: reminder,
-                                            attempt: (states[occurrence.id]?[name]?.failures ?? 0) + 1)
+                                            attempt: (states[occurrence.id]?[name]?.failures ?? 0) + 1,
+                                            mayStart: store.isShared ? stillHeld(occurrence.id) : nil)
                 }
             }
             if jobs.isEmpty { settle(occurrence.id) }
@@ -320,6 +337,7 @@ public final class TimerCore: @unchecked Sendable {
     /// channel has answered.
     private func finish(_ job: ChannelLanes.Job, _ result: Result<String?, any Error>) {
         dispatchPrecondition(condition: .onQueue(queue))
+        if case .failure(let error) = result, error is LostClaim { return dropLostClaim(job.occurrenceID) }
         let name = job.channel.name
         let now = clock.now()
         let outcome = AttemptResult(occurrenceID: job.occurrenceID, channel: name, retry: job.channel.policy.retry,
@@ -359,7 +377,7 @@ public final class TimerCore: @unchecked Sendable {
     /// Writes what finished in one transaction, in the next turn of the queue: results come
     /// from the lanes in batches, so one transaction carries many (group commit without a
     /// timer). A crash before it sends those reminders again, with their keys (at-least-once).
-    private func scheduleFlush() {
+    func scheduleFlush() {
         guard !flushScheduled else { return }
         flushScheduled = true
         queue.async { [weak self] in self?.flush() }
@@ -367,14 +385,19 @@ public final class TimerCore: @unchecked Sendable {
 
     private func flush() {
         flushScheduled = false
-        let outcome = unwritten
+        var outcome = unwritten
         unwritten = DeliveryOutcome()
+        if store.isShared { fence(&outcome) }
         defer { wakeIfSettled() }
         guard !outcome.attempts.isEmpty || !outcome.delivered.isEmpty || !outcome.retrying.isEmpty
             || !outcome.failed.isEmpty || !outcome.missed.isEmpty else { return }
         do {
-            try store.record(outcome, now: clock.now())
-            for r in outcome.retrying { heap.insert(id: r.id, fireAt: r.at) }
+            let lost = Set(try store.record(outcome, now: clock.now()))
+            if !lost.isEmpty { lostClaims(lost) }
+            for r in outcome.retrying where !lost.contains(r.id) { heap.insert(id: r.id, fireAt: r.at) }
+            claims.remove(outcome.delivered + outcome.retrying.map(\.id) + outcome.failed.map(\.id))
+        } catch where store.isShared {
+            keepForRetry(outcome, error: error)
         } catch {
             logger.error("reminders were sent but their outcome was not recorded; they will be sent again after a restart: \(error)")
         }
@@ -383,14 +406,14 @@ public final class TimerCore: @unchecked Sendable {
     }
 
     /// Points the timer at the soonest entry, touching it only if that instant changed.
-    private func rearm() {
+    func rearm() {
         let next = heap.head()?.fireAt
         guard next != armedAt else { return }
         armedAt = next
         if let next { alarm.arm(at: next) } else { alarm.disarm() }
     }
 
-    private func snapshotOnQueue() -> Snapshot {
+    func snapshotOnQueue() -> Snapshot {
         var s = counters
         s.pending = heap.count
         s.next = heap.head()?.fireAt

@@ -70,6 +70,9 @@ struct Check: ParsableCommand {
             else if left <= warnAfter { warning.append("\(item.key) (due in \(hours >= 48 ? "\(hours / 24)d" : "\(hours)h"))") }
         }
         if !overdue.isEmpty || !critical.isEmpty || status.failed > 0 || status.storeHealth != "ok" { state = max(state, .critical) }
+        // A cluster whose nodes all stopped claiming: due reminders wait longer than a claim holds.
+        let unclaimed = status.unclaimedSeconds.flatMap { waited in status.leaseSeconds.map { waited > $0 ? waited : nil } } ?? nil
+        if unclaimed != nil { state = max(state, .critical) }
         let caveatItems = status.holidayCaveatItems
         if !warning.isEmpty || status.retrying > 0 || caveatItems > 0 || obligations.overdue > 0 { state = max(state, .warning) }
         var parts: [String] = []
@@ -87,6 +90,7 @@ struct Check: ParsableCommand {
                          + (obligations.overdue > named.count ? ", …" : ""))
         }
         if status.storeHealth != "ok" { parts.append("store: \(status.storeHealth)") }
+        if let unclaimed { parts.append("no node has claimed a due reminder for \(unclaimed) s (lease \(status.leaseSeconds ?? 0) s)") }
         if status.failed > 0 { parts.append("\(status.failed) reminder(s) failed") }
         if status.retrying > 0 { parts.append("\(status.retrying) reminder(s) being retried") }
         if caveatItems > 0 {

@@ -11,6 +11,11 @@ struct Status: ParsableCommand {
         guard let s = try connection.call(ControlAPI.status, ControlAPI.NoParameters()) else { return }
         print("deadlined \(s.version), up \(s.uptimeSeconds) s")
         print("store:     \(s.store) (\(s.storeBytes / 1024) KiB, \(s.storeHealth))")
+        if let node = s.node {
+            let others = s.nodes.map { "\($0.name) seen \($0.silentSeconds) s ago, holds \($0.holding)" }
+            print("node:      \(node), lease \(s.leaseSeconds ?? 0) s; nodes: \(others.isEmpty ? "none yet" : others.joined(separator: "; "))")
+            if let waited = s.unclaimedSeconds { print("unclaimed: the oldest due reminder has waited \(waited) s for a node") }
+        }
         print("items:     \(s.items)")
         print("reminders: \(s.pending) pending, \(s.firing) firing, \(s.delivered) delivered, \(s.retrying) retrying, "
               + "\(s.failed) failed, \(s.missed) missed, \(s.cancelled) cancelled")

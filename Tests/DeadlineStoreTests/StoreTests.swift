@@ -64,7 +64,7 @@ struct StoreTests {
                                          dayTime: nine, now: t0)
             ids += occ.map(\.id)
         }
-        try store.markFiring(Array(ids[0..<10]), now: t0)
+        try store.markFiring(Array(ids[0..<10]), now: t0.addingTimeInterval(60))
         try store.markDelivered(Array(ids[0..<6]), now: t0)
         _ = try store.setState(key: "k15", to: .cancelled, by: "t", now: t0)
         let counted = try store.listItems().flatMap(\.1).reduce(into: [OccurrenceState: Int]()) { $0[$1.state, default: 0] += 1 }

@@ -1,0 +1,114 @@
+import DeadlineCore
+import DeadlineStore
+import Foundation
+import PostgresNIO
+
+/// Several nodes on one database: claims under a lease on the database's clock, a fencing
+/// token per claim, heartbeat rows. No node leads; each claims what is due and not held.
+extension PostgresStore {
+    /// One statement: the rows of `ids` still owed and not held by a live lease, skipping any
+    /// that another node has locked this instant, each with a new token from the fence
+    /// sequence and a lease reckoned on the database's clock.
+    public func claim(_ ids: [Int64], now: Date) throws -> [Claim] {
+        guard !ids.isEmpty else { return [] }
+        let claimed = try write { s in
+            try s.query("""
+                WITH c AS (
+                    SELECT id FROM occurrence
+                    WHERE id = ANY(\(ids)::bigint[])
+                      -- Due by this node's clock (another node may have moved a retry later); free by the database's.
+                      AND ((state IN ('pending', 'retrying') AND fire_at_ms <= \(Millis.from(now)))
+                           OR (state = 'firing' AND (lease_until_ms IS NULL OR lease_until_ms < db_now_ms())))
+                    ORDER BY fire_at_ms
+                    FOR UPDATE SKIP LOCKED)
+                UPDATE occurrence o SET state = 'firing', updated_ms = \(Millis.from(now)), attempts = o.attempts + 1,
+                    owner = \(node.name), fence = nextval('occurrence_fence'), lease_until_ms = db_now_ms() + \(leaseMillis)
+                FROM c WHERE o.id = c.id
+                RETURNING o.id, o.fence
+                """).rows.map { row in
+                let (id, fence) = try row.decode((Int64, Int64).self)
+                return Claim(id: id, fence: fence)
+            }
+        }
+        let byID = Dictionary(uniqueKeysWithValues: claimed.map { ($0.id, $0) })
+        return ids.compactMap { byID[$0] }
+    }
+
+    var leaseMillis: Int64 { Int64((node.lease * 1000).rounded()) }
+
+    /// This node restarted: what its previous process held is free at once, not after its lease.
+    public func releaseClaims() throws {
+        try write { s in
+            try s.inTransaction {
+                try s.query("UPDATE occurrence SET lease_until_ms = 0 WHERE state = 'firing' AND owner = \(node.name)")
+                try s.query("""
+                    INSERT INTO node (name, started_ms, heartbeat_ms) VALUES (\(node.name), db_now_ms(), db_now_ms())
+                    ON CONFLICT (name) DO UPDATE SET started_ms = excluded.started_ms, heartbeat_ms = excluded.heartbeat_ms
+                    """)
+            }
+        }
+    }
+
+    public func renewLeases(_ claims: [Claim]) throws -> [Int64] {
+        guard !claims.isEmpty else { return [] }
+        return try write { s in
+            try s.rows("""
+                UPDATE occurrence o SET lease_until_ms = db_now_ms() + \(leaseMillis)
+                FROM unnest(\(claims.map(\.id))::bigint[], \(claims.map(\.fence))::bigint[]) AS c(id, fence)
+                WHERE o.id = c.id AND o.fence = c.fence AND o.state = 'firing'
+                RETURNING o.id
+                """).map { try $0["id"].decode(Int64.self) }
+        }
+    }
+
+    public func holds(_ claim: Claim, margin: TimeInterval) throws -> Bool {
+        try read { s in
+            try !s.rows("""
+                SELECT 1 FROM occurrence WHERE id = \(claim.id) AND fence = \(claim.fence) AND state = 'firing'
+                  AND lease_until_ms > db_now_ms() + \(Int64((margin * 1000).rounded()))
+                """).isEmpty
+        }
+    }
+
+    public func unfinishedSchedule(before instant: Date) throws -> [(id: Int64, fireAt: Date, firing: Bool)] {
+        try read { s in
+            try s.query("""
+                SELECT id, fire_at_ms, state = 'firing' FROM occurrence
+                WHERE state IN ('pending', 'firing', 'retrying') AND fire_at_ms < \(Millis.from(instant))
+                """).rows.map { row in
+                let (id, fireAt, firing) = try row.decode((Int64, Int64, Bool).self)
+                return (id, Millis.date(fireAt), firing)
+            }
+        }
+    }
+
+    public func oldestUnclaimed(now: Date) throws -> Date? {
+        try read { s in
+            try s.rows("""
+                SELECT min(CASE WHEN state = 'firing' THEN lease_until_ms ELSE fire_at_ms END) AS since FROM occurrence
+                WHERE (state IN ('pending', 'retrying') AND fire_at_ms <= \(Millis.from(now)))
+                   OR (state = 'firing' AND lease_until_ms < db_now_ms())
+                """)[0]["since"].decode(Int64?.self).map(Millis.date)
+        }
+    }
+
+    public func heartbeat(now: Date) throws -> [NodeHeartbeat] {
+        try write { s in
+            try s.inTransaction {
+                try s.query("""
+                    INSERT INTO node (name, started_ms, heartbeat_ms) VALUES (\(node.name), db_now_ms(), db_now_ms())
+                    ON CONFLICT (name) DO UPDATE SET heartbeat_ms = excluded.heartbeat_ms
+                    """)
+                return try s.rows("""
+                    SELECT n.name, n.started_ms, n.heartbeat_ms, db_now_ms() - n.heartbeat_ms AS silent_ms,
+                        (SELECT count(*) FROM occurrence o WHERE o.state = 'firing' AND o.owner = n.name) AS holding
+                    FROM node n ORDER BY n.name
+                    """).map { r in
+                    NodeHeartbeat(name: try r["name"].decode(String.self), startedAt: Millis.date(try r["started_ms"].decode(Int64.self)),
+                                  lastSeen: Millis.date(try r["heartbeat_ms"].decode(Int64.self)),
+                                  silentFor: Double(try r["silent_ms"].decode(Int64.self)) / 1000, holding: try r["holding"].decode(Int.self))
+                }
+            }
+        }
+    }
+}
