@@ -155,7 +155,7 @@ public struct DaemonConfig: Sendable, Equatable {
             storePassword: storePassword,
             storeConnections: string("store.connections").flatMap(Int.init) ?? 4,
             node: NodeIdentity(name: string("cluster.node") ?? NodeIdentity.host,
-                               lease: TimeInterval(string("cluster.lease").flatMap(Int.init) ?? 30)),
+                               lease: TimeInterval(string("cluster.lease").flatMap(Int.init) ?? 10)),
             pollSeconds: string("cluster.poll").flatMap(Int.init) ?? 2,
             controlSocket: string("control.socket"),
             maxMessageBytes: maxMessageBytes,

@@ -84,7 +84,7 @@ public struct NodeIdentity: Sendable, Equatable {
     public var name: String
     /// A claim not renewed for this long may be taken by another node.
     public var lease: TimeInterval
-    public init(name: String, lease: TimeInterval = 30) {
+    public init(name: String, lease: TimeInterval = 10) {
         self.name = name
         self.lease = lease
     }
