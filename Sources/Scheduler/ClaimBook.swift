@@ -8,7 +8,6 @@ import Synchronization
 final class ClaimBook: Sendable {
     struct Entry: Sendable {
         var fence: Int64
-        var claimedAt: ContinuousClock.Instant
         var leaseEnds: ContinuousClock.Instant
     }
 
@@ -24,7 +23,7 @@ final class ClaimBook: Sendable {
 
     func add(_ claims: [Claim], now: ContinuousClock.Instant = .now) {
         entries.withLock { e in
-            for c in claims { e[c.id] = Entry(fence: c.fence, claimedAt: now, leaseEnds: now + lease) }
+            for c in claims { e[c.id] = Entry(fence: c.fence, leaseEnds: now + lease) }
         }
     }
 

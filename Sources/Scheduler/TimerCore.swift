@@ -59,10 +59,10 @@ public final class TimerCore: @unchecked Sendable {
     /// The nodes of a shared store at the last poll.
     let peers = Mutex<[NodeHeartbeat]>([])
     /// Per channel: sends running and sends waiting for a free slot.
-    private var lanes: ChannelLanes!
+    var lanes: ChannelLanes!
     /// Finished attempts and settled occurrences not yet written.
     var unwritten = DeliveryOutcome()
-    private var flushScheduled = false
+    var flushScheduled = false
     private var nextJob = 0
     private let executor = DeliveryExecutor(threads: 2)
 
@@ -166,36 +166,8 @@ public final class TimerCore: @unchecked Sendable {
         return await settled(limit: limit)
     }
 
-    /// Waits (up to `limit`) until no send is in flight and every outcome is written; false if
-    /// the limit passed first. It sleeps between looks, so it never holds a thread that a
-    /// channel's task needs.
-    @discardableResult
-    public func settled(limit: Duration) async -> Bool {
-        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-            queue.async { [self] in
-                if isSettled { return done.resume() }
-                nextWaiter += 1
-                let id = nextWaiter
-                settleWaiters[id] = done
-                // A wall-clock deadline: Dispatch's uptime timers were seen not to fire under libfaketime.
-                let seconds = Double(limit.components.seconds) + Double(limit.components.attoseconds) / 1e18
-                queue.asyncAfter(wallDeadline: .now() + seconds) { [self] in settleWaiters.removeValue(forKey: id)?.resume() }
-            }
-        }
-        return queue.sync { isSettled }
-    }
-
-    private var isSettled: Bool { inFlight.isEmpty && lanes.isIdle && !flushScheduled && unwritten.attempts.isEmpty }
-    private var settleWaiters: [Int: CheckedContinuation<Void, Never>] = [:]
-    private var nextWaiter = 0
-
-    /// Wakes `settled` callers once nothing is left in flight.
-    private func wakeIfSettled() {
-        guard !settleWaiters.isEmpty, isSettled else { return }
-        let waiters = settleWaiters.values
-        settleWaiters.removeAll()
-        for w in waiters { w.resume() }
-    }
+    var settleWaiters: [Int: CheckedContinuation<Void, Never>] = [:]
+    var nextWaiter = 0
 
     /// Sends from now on go through `channels`; the old ones are returned, for the caller to
     /// shut down once the sends already running on them have finished.
