@@ -51,11 +51,13 @@ extension TimerCore {
     }
 
     /// Asked by a send task just before its send: this node's lease has time left by its own
-    /// clock, and the database still shows its token.
+    /// clock, and the database still shows its token. The clock is read again after the
+    /// database answers: a process stopped while that answer was on its way must not act on
+    /// it when it resumes (the monotonic clock runs on while a process is stopped).
     func stillHeld(_ id: Int64) -> @Sendable () -> Bool {
         { [claims, store] in
-            guard let claim = claims.mayStillSend(id) else { return false }
-            return (try? store.holds(claim, margin: claims.marginSeconds)) ?? false
+            guard let claim = claims.mayStillSend(id), (try? store.holds(claim, margin: claims.marginSeconds)) == true else { return false }
+            return claims.mayStillSend(id) != nil
         }
     }
 

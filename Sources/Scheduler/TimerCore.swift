@@ -264,8 +264,11 @@ public final class TimerCore: @unchecked Sendable {
         let escalations: [EscalationContact]
         do {
             // Only rows still owed move to firing: one cancelled meanwhile is not sent.
+            // The lease runs by this node's clock from before the claim was asked, never from
+            // its answer, which a stalled process may read late.
+            let asked = ContinuousClock.now
             let claimed = try store.claim(send.map(\.occurrence.id), now: now)
-            if store.isShared { claims.add(claimed) }
+            if store.isShared { claims.add(claimed, now: asked) }
             let moved = Set(claimed.map(\.id))
             sendable = send.filter { moved.contains($0.occurrence.id) && inFlight[$0.occurrence.id] == nil }
             states = try store.channelStates(for: sendable.map(\.occurrence.id))
