@@ -163,7 +163,8 @@ let package = Package(
         .executableTarget(
             name: "DeadlineBench",
             dependencies: [
-                "DeadlineCore", "DeadlineStore", "SQLiteStore", "Scheduler", "Delivery", "Varlink", "Control", "ICalendar", "Agenda",
+                "DeadlineCore", "DeadlineStore", "SQLiteStore", "PostgresStore", "PostgresTestKit", "Scheduler", "Delivery", "Varlink", "Control",
+                "ICalendar", "Agenda",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

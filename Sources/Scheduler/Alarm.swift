@@ -24,6 +24,9 @@ final class DispatchWallAlarm: Alarm {
     }
 
     func arm(at instant: Date) {
+        // An instant already past fires now. Far past ones (what a crash left firing is loaded
+        // at `distantPast`) would overflow dispatch's nanosecond wall time and never fire.
+        guard instant > Date() else { return timer.schedule(wallDeadline: .now(), leeway: .nanoseconds(0)) }
         let seconds = instant.timeIntervalSince1970
         let whole = seconds.rounded(.down)
         let spec = timespec(tv_sec: Int(whole), tv_nsec: Int((seconds - whole) * 1e9))

@@ -235,6 +235,20 @@ struct TimerCoreTests {
         #expect(seen.allSatisfy { $0.logged >= 1 }, "sends began before the one before was recorded: \(seen.filter { $0.logged == 0 }.count)")
     }
 
+    @Test("with a real wall-clock timer, what a crash left firing is sent at start, not when the next reminder comes due")
+    func realTimerResendsAtStart() async throws {
+        let first = try Harness()
+        let stuck = try first.add("interrupted", at: -5)
+        try first.add("far", at: 3600)
+        try first.store.markFiring([stuck.id], now: Harness.t0)
+        let channel = RecordingChannel()
+        let core = TimerCore(store: first.store, channels: ChannelSet([channel]), logger: Logger(label: "test"))
+        _ = try core.start(watchClock: false)
+        defer { core.stopTimers() }
+        for _ in 0..<40 where channel.reminders.isEmpty { try await Task.sleep(for: .milliseconds(25)) }
+        #expect(channel.reminders.map(\.item.title) == ["interrupted"])
+    }
+
     @Test("a real wall-clock timer fires on time")
     func realTimer() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("deadlined-real-\(UUID().uuidString)").path

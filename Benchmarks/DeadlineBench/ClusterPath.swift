@@ -1,0 +1,119 @@
+import ArgumentParser
+import DeadlineCore
+import DeadlineStore
+import Delivery
+import Foundation
+import Glibc
+import Logging
+import PostgresStore
+import PostgresTestKit
+@_spi(Testing) import Scheduler
+import Synchronization
+
+/// m. Several timer cores, each with its own PostgresStore (a node), on one database of a
+/// throw-away PostgreSQL server: a burst drained with 1, 2 and 3 nodes (null channel), and the
+/// failover when a node that claimed a batch stops. Needs Debian's postgresql (make test-deps).
+struct ClusterPath: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "cluster", abstract: "Nodes on one PostgreSQL: burst drain rate and failover.")
+    @Option(help: "Items in the burst; each has `reminders` reminders.") var items = 7_850
+    @Option var reminders = 15
+    @Option(help: "Node counts to measure, comma-separated.") var nodes = "1,2,3"
+    @Option(help: "The lease of the failover run, in seconds.") var lease = 10.0
+    @Option var poll = 2.0
+
+    func run() throws {
+        let server = try PostgresTestCluster(name: "bench")
+        defer { try? server.stop(mode: "immediate") }
+        var rows: [(String, String)] = []
+        for n in nodes.split(separator: ",").compactMap({ Int($0) }) {
+            let (seconds, delivered, twice) = try burst(server, nodes: n)
+            let total = items * reminders
+            rows.append(("burst, \(n) node(s)", String(format: "%d of %d in %.2f s: %.0f reminders/s, %d twice", delivered, total, seconds,
+                                                         Double(delivered) / seconds, twice)))
+        }
+        let (failover, recovered) = try failover(server)
+        rows.append(("failover (lease \(Int(lease)) s, poll \(Int(poll)) s)", String(format: "%.1f s from the stop to the last of %d sent by the other node", failover, recovered)))
+        table("m. cluster: nodes on one PostgreSQL (in one process, null channel)", rows)
+    }
+
+    final class Counting: Channel {
+        let name = "null"
+        let hang: Bool
+        private let seen = Mutex<(ids: [Int64], last: Date)>(([], .distantPast))
+        init(hang: Bool = false) { self.hang = hang }
+        func deliver(_ reminder: Reminder) async throws -> String? {
+            if hang { try await Task.sleep(for: .seconds(3600)) }
+            let now = Date()
+            seen.withLock { $0.ids.append(reminder.occurrence.id); $0.last = now }
+            return nil
+        }
+        var ids: [Int64] { seen.withLock { $0.ids } }
+        var last: Date { seen.withLock { $0.last } }
+    }
+
+    func stores(_ server: PostgresTestCluster, _ n: Int, lease: Double) throws -> [PostgresStore] {
+        let url = server.url(database: try server.createDatabase())
+        return try (0..<n).map { try PostgresStore(PostgresLocation(url: url), node: NodeIdentity(name: "n\($0)", lease: lease), logger: quiet) }
+    }
+
+    /// Fills the first store far ahead, then moves every reminder to `due` in one statement.
+    func fill(_ store: PostgresStore, server: PostgresTestCluster, items: Int, reminders: Int, due: () -> Date) throws -> Date {
+        let nine = TimeOfDay(hour: 9, minute: 0)!
+        let far = Date().addingTimeInterval(86_400)
+        for start in stride(from: 0, to: items, by: 1_000) {
+            let batch = (start..<min(start + 1_000, items)).map { i in
+                NewItem(kind: .meeting, key: "c\(i)", title: "ประชุม \(i)", when: .instant(far), timeZone: "Asia/Bangkok", leads: [Lead("0")!])
+            }
+            _ = try store.importItems(ImportBatch(items: batch), dayTime: nine, now: Date()) { _ in
+                .init(reminders: (0..<reminders).map { _ in PlannedReminder(fireAt: far, purpose: .lead("0")) }, plannedThrough: nil)
+            }
+        }
+        let at = due()
+        try server.psql("UPDATE occurrence SET fire_at_ms = \(Int64(at.timeIntervalSince1970 * 1000)) + (id % 1000)",
+                        database: store.place.database)
+        return at
+    }
+
+    func burst(_ server: PostgresTestCluster, nodes n: Int) throws -> (TimeInterval, Int, Int) {
+        let stores = try stores(server, n, lease: 30)
+        let due = try fill(stores[0], server: server, items: items, reminders: reminders) { Date().addingTimeInterval(15) }
+        var options = TimerCore.Options()
+        options.poll = 1
+        let channels = stores.map { _ in Counting() }
+        let cores = zip(stores, channels).map { TimerCore(store: $0, channels: ChannelSet([$1]), logger: quiet, options: options) }
+        for core in cores { _ = try core.start(watchClock: false) }
+        let total = items * reminders
+        let end = due.addingTimeInterval(120)
+        while channels.map(\.ids.count).reduce(0, +) < total && Date() < end { usleep(50_000) }
+        let last = channels.map(\.last).max() ?? Date()
+        for core in cores { core.stopTimers() }
+        let ids = channels.flatMap(\.ids)
+        return (last.timeIntervalSince(due), Set(ids).count, ids.count - Set(ids).count)
+    }
+
+    /// Node a claims a batch and its channel hangs; at `stop` its timers stop (no renewal, as if
+    /// it were killed); node b sends the batch once the lease runs out.
+    func failover(_ server: PostgresTestCluster) throws -> (TimeInterval, Int) {
+        let stores = try stores(server, 2, lease: lease)
+        let count = 200
+        _ = try fill(stores[0], server: server, items: count, reminders: 1) { Date().addingTimeInterval(2) }
+        var options = TimerCore.Options()
+        options.poll = poll
+        let hanging = Counting(hang: true), other = Counting()
+        let a = TimerCore(store: stores[0], channels: ChannelSet([hanging]), logger: quiet, options: options)
+        _ = try a.start(watchClock: false)
+        Thread.sleep(forTimeInterval: 4)   // a has claimed all of them by now
+        let b = TimerCore(store: stores[1], channels: ChannelSet([other]), logger: { var l = Logger(label: "b"); l.logLevel = .debug; return l }(), options: options)
+        _ = try b.start(watchClock: false)
+        a.stopTimers()
+        let stopped = Date()
+        let end = stopped.addingTimeInterval(lease * 3 + poll * 3)
+        while other.ids.count < count && Date() < end { usleep(50_000) }
+        b.stopTimers()
+        if other.ids.count < count {
+            print("failover: b sent \(other.ids.count); store:", (try? server.psql("SELECT state, owner, count(*), min(lease_until_ms - db_now_ms()), max(fence), min(attempts) FROM occurrence GROUP BY 1, 2",
+                                                                              database: stores[0].place.database)) ?? "?")
+        }
+        return (other.last.timeIntervalSince(stopped), Set(other.ids).count)
+    }
+}
