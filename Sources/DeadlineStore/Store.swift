@@ -63,8 +63,10 @@ public protocol Store: Sendable {
     /// Occurrences still owed to someone: `pending`, `retrying`, and `firing` ones that a
     /// crash interrupted.
     func unfinishedOccurrences() throws -> [Occurrence]
-    /// Just what the timer core's heap needs of every unfinished occurrence.
-    func unfinishedSchedule() throws -> [(id: Int64, fireAt: Date, firing: Bool)]
+    /// Just what the timer core's heap needs of every unfinished occurrence: when it may be
+    /// claimed. That is its instant, except for a `firing` one: at once where a crash left it,
+    /// when its lease ends where another node holds it.
+    func unfinishedSchedule() throws -> [(id: Int64, fireAt: Date)]
     /// Pending occurrences due before `instant`.
     func pendingCount(before instant: Date) throws -> Int
     /// Claims occurrences for sending: moves them to `firing` and counts the attempt, before any
@@ -95,7 +97,7 @@ public protocol Store: Sendable {
     /// Whether the claim still holds, with at least `margin` of its lease left (the database's clock).
     func holds(_ claim: Claim, margin: TimeInterval) throws -> Bool
     /// Unfinished occurrences due before `instant`, for the timer core's look-ahead.
-    func unfinishedSchedule(before instant: Date) throws -> [(id: Int64, fireAt: Date, firing: Bool)]
+    func unfinishedSchedule(before instant: Date) throws -> [(id: Int64, fireAt: Date)]
     /// Records that this node is alive (its heartbeat row) and reads every node's.
     func heartbeat(now: Date) throws -> [NodeHeartbeat]
     /// Since when the oldest reminder due by `now` has waited for a claim (due and not claimed,

@@ -70,14 +70,14 @@ extension PostgresStore {
         }
     }
 
-    public func unfinishedSchedule(before instant: Date) throws -> [(id: Int64, fireAt: Date, firing: Bool)] {
+    public func unfinishedSchedule(before instant: Date) throws -> [(id: Int64, fireAt: Date)] {
         try read { s in
             try s.query("""
-                SELECT id, fire_at_ms, state = 'firing' FROM occurrence
-                WHERE state IN ('pending', 'firing', 'retrying') AND fire_at_ms < \(Millis.from(instant))
+                SELECT id, \(unescaped: Self.claimableAt) FROM occurrence
+                WHERE state IN ('pending', 'firing', 'retrying') AND \(unescaped: Self.claimableAt) < \(Millis.from(instant))
                 """).rows.map { row in
-                let (id, fireAt, firing) = try row.decode((Int64, Int64, Bool).self)
-                return (id, Millis.date(fireAt), firing)
+                let (id, at) = try row.decode((Int64, Int64).self)
+                return (id, Millis.date(at))
             }
         }
     }

@@ -13,14 +13,19 @@ extension PostgresStore {
         }
     }
 
-    public func unfinishedSchedule() throws -> [(id: Int64, fireAt: Date, firing: Bool)] {
+    public func unfinishedSchedule() throws -> [(id: Int64, fireAt: Date)] {
         try read { s in
-            try s.query("SELECT id, fire_at_ms, state = 'firing' FROM occurrence WHERE state IN ('pending', 'firing', 'retrying')").rows.map { row in
-                let (id, fireAt, firing) = try row.decode((Int64, Int64, Bool).self)
-                return (id, Millis.date(fireAt), firing)
+            try s.query("SELECT id, \(unescaped: Self.claimableAt) FROM occurrence WHERE state IN ('pending', 'firing', 'retrying')").rows.map { row in
+                let (id, at) = try row.decode((Int64, Int64).self)
+                return (id, Millis.date(at))
             }
         }
     }
+
+    /// When a row may be claimed: its instant, or a firing row's lease end (on the database's
+    /// clock: a wake-up hint only, the claim decides). A node that waked for another's live
+    /// claim at every poll spent a burst re-reading what it could not take.
+    static let claimableAt = "CASE WHEN state = 'firing' THEN coalesce(lease_until_ms, 0) ELSE fire_at_ms END"
 
     public func pendingCount(before instant: Date) throws -> Int {
         try read { s in

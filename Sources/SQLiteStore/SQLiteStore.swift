@@ -129,14 +129,14 @@ public final class SQLiteStore: Store {
     }
 
     /// One narrow query: a million rows in well under a second.
-    public func unfinishedSchedule() throws -> [(id: Int64, fireAt: Date, firing: Bool)] {
+    public func unfinishedSchedule() throws -> [(id: Int64, fireAt: Date)] {
         try readDB { db in
-            var out: [(id: Int64, fireAt: Date, firing: Bool)] = []
+            var out: [(id: Int64, fireAt: Date)] = []
             let rows = try Row.fetchCursor(db, sql: """
                 SELECT id, fire_at_ms, state = 'firing' FROM occurrence WHERE state IN ('pending', 'firing', 'retrying')
                 """)
             while let row = try rows.next() {
-                out.append((row[0], Millis.date(row[1]), row[2]))
+                out.append((row[0], row[2] ? .distantPast : Millis.date(row[1])))
             }
             return out
         }
@@ -167,11 +167,11 @@ public final class SQLiteStore: Store {
     /// One node: its own timer core is the only claimant, and `status` shows its heap.
     public func oldestUnclaimed(now: Date) throws -> Date? { nil }
 
-    public func unfinishedSchedule(before instant: Date) throws -> [(id: Int64, fireAt: Date, firing: Bool)] {
+    public func unfinishedSchedule(before instant: Date) throws -> [(id: Int64, fireAt: Date)] {
         try readDB { db in
             try Row.fetchAll(db, sql: """
                 SELECT id, fire_at_ms, state = 'firing' FROM occurrence WHERE state IN ('pending', 'firing', 'retrying') AND fire_at_ms < ?
-                """, arguments: [Millis.from(instant)]).map { ($0[0], Millis.date($0[1]), $0[2]) }
+                """, arguments: [Millis.from(instant)]).map { ($0[0], $0[2] ? .distantPast : Millis.date($0[1])) }
         }
     }
 

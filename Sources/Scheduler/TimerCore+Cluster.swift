@@ -37,8 +37,8 @@ extension TimerCore {
             var added = 0
             for entry in try store.unfinishedSchedule(before: now.addingTimeInterval(options.lookAhead))
             where inFlight[entry.id] == nil && !heap.contains(id: entry.id) {
-                // Firing and not in flight here: another node's, or a dead node's once its lease ran out.
-                heap.insert(id: entry.id, fireAt: entry.firing ? now : entry.fireAt)
+                // A firing one not in flight here is another node's: due when its lease ends.
+                heap.insert(id: entry.id, fireAt: entry.fireAt)
                 added += 1
             }
             if added > 0 {

@@ -110,7 +110,7 @@ public final class TimerCore: @unchecked Sendable {
         let unfinished = try store.unfinishedSchedule()
         return queue.sync {
             self.onChange = onChange
-            heap = DueHeap(unfinished.map { ($0.id, $0.firing ? .distantPast : $0.fireAt) })
+            heap = DueHeap(unfinished.map { ($0.id, $0.fireAt) })
             logger.info("timer core loaded \(unfinished.count) unfinished reminder(s)")
             if watchClock {
                 clockMonitor = ClockStepMonitor(queue: queue) { [weak self] in self?.clockSteppedOnQueue() }
