@@ -107,7 +107,7 @@ struct ClusterPath: ParsableCommand {
         let a = TimerCore(store: stores[0], channels: ChannelSet([hanging]), logger: quiet, options: options)
         _ = try a.start(watchClock: false)
         Thread.sleep(forTimeInterval: 4)   // a has claimed all of them by now
-        let b = TimerCore(store: stores[1], channels: ChannelSet([other]), logger: { var l = Logger(label: "b"); l.logLevel = .debug; return l }(), options: options)
+        let b = TimerCore(store: stores[1], channels: ChannelSet([other]), logger: warnings, options: options)
         _ = try b.start(watchClock: false)
         a.stopTimers()
         let stopped = Date()
