@@ -214,7 +214,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SchedulerTests",
-            dependencies: ["Scheduler", "DeadlineStore", "SQLiteStore", "DeadlineCore", "Delivery"]
+            dependencies: ["Scheduler", "DeadlineStore", "SQLiteStore", "PostgresStore", "PostgresTestKit", "DeadlineCore", "Delivery"]
         ),
         .testTarget(
             name: "ICalendarTests",

@@ -94,8 +94,9 @@ public protocol Store: Sendable {
     func releaseClaims() throws
     /// Extends the leases of claims in flight. - Returns: the ids still held.
     func renewLeases(_ claims: [Claim]) throws -> [Int64]
-    /// Whether the claim still holds, with at least `margin` of its lease left (the database's clock).
-    func holds(_ claim: Claim, margin: TimeInterval) throws -> Bool
+    /// Which of the claims still hold, each with at least `margin` of its lease left (the
+    /// database's clock). - Returns: their ids.
+    func holding(_ claims: [Claim], margin: TimeInterval) throws -> [Int64]
     /// Unfinished occurrences due before `instant`, for the timer core's look-ahead.
     func unfinishedSchedule(before instant: Date) throws -> [(id: Int64, fireAt: Date)]
     /// Records that this node is alive (its heartbeat row) and reads every node's.

@@ -61,12 +61,14 @@ extension PostgresStore {
         }
     }
 
-    public func holds(_ claim: Claim, margin: TimeInterval) throws -> Bool {
-        try read { s in
-            try !s.rows("""
-                SELECT 1 FROM occurrence WHERE id = \(claim.id) AND fence = \(claim.fence) AND state = 'firing'
-                  AND lease_until_ms > db_now_ms() + \(Int64((margin * 1000).rounded()))
-                """).isEmpty
+    public func holding(_ claims: [Claim], margin: TimeInterval) throws -> [Int64] {
+        guard !claims.isEmpty else { return [] }
+        return try read { s in
+            try s.rows("""
+                SELECT o.id FROM occurrence o
+                JOIN unnest(\(claims.map(\.id))::bigint[], \(claims.map(\.fence))::bigint[]) AS c(id, fence) ON o.id = c.id AND o.fence = c.fence
+                WHERE o.state = 'firing' AND o.lease_until_ms > db_now_ms() + \(Int64((margin * 1000).rounded()))
+                """).map { try $0["id"].decode(Int64.self) }
         }
     }
 

@@ -162,7 +162,7 @@ public final class SQLiteStore: Store {
     public var node: NodeIdentity { NodeIdentity(name: NodeIdentity.host) }
     public func releaseClaims() throws {}
     public func renewLeases(_ claims: [Claim]) throws -> [Int64] { claims.map(\.id) }
-    public func holds(_ claim: Claim, margin: TimeInterval) throws -> Bool { true }
+    public func holding(_ claims: [Claim], margin: TimeInterval) throws -> [Int64] { claims.map(\.id) }
     public func heartbeat(now: Date) throws -> [NodeHeartbeat] { [] }
     /// One node: its own timer core is the only claimant, and `status` shows its heap.
     public func oldestUnclaimed(now: Date) throws -> Date? { nil }

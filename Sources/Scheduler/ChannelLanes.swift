@@ -27,9 +27,6 @@ final class ChannelLanes: @unchecked Sendable {
         let reminder: Reminder
         /// This channel's attempt number for this occurrence.
         let attempt: Int
-        /// Asked just before the send (a shared store: whether this node still holds the
-        /// reminder's claim); false fails the send with `LostClaim` without trying the channel.
-        var mayStart: (@Sendable () -> Bool)? = nil
     }
 
     typealias Outcome = Result<String?, any Error>
@@ -37,10 +34,12 @@ final class ChannelLanes: @unchecked Sendable {
     private final class Batch: Sendable {
         let id: Int
         let jobs: [Job]
+        let occurrenceIDs: [Int64]
         let abandoned = Atomic<Bool>(false)
         init(id: Int, jobs: [Job]) {
             self.id = id
             self.jobs = jobs
+            occurrenceIDs = jobs.map(\.occurrenceID)
         }
     }
 
@@ -71,6 +70,7 @@ final class ChannelLanes: @unchecked Sendable {
     private let batchLimit: Int
     private let complete: (Job, Outcome) -> Void
     private let committed: () -> Void
+    private let gate: (any SendGate)?
     private var lanes: [String: Lane] = [:]
     private var nextBatch = 0
     private var sweepScheduled = false
@@ -80,8 +80,11 @@ final class ChannelLanes: @unchecked Sendable {
     ///   - complete: called on `queue` with each send's outcome, in lane order.
     ///   - committed: called on `queue` after a round of `complete`s, to write them to the
     ///     store; the slots that reported them send again after it.
-    init(queue: DispatchQueue, executor: DeliveryExecutor, batchLimit: Int = 64,
+    ///   - gate: asked just before each send (a shared store); a send it refuses fails with
+    ///     `LostClaim` without trying the channel.
+    init(queue: DispatchQueue, executor: DeliveryExecutor, batchLimit: Int = 64, gate: (any SendGate)? = nil,
          complete: @escaping (Job, Outcome) -> Void, committed: @escaping () -> Void = {}) {
+        self.gate = gate
         self.queue = queue
         self.executor = executor
         self.batchLimit = batchLimit
@@ -130,7 +133,7 @@ final class ChannelLanes: @unchecked Sendable {
             for (index, job) in batch.jobs.enumerated() {
                 if batch.abandoned.load(ordering: .relaxed) { return }
                 let outcome: Outcome
-                if let mayStart = job.mayStart, !mayStart() {
+                if let gate = self?.gate, !gate.mayStart(job.occurrenceID, next: batch.occurrenceIDs[index...]) {
                     outcome = .failure(LostClaim())
                 } else {
                     do { outcome = .success(try await channel.deliver(job.reminder)) } catch { outcome = .failure(error) }

@@ -3,12 +3,16 @@ import Foundation
 import Synchronization
 
 /// The claims this node holds on occurrences in flight, with when each lease ends by this
-/// node's monotonic clock. Shared by the core's queue (claims, renewals, settlements) and the
-/// send tasks, which ask just before each send whether the claim still holds.
+/// node's monotonic clock and until when the database's last word on each is taken. Shared by
+/// the core's queue (claims, renewals, settlements) and the send tasks, which ask just before
+/// each send whether the claim still holds (`ClaimGate`).
 final class ClaimBook: Sendable {
     struct Entry: Sendable {
         var fence: Int64
         var leaseEnds: ContinuousClock.Instant
+        /// The database showed this token (claim, renewal or check) until this instant, less
+        /// the lease margin: its word is taken until then.
+        var confirmedUntil: ContinuousClock.Instant
     }
 
     private let entries = Mutex<[Int64: Entry]>([:])
@@ -21,9 +25,15 @@ final class ClaimBook: Sendable {
     var margin: Duration { lease / 4 }
     var marginSeconds: TimeInterval { Double(margin.components.seconds) + Double(margin.components.attoseconds) / 1e18 }
 
+    /// How long the database's word that a claim holds is taken for: well inside the margin,
+    /// which the database checked, so no other node can have claimed it by time meanwhile;
+    /// and short, so a claim lost otherwise (the row cancelled or released) is seen soon.
+    var confirmation: Duration { min(margin / 2, .seconds(1)) }
+
+    /// Claims just made, their leases reckoned from `now`, read before they were asked for.
     func add(_ claims: [Claim], now: ContinuousClock.Instant = .now) {
         entries.withLock { e in
-            for c in claims { e[c.id] = Entry(fence: c.fence, leaseEnds: now + lease) }
+            for c in claims { e[c.id] = Entry(fence: c.fence, leaseEnds: now + lease, confirmedUntil: now + confirmation) }
         }
     }
 
@@ -46,7 +56,10 @@ final class ClaimBook: Sendable {
         entries.withLock { e in
             var lost: [Int64] = []
             for c in asked {
-                if held.contains(c.id) { e[c.id]?.leaseEnds = renewedAt + lease } else if e[c.id]?.fence == c.fence {
+                if held.contains(c.id), e[c.id]?.fence == c.fence {
+                    e[c.id]?.leaseEnds = renewedAt + lease
+                    e[c.id]?.confirmedUntil = renewedAt + confirmation
+                } else if e[c.id]?.fence == c.fence {
                     e.removeValue(forKey: c.id)
                     lost.append(c.id)
                 }
@@ -55,11 +68,32 @@ final class ClaimBook: Sendable {
         }
     }
 
-    /// Whether a send may start under this claim by this node's own clock.
-    func mayStillSend(_ id: Int64, now: ContinuousClock.Instant = .now) -> Claim? {
+    /// Whether a send may start under this claim by this node's own clock: more than the
+    /// margin of its lease left and, if `confirmed`, the database's word still taken.
+    func mayStillSend(_ id: Int64, confirmed: Bool = false, now: ContinuousClock.Instant = .now) -> Claim? {
         entries.withLock { e in
-            guard let entry = e[id], entry.leaseEnds - now > margin else { return nil }
+            guard let entry = e[id], entry.leaseEnds - now > margin, !confirmed || entry.confirmedUntil > now else { return nil }
             return Claim(id: id, fence: entry.fence)
+        }
+    }
+
+    /// Of `ids`, the claims a send may still start under whose confirmation ran out.
+    func unconfirmed(_ ids: some Sequence<Int64>, now: ContinuousClock.Instant = .now) -> [Claim] {
+        entries.withLock { e in
+            ids.compactMap { id in
+                guard let entry = e[id], entry.leaseEnds - now > margin, entry.confirmedUntil <= now else { return nil }
+                return Claim(id: id, fence: entry.fence)
+            }
+        }
+    }
+
+    /// The database's answer to a check asked at `asked`: the claims in `held` are confirmed
+    /// from then; the others are not, so no send starts under them.
+    func confirmed(_ claims: [Claim], held: Set<Int64>, at asked: ContinuousClock.Instant) {
+        entries.withLock { e in
+            for c in claims where e[c.id]?.fence == c.fence {
+                e[c.id]?.confirmedUntil = held.contains(c.id) ? asked + confirmation : asked
+            }
         }
     }
 }

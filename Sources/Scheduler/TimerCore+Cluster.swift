@@ -50,17 +50,6 @@ extension TimerCore {
         }
     }
 
-    /// Asked by a send task just before its send: this node's lease has time left by its own
-    /// clock, and the database still shows its token. The clock is read again after the
-    /// database answers: a process stopped while that answer was on its way must not act on
-    /// it when it resumes (the monotonic clock runs on while a process is stopped).
-    func stillHeld(_ id: Int64) -> @Sendable () -> Bool {
-        { [claims, store] in
-            guard let claim = claims.mayStillSend(id), (try? store.holds(claim, margin: claims.marginSeconds)) == true else { return false }
-            return claims.mayStillSend(id) != nil
-        }
-    }
-
     /// A send that did not start for want of a claim: nothing of the occurrence is written by
     /// this node; it is due again for whoever claims it next (this node's poll included).
     func dropLostClaim(_ id: Int64) {

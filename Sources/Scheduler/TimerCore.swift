@@ -94,7 +94,7 @@ public final class TimerCore: @unchecked Sendable {
         let fire: @Sendable () -> Void = { [weak self] in self?.fireDueOnQueue() }
         queue.sync {
             alarm = makeAlarm?(queue, fire) ?? DispatchWallAlarm(queue: queue, handler: fire)
-            lanes = ChannelLanes(queue: queue, executor: executor, complete: { [unowned self] job, outcome in self.finish(job, outcome) },
+            lanes = ChannelLanes(queue: queue, executor: executor, gate: store.isShared ? ClaimGate(claims: claims, store: store) : nil, complete: { [unowned self] job, outcome in self.finish(job, outcome) },
                                  committed: { [unowned self] in if self.flushScheduled { self.flush() } })
         }
     }
@@ -299,8 +299,7 @@ public final class TimerCore: @unchecked Sendable {
                 channelSet.channels[name].map { channel in
                     nextJob += 1
                     return ChannelLanes.Job(id: nextJob, occurrenceID: occurrence.id, channel: channel, reminder: reminder,
-                                            attempt: (states[occurrence.id]?[name]?.failures ?? 0) + 1,
-                                            mayStart: store.isShared ? stillHeld(occurrence.id) : nil)
+                                            attempt: (states[occurrence.id]?[name]?.failures ?? 0) + 1)
                 }
             }
             if jobs.isEmpty { settle(occurrence.id) }

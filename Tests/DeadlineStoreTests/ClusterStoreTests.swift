@@ -75,21 +75,23 @@ struct ClusterStoreTests {
         #expect(Set(claimed.flatMap { $0 }) == Set(ids))
     }
 
-    @Test("a restarted node releases what it held; renewal keeps a claim past its first lease; holds() says which")
+    @Test("a restarted node releases what it held; renewal keeps a claim past its first lease; holding() says which")
     func releaseAndRenew() throws {
         let nodes = try Self.nodes(2, lease: 1)
         let (a, b) = (nodes[0], nodes[1])
         let ids = try Self.due(a, reminders: 2)
         let claims = try a.claim(ids, now: Self.t0)
-        #expect(try a.holds(claims[0], margin: 0.2))
-        #expect(try !a.holds(claims[0], margin: 5), "less than 5 s of lease left")
+        #expect(try a.holding(claims, margin: 0.2).sorted() == ids.sorted())
+        #expect(try a.holding(claims, margin: 5).isEmpty, "less than 5 s of lease left")
         Thread.sleep(forTimeInterval: 0.6)
         #expect(try a.renewLeases(claims).sorted() == ids.sorted())
         Thread.sleep(forTimeInterval: 0.6)
         #expect(try b.claim(ids, now: Self.t0).isEmpty, "renewed 0.6 s ago for 1 s")
         try a.releaseClaims()
-        #expect(try b.claim(ids, now: Self.t0).count == 2, "released at once")
-        #expect(try !a.holds(claims[0], margin: 0))
+        let taken = try b.claim(ids, now: Self.t0)
+        #expect(taken.count == 2, "released at once")
+        #expect(try a.holding(claims + taken, margin: 0).sorted() == ids.sorted(), "b's tokens hold")
+        #expect(try a.holding(claims, margin: 0).isEmpty, "a's tokens are stale")
         #expect(try a.renewLeases(claims).isEmpty, "a's tokens are stale")
     }
 
