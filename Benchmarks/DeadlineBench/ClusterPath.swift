@@ -11,8 +11,8 @@ import PostgresTestKit
 import Synchronization
 
 /// m. Several timer cores, each with its own PostgresStore (a node), on one database of a
-/// throw-away PostgreSQL server: a burst drained with 1, 2 and 3 nodes (null channel), and the
-/// failover when a node that claimed a batch stops. Needs Debian's postgresql (make test-deps).
+/// throw-away PostgreSQL server: a burst drained with 1, 2 and 3 nodes (null channel), steady
+/// lateness with three nodes, and the failover when a node that claimed a batch stops. Needs Debian's postgresql (make test-deps).
 struct ClusterPath: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "cluster", abstract: "Nodes on one PostgreSQL: burst drain rate and failover.")
     @Option(help: "Items in the burst; each has `reminders` reminders.") var items = 7_850
@@ -21,6 +21,9 @@ struct ClusterPath: ParsableCommand {
     @Option(help: "The lease of the failover run, in seconds.") var lease = 10.0
     @Option var poll = 2.0
     @Option(help: "Seconds a burst may take before it is reported unfinished.") var timeout = 60
+    @Option(help: "Reminders of the steady run, spread evenly over `over` seconds (0: no steady run).") var steady = 10_000
+    @Option var over = 60.0
+    @Option(help: "Nodes of the steady run.") var steadyNodes = 3
 
     func run() throws {
         let server = try PostgresTestCluster(name: "bench")
@@ -32,6 +35,11 @@ struct ClusterPath: ParsableCommand {
             rows.append(("burst, \(n) node(s)", String(format: "%d of %d in %.2f s: %.0f reminders/s, %d twice", delivered, total, seconds,
                                                          Double(delivered) / seconds, twice)))
         }
+        if steady > 0 {
+            let (late, twice) = try steadyRun(server, nodes: steadyNodes)
+            rows.append(("steady, \(steadyNodes) node(s), \(steady) over \(Int(over)) s",
+                         "\(late.count) sent, \(twice) twice; lateness p50 \(ms(percentile(late, 50))), p99 \(ms(percentile(late, 99))), max \(ms(late.last ?? .nan))"))
+        }
         let (failover, recovered) = try failover(server)
         rows.append(("failover (lease \(Int(lease)) s, poll \(Int(poll)) s)", String(format: "%.1f s from the stop to the last of %d sent by the other node", failover, recovered)))
         table("m. cluster: nodes on one PostgreSQL (in one process, null channel)", rows)
@@ -42,15 +50,17 @@ struct ClusterPath: ParsableCommand {
         /// Recorded in batches like the journal and file channels: a send costs no process or peer.
         var policy: ChannelPolicy { ChannelPolicy(unrecorded: 64) }
         let hang: Bool
-        private let seen = Mutex<(ids: [Int64], last: Date)>(([], .distantPast))
+        private let seen = Mutex<(ids: [Int64], last: Date, late: [Double])>(([], .distantPast, []))
         init(hang: Bool = false) { self.hang = hang }
         func deliver(_ reminder: Reminder) async throws -> String? {
             if hang { try await Task.sleep(for: .seconds(3600)) }
             let now = Date()
-            seen.withLock { $0.ids.append(reminder.occurrence.id); $0.last = now }
+            seen.withLock { $0.ids.append(reminder.occurrence.id); $0.last = now; $0.late.append(now.timeIntervalSince(reminder.occurrence.fireAt)) }
             return nil
         }
         var ids: [Int64] { seen.withLock { $0.ids } }
+        /// Seconds from each reminder's instant to its send.
+        var lateness: [Double] { seen.withLock { $0.late } }
         var last: Date { seen.withLock { $0.last } }
     }
 
@@ -59,8 +69,10 @@ struct ClusterPath: ParsableCommand {
         return try (0..<n).map { try PostgresStore(PostgresLocation(url: url), node: NodeIdentity(name: "n\($0)", lease: lease), logger: quiet) }
     }
 
-    /// Fills the first store far ahead, then moves every reminder to `due` in one statement.
-    func fill(_ store: PostgresStore, server: PostgresTestCluster, items: Int, reminders: Int, due: () -> Date) throws -> Date {
+    /// Fills the first store far ahead, then moves every reminder to `due` in one statement,
+    /// spread over the next second, or evenly over `spread` seconds.
+    func fill(_ store: PostgresStore, server: PostgresTestCluster, items: Int, reminders: Int, spread: Double? = nil,
+              due: () -> Date) throws -> Date {
         let nine = TimeOfDay(hour: 9, minute: 0)!
         let far = Date().addingTimeInterval(86_400)
         for start in stride(from: 0, to: items, by: 1_000) {
@@ -72,7 +84,8 @@ struct ClusterPath: ParsableCommand {
             }
         }
         let at = due()
-        try server.psql("UPDATE occurrence SET fire_at_ms = \(Int64(at.timeIntervalSince1970 * 1000)) + (id % 1000)",
+        let offset = spread.map { "(id - 1) * \(Int64($0 * 1000)) / \(items * reminders)" } ?? "id % 1000"
+        try server.psql("UPDATE occurrence SET fire_at_ms = \(Int64(at.timeIntervalSince1970 * 1000)) + \(offset)",
                         database: store.place.database)
         return at
     }
@@ -93,6 +106,24 @@ struct ClusterPath: ParsableCommand {
         keptCores.withLock { $0 += cores }
         let ids = channels.flatMap(\.ids)
         return (last.timeIntervalSince(due), Set(ids).count, ids.count - Set(ids).count)
+    }
+
+    /// `steady` reminders, one item each, spread evenly over `over` seconds; how late each is sent.
+    func steadyRun(_ server: PostgresTestCluster, nodes n: Int) throws -> (lateness: [Double], twice: Int) {
+        let stores = try stores(server, n, lease: 30)
+        let due = try fill(stores[0], server: server, items: steady, reminders: 1, spread: over) { Date().addingTimeInterval(10) }
+        var options = TimerCore.Options()
+        options.poll = 1
+        let channels = stores.map { _ in Counting() }
+        let cores = zip(stores, channels).map { TimerCore(store: $0, channels: ChannelSet([$1]), logger: warnings, options: options) }
+        for core in cores { _ = try core.start(watchClock: false) }
+        let end = due.addingTimeInterval(over + Double(timeout))
+        while channels.map(\.ids.count).reduce(0, +) < steady && Date() < end { usleep(50_000) }
+        for core in cores { core.stopTimers() }
+        keptCores.withLock { $0 += cores }
+        let ids = channels.flatMap(\.ids)
+        print("steady: sent by node", channels.map { "\($0.ids.count)" }.joined(separator: ", "))
+        return (channels.flatMap(\.lateness).sorted(), ids.count - Set(ids).count)
     }
 
     /// Node a claims a batch and its channel hangs; at `stop` its timers stop (no renewal, as if

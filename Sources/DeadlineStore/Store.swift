@@ -75,6 +75,10 @@ public protocol Store: Sendable {
     /// later meanwhile, or one that another node holds, is not sent.
     /// - Returns: what did move, each with the fencing token its later writes must carry.
     func claim(_ ids: [Int64], now: Date) throws -> [Claim]
+    /// Claims up to `limit` of whatever is owed by `now`, soonest first, as `claim` does, and
+    /// skipping rows another node has locked this instant: nodes sharing a store take
+    /// different reminders at once, not the same ones in turns.
+    func claimDue(now: Date, limit: Int) throws -> [Claim]
     /// Writes a batch's attempts and the occurrences' new states in one transaction: the log
     /// and the states never disagree. What carries a fence (`outcome.fences`) is written only
     /// while that fence still holds.

@@ -56,6 +56,7 @@ extension PostgresStore {
                     outcome.delivered.removeAll(where: out.contains)
                     outcome.retrying.removeAll { out.contains($0.id) }
                     outcome.failed.removeAll { out.contains($0.id) }
+                    outcome.missed.removeAll(where: out.contains)
                 }
                 try Self.write(outcome, ms: Millis.from(now), s)
                 return lost
@@ -88,12 +89,14 @@ extension PostgresStore {
                 """)
         }
         // A reminder cancelled while its batch was being decided stays cancelled, and one that
-        // another node holds is that node's to settle.
+        // another node holds is that node's to settle; one this node holds (its fence was
+        // checked above) is this node's.
         if !outcome.missed.isEmpty {
             try s.query("""
                 UPDATE occurrence SET state = 'missed', updated_ms = \(ms)
                 WHERE id = ANY(\(outcome.missed)::bigint[])
-                  AND (state IN ('pending', 'retrying') OR (state = 'firing' AND (lease_until_ms IS NULL OR lease_until_ms < db_now_ms())))
+                  AND (state IN ('pending', 'retrying') OR (state = 'firing' AND (lease_until_ms IS NULL OR lease_until_ms < db_now_ms()))
+                       OR id = ANY(\(outcome.missed.filter { outcome.fences[$0] != nil })::bigint[]))
                 """)
         }
         let f = outcome.failed

@@ -142,6 +142,16 @@ public final class SQLiteStore: Store {
         }
     }
 
+    public func claimDue(now: Date, limit: Int) throws -> [Claim] {
+        let ids = try readDB { db in
+            try Int64.fetchAll(db, sql: """
+                SELECT id FROM occurrence WHERE state = 'firing' OR (state IN ('pending', 'retrying') AND fire_at_ms <= ?)
+                ORDER BY fire_at_ms, id LIMIT ?
+                """, arguments: [Millis.from(now), limit])
+        }
+        return try claim(ids, now: now)
+    }
+
     /// One node: the process is the lease. A row left firing by a crash is claimed again at the
     /// next start; the fence is the attempt count, which nothing else moves.
     public func claim(_ ids: [Int64], now: Date) throws -> [Claim] {

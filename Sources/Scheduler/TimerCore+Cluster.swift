@@ -50,6 +50,25 @@ extension TimerCore {
         }
     }
 
+    /// Claims whatever is due, soonest first, not the ids this node's heap popped: nodes whose
+    /// heaps hold the same reminders then take different ones at once, not the same ones in
+    /// turns. What was popped and not claimed is another node's or settled, unless the batch
+    /// came back full, when it may just not have been reached: that goes back in the heap.
+    /// A row skipped while locked for another reason comes back with the next poll.
+    func claimDue(popped: [DueHeap.Entry], now: Date) throws -> [Claim] {
+        // The lease runs by this node's clock from before the claim was asked, never from its
+        // answer, which a stalled process may read late.
+        let asked = ContinuousClock.now
+        let claimed = try store.claimDue(now: now, limit: options.batchSize)
+        claims.add(claimed, now: asked)
+        for c in claimed { heap.remove(id: c.id) }
+        if claimed.count == options.batchSize {
+            let taken = Set(claimed.map(\.id))
+            for e in popped where !taken.contains(e.id) { heap.insert(id: e.id, fireAt: e.fireAt) }
+        }
+        return claimed
+    }
+
     /// A send that did not start for want of a claim: nothing of the occurrence is written by
     /// this node; it is due again for whoever claims it next (this node's poll included).
     func dropLostClaim(_ id: Int64) {
@@ -59,10 +78,11 @@ extension TimerCore {
         claims.remove([id])
     }
 
-    /// Attaches each occurrence's token; what has none (its claim was dropped) is not written.
+    /// Attaches each occurrence's token; what has none (its claim was dropped) is not written,
+    /// except a missed one, which the store writes only where no live claim holds it.
     func fence(_ outcome: inout DeliveryOutcome) {
         var fences: [Int64: Int64] = [:]
-        let ids = outcome.attempts.map(\.occurrenceID) + outcome.delivered + outcome.retrying.map(\.id) + outcome.failed.map(\.id)
+        let ids = outcome.attempts.map(\.occurrenceID) + outcome.delivered + outcome.retrying.map(\.id) + outcome.failed.map(\.id) + outcome.missed
         for id in ids where fences[id] == nil {
             if let f = claims.fence(of: id) { fences[id] = f }
         }

@@ -236,7 +236,7 @@ public final class TimerCore: @unchecked Sendable {
         dispatchPrecondition(condition: .onQueue(queue))
         let now = clock.now()
         let due = heap.popDue(now: now, limit: options.batchSize)
-        if !due.isEmpty { deliver(due.map(\.id), now: now) }
+        if !due.isEmpty { deliver(due, now: now) }
         if let head = heap.head(), head.fireAt <= clock.now() {
             // More is due: go on in the next turn, after whatever else waits on the queue.
             armedAt = nil
@@ -247,7 +247,18 @@ public final class TimerCore: @unchecked Sendable {
         onChange?(snapshotOnQueue())
     }
 
-    private func deliver(_ ids: [Int64], now: Date) {
+    private func deliver(_ due: [DueHeap.Entry], now: Date) {
+        // A shared store: claim first, whatever is due (see `claimDue`); one node reads first
+        // and claims only what it will send.
+        var claimed: [Claim]?
+        if store.isShared {
+            do { claimed = try claimDue(popped: due, now: now) } catch {
+                logger.error("cannot claim due reminders, retrying in 1 s: \(error)")
+                for e in due { heap.insert(id: e.id, fireAt: now.addingTimeInterval(1)) }
+                return
+            }
+        }
+        let ids = claimed?.map(\.id) ?? due.map(\.id)
         let rows: [(item: Item, occurrence: Occurrence)]
         do {
             rows = try store.reminders(forOccurrences: ids)
@@ -264,12 +275,7 @@ public final class TimerCore: @unchecked Sendable {
         let escalations: [EscalationContact]
         do {
             // Only rows still owed move to firing: one cancelled meanwhile is not sent.
-            // The lease runs by this node's clock from before the claim was asked, never from
-            // its answer, which a stalled process may read late.
-            let asked = ContinuousClock.now
-            let claimed = try store.claim(send.map(\.occurrence.id), now: now)
-            if store.isShared { claims.add(claimed, now: asked) }
-            let moved = Set(claimed.map(\.id))
+            let moved = Set(try (claimed ?? store.claim(send.map(\.occurrence.id), now: now)).map(\.id))
             sendable = send.filter { moved.contains($0.occurrence.id) && inFlight[$0.occurrence.id] == nil }
             states = try store.channelStates(for: sendable.map(\.occurrence.id))
             organisations = try self.organisations(of: sendable.map(\.occurrence))
@@ -369,7 +375,7 @@ public final class TimerCore: @unchecked Sendable {
             let lost = Set(try store.record(outcome, now: clock.now()))
             if !lost.isEmpty { lostClaims(lost) }
             for r in outcome.retrying where !lost.contains(r.id) { heap.insert(id: r.id, fireAt: r.at) }
-            claims.remove(outcome.delivered + outcome.retrying.map(\.id) + outcome.failed.map(\.id))
+            claims.remove(outcome.delivered + outcome.retrying.map(\.id) + outcome.failed.map(\.id) + outcome.missed)
         } catch where store.isShared {
             keepForRetry(outcome, error: error)
         } catch {

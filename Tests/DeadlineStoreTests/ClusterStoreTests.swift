@@ -56,6 +56,28 @@ struct ClusterStoreTests {
         #expect(try b.countsByState() == [.firing: 2, .delivered: 1])
     }
 
+    @Test("claimDue takes the soonest owed rows up to its limit, skips another node's claims and what is not due; a missed one is written only by its holder")
+    func claimWhateverIsDue() throws {
+        let nodes = try Self.nodes(2, lease: 30)
+        let (a, b) = (nodes[0], nodes[1])
+        let item = NewItem(kind: .meeting, key: "m", title: "ประชุม", when: .instant(Self.t0.addingTimeInterval(3600)), timeZone: "Asia/Bangkok")
+        let offsets: [TimeInterval] = [4, 0, 3, 1, 2, 100]
+        let ids = try a.add(item, reminders: offsets.map { PlannedReminder(fireAt: Self.t0.addingTimeInterval($0), purpose: .lead("0")) },
+                            dayTime: Self.day, now: Self.t0).1.map(\.id)
+        let now = Self.t0.addingTimeInterval(10)
+        let first = try a.claimDue(now: now, limit: 3)
+        #expect(first.map(\.id) == [ids[1], ids[3], ids[4]], "the three soonest, soonest first")
+        let second = try b.claimDue(now: now, limit: 10)
+        #expect(second.map(\.id) == [ids[2], ids[0]], "the rest that is due; not a's, not the one due later")
+        #expect(try a.claimDue(now: now, limit: 10).isEmpty)
+
+        var missed = DeliveryOutcome()
+        missed.missed = [first[0].id, second[0].id]
+        missed.fences = [first[0].id: first[0].fence]
+        #expect(try a.record(missed, now: now).isEmpty)
+        #expect(try b.countsByState() == [.missed: 1, .firing: 4, .pending: 1], "b's live claim is b's to settle")
+    }
+
     @Test("nodes claiming the same due reminders at once: each is claimed by exactly one")
     func concurrentClaims() async throws {
         let nodes = try Self.nodes(3, lease: 30)
