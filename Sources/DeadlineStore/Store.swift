@@ -101,6 +101,10 @@ public protocol Store: Sendable {
     /// Which of the claims still hold, each with at least `margin` of its lease left (the
     /// database's clock). - Returns: their ids.
     func holding(_ claims: [Claim], margin: TimeInterval) throws -> [Int64]
+    /// Calls `onChange` soon after another writer made a reminder owed (added, moved, to be
+    /// retried), until the returned closure is called: a node then need not wait for its poll.
+    /// Nil where this process is the only writer.
+    func watchSchedule(_ onChange: @escaping @Sendable () -> Void) -> (@Sendable () -> Void)?
     /// Unfinished occurrences due before `instant`, for the timer core's look-ahead.
     func unfinishedSchedule(before instant: Date) throws -> [(id: Int64, fireAt: Date)]
     /// Records that this node is alive (its heartbeat row) and reads every node's.

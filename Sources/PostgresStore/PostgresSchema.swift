@@ -179,6 +179,12 @@ enum PostgresSchema {
             -- A row left firing without a lease (none is, since v2) would be missed by that index.
             UPDATE occurrence SET lease_until_ms = 0 WHERE state = 'firing' AND lease_until_ms IS NULL
             """),
+        Migration(name: "v4: a notification when a reminder becomes owed, so the other nodes need not wait for their poll", sql: """
+            CREATE FUNCTION notify_schedule() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_notify('deadlined_schedule', ''); RETURN NULL; END $$;
+            -- Whoever writes (a node, psql, a migration): one notification per transaction, on commit; a claim (to firing) sends none.
+            CREATE TRIGGER occurrence_schedule AFTER INSERT OR UPDATE OF state, fire_at_ms ON occurrence
+                FOR EACH ROW WHEN (NEW.state IN ('pending', 'retrying')) EXECUTE FUNCTION notify_schedule()
+            """),
     ]
 
     /// Applies what is missing, in one transaction (PostgreSQL's DDL is transactional: a

@@ -10,6 +10,7 @@ import Synchronization
 /// `OccurrenceRow`), in SQL of its own; every statement blocks its caller, as SQLite's do.
 public final class PostgresStore: Store {
     let pool: ConnectionPool
+    let logger: Logger
     public let place: PostgresLocation
     public let node: NodeIdentity
     public var isShared: Bool { true }
@@ -27,6 +28,7 @@ public final class PostgresStore: Store {
                 logger: Logger = Logger(label: "deadlined.store")) throws {
         place = location
         self.node = node
+        self.logger = logger
         pool = ConnectionPool(location: location, size: connections, logger: logger)
         do {
             try pool.withSession { try PostgresSchema.migrate($0) }

@@ -174,6 +174,7 @@ public final class SQLiteStore: Store {
     public func renewLeases(_ claims: [Claim]) throws -> [Int64] { claims.map(\.id) }
     public func holding(_ claims: [Claim], margin: TimeInterval) throws -> [Int64] { claims.map(\.id) }
     public func heartbeat(now: Date) throws -> [NodeHeartbeat] { [] }
+    public func watchSchedule(_ onChange: @escaping @Sendable () -> Void) -> (@Sendable () -> Void)? { nil }
     /// One node: its own timer core is the only claimant, and `status` shows its heap.
     public func oldestUnclaimed(now: Date) throws -> Date? { nil }
 

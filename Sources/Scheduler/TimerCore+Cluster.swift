@@ -8,7 +8,8 @@ import Logging
 /// heap, claims what is due (a claim another node holds is skipped), and every later write
 /// carries the claim's fencing token, so a node that lost its claim (stopped, cut off, slow)
 /// writes nothing. The poll finds what this node's heap does not know: reminders added on
-/// another node, and those of a node that died, once its lease ran out.
+/// another node, and those of a node that died, once its lease ran out. The store's
+/// notifications bring the first kind at once; the poll remains the fallback.
 extension TimerCore {
     func startPolling() {
         dispatchPrecondition(condition: .onQueue(queue))
@@ -17,6 +18,28 @@ extension TimerCore {
         timer.setEventHandler { [weak self] in self?.pollOnQueue() }
         timer.resume()
         pollTimer = timer
+        stopWatching = store.watchSchedule { [weak self] in self?.scheduleChanged() }
+    }
+
+    func stopPolling() {
+        pollTimer?.cancel()
+        pollTimer = nil
+        stopWatching?()
+        stopWatching = nil
+    }
+
+    /// Another writer made a reminder owed: look ahead again, once for however many
+    /// notifications come within 50 ms (an import sends one per transaction, a busy cluster many).
+    private func scheduleChanged() {
+        queue.async { [weak self] in
+            guard let self, !self.lookAheadScheduled, self.pollTimer != nil else { return }
+            self.lookAheadScheduled = true
+            self.queue.asyncAfter(deadline: .now() + .milliseconds(50)) { [weak self] in
+                guard let self else { return }
+                self.lookAheadScheduled = false
+                do { try self.lookAheadOnQueue() } catch { self.logger.error("cannot read the shared store's schedule: \(error)") }
+            }
+        }
     }
 
     /// Renews the leases of what is in flight, writes this node's heartbeat and puts what is
@@ -34,19 +57,25 @@ extension TimerCore {
             }
             let nodes = try store.heartbeat(now: now)
             peers.withLock { $0 = nodes }
-            var added = 0
-            for entry in try store.unfinishedSchedule(before: now.addingTimeInterval(options.lookAhead))
-            where inFlight[entry.id] == nil && !heap.contains(id: entry.id) {
-                // A firing one not in flight here is another node's: due when its lease ends.
-                heap.insert(id: entry.id, fireAt: entry.fireAt)
-                added += 1
-            }
-            if added > 0 {
-                rearm()
-                onChange?(snapshotOnQueue())
-            }
+            try lookAheadOnQueue()
         } catch {
             logger.error("cannot poll the shared store: \(error)")
+        }
+    }
+
+    /// Puts what is owed within the look-ahead and not yet known here into the heap.
+    func lookAheadOnQueue() throws {
+        dispatchPrecondition(condition: .onQueue(queue))
+        var added = 0
+        for entry in try store.unfinishedSchedule(before: clock.now().addingTimeInterval(options.lookAhead))
+        where inFlight[entry.id] == nil && !heap.contains(id: entry.id) {
+            // A firing one not in flight here is another node's: due when its lease ends.
+            heap.insert(id: entry.id, fireAt: entry.fireAt)
+            added += 1
+        }
+        if added > 0 {
+            rearm()
+            onChange?(snapshotOnQueue())
         }
     }
 

@@ -7,6 +7,14 @@ import Logging
 /// What the core tells of a reminder beyond sending it: whom it is for, and its failures.
 extension TimerCore {
     /// The organisations that obligations' reminders are for, read once per batch.
+    /// Due again in a second. What this node claimed and will not send now is let go, so its
+    /// lease lapses and whoever claims next takes it: renewed while nothing sends it, a claim
+    /// would hold the reminder back for good.
+    func retryLater(_ ids: [Int64], now: Date) {
+        claims.remove(ids.filter { inFlight[$0] == nil })
+        for id in ids { heap.insert(id: id, fireAt: now.addingTimeInterval(1)) }
+    }
+
     func organisations(of occurrences: [Occurrence]) throws -> [String: Organisation] {
         let codes = Set(occurrences.compactMap(\.organisation))
         guard !codes.isEmpty else { return [:] }

@@ -2,6 +2,14 @@ import Dispatch
 
 /// Waiting until the core has nothing in flight and nothing unwritten (a clean stop, tests).
 extension TimerCore {
+    /// Runs the due work now and waits (up to `limit`) until every send it started has
+    /// finished and its outcome is written. For tests with an injected clock.
+    @discardableResult
+    @_spi(Testing) public func fireNowAndSettle(limit: Duration = .seconds(30)) async -> Bool {
+        fireNow()
+        return await settled(limit: limit)
+    }
+
     /// Waits (up to `limit`) until no send is in flight and every outcome is written; false if
     /// the limit passed first. It sleeps between looks, so it never holds a thread that a
     /// channel's task needs.

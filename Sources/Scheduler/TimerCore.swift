@@ -56,6 +56,9 @@ public final class TimerCore: @unchecked Sendable {
     let claims: ClaimBook
     /// The poll of a shared store (nil for one node).
     var pollTimer: (any DispatchSourceTimer)?
+    /// Ends the shared store's notifications; a look-ahead they asked for is on its way.
+    var stopWatching: (@Sendable () -> Void)?
+    var lookAheadScheduled = false
     /// The nodes of a shared store at the last poll.
     let peers = Mutex<[NodeHeartbeat]>([])
     /// Per channel: sends running and sends waiting for a free slot.
@@ -158,14 +161,6 @@ public final class TimerCore: @unchecked Sendable {
         queue.sync { fireDueOnQueue() }
     }
 
-    /// Runs the due work now and waits (up to `limit`) until every send it started has
-    /// finished and its outcome is written. For tests with an injected clock.
-    @discardableResult
-    @_spi(Testing) public func fireNowAndSettle(limit: Duration = .seconds(30)) async -> Bool {
-        fireNow()
-        return await settled(limit: limit)
-    }
-
     var settleWaiters: [Int: CheckedContinuation<Void, Never>] = [:]
     var nextWaiter = 0
 
@@ -201,8 +196,7 @@ public final class TimerCore: @unchecked Sendable {
             liveness.stop(finalBeat: false)
             alarm.disarm()
             armedAt = nil
-            pollTimer?.cancel()
-            pollTimer = nil
+            stopPolling()
         }
         if !(await settled(limit: grace)) {
             logger.warning("stopping with reminders still being sent; they will be sent again at the next start")
@@ -218,8 +212,7 @@ public final class TimerCore: @unchecked Sendable {
             clockMonitor = nil
             alarm.disarm()
             armedAt = nil
-            pollTimer?.cancel()
-            pollTimer = nil
+            stopPolling()
             liveness.stop(finalBeat: true)
         }
     }
@@ -264,7 +257,7 @@ public final class TimerCore: @unchecked Sendable {
             rows = try store.reminders(forOccurrences: ids)
         } catch {
             logger.error("cannot read due reminders, retrying in 1 s: \(error)")
-            for id in ids { heap.insert(id: id, fireAt: now.addingTimeInterval(1)) }
+            retryLater(ids, now: now)
             return
         }
         let split = MisfireSplit(rows, now: now, lateAfter: options.lateAfter, policy: misfirePolicy)
@@ -282,7 +275,7 @@ public final class TimerCore: @unchecked Sendable {
             escalations = try self.escalationContacts(for: sendable.map(\.occurrence))
         } catch {
             logger.error("cannot record reminders as firing, retrying in 1 s: \(error)")
-            for id in ids { heap.insert(id: id, fireAt: now.addingTimeInterval(1)) }
+            retryLater(ids, now: now)
             return
         }
         unwritten.missed += missed

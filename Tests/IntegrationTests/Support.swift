@@ -77,8 +77,8 @@ final class Sandbox: @unchecked Sendable {
     }
 
     /// `deadlinectl` on this sandbox's socket.
-    func ctl(_ arguments: [String]) throws -> (status: Int32?, out: String, err: String) {
-        try deadlinectl(arguments + ["--socket", socket])
+    func ctl(_ arguments: [String], timeout: TimeInterval = 30) throws -> (status: Int32?, out: String, err: String) {
+        try deadlinectl(arguments + ["--socket", socket], timeout: timeout)
     }
 }
 
@@ -305,9 +305,10 @@ final class RunningProcess: @unchecked Sendable {
 }
 
 /// Runs `deadlinectl` to completion (bounded) and returns exit status, stdout, stderr.
-func deadlinectl(_ arguments: [String], environment: [String: String] = ["PATH": "/usr/bin:/bin"]) throws -> (status: Int32?, out: String, err: String) {
+func deadlinectl(_ arguments: [String], environment: [String: String] = ["PATH": "/usr/bin:/bin"],
+                 timeout: TimeInterval = 30) throws -> (status: Int32?, out: String, err: String) {
     let p = try RunningProcess(Binaries.deadlinectl, arguments, environment: environment)
-    let status = p.waitForExit(timeout: 30)
+    let status = p.waitForExit(timeout: timeout)
     return (status, p.stdout, p.stderrLines.map(\.1).joined(separator: "\n"))
 }
 

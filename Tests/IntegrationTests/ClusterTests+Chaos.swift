@@ -6,14 +6,14 @@ import Testing
 
 /// The cluster under the faults a real one meets: nodes killed again and again while they
 /// work, and a node stopped after a channel accepted a reminder but before it was recorded.
-@Suite("Cluster: kills and stops at awkward moments", .serialized)
-struct ClusterChaosTests {
+/// In the same serialized suite as the others: two clusters at once would measure each other.
+extension ClusterTests {
     @Test("kill -9 of a node at 50 random moments of a minute's load, each restarted: nothing lost, nothing recorded twice, a repeat has the same key, none later than lease + poll")
     func killedOften() throws {
         let count = 3_000, lease = 3, poll = 1
-        let (cluster, database, nodes) = try ClusterTests.cluster(3, lease: lease)
+        let (cluster, database, nodes) = try Self.cluster(3, lease: lease)
         defer { for n in nodes { n.daemon.ensureStopped() } }
-        let agenda = try ClusterTests.agenda(count, from: 5, over: 60, in: nodes[0].box)
+        let agenda = try Self.agenda(count, from: 5, over: 60, in: nodes[0].box)
         #expect(try nodes[0].box.ctl(["import", agenda]).status == 0)
         var moments: [String] = []
         let start = Date()
@@ -27,15 +27,16 @@ struct ClusterChaosTests {
         }
         let delivered = { (try? cluster.psql("SELECT count(*) FROM occurrence WHERE state = 'delivered'", database: database)) ?? "?" }
         #expect(waitFor({ delivered() == String(count) }, timeout: 60 + 30), "\(delivered()) of \(count); kills at \(moments)")
-        #expect(try ClusterTests.doubleRecords(cluster, database) == "0")
+        #expect(try Self.doubleRecords(cluster, database) == "0")
         let lines = nodes.flatMap { $0.lines() }
         let byOccurrence = Dictionary(grouping: lines, by: \.occurrence)
         #expect(byOccurrence.count == count, "every reminder reached the receiver")
         #expect(byOccurrence.values.allSatisfy { Set($0.map(\.key)).count == 1 }, "every repeat carries the same key")
         // A reminder due while its node was dead goes out once the lease lapses and a poll sees
-        // it (a restarted node frees its own at once); a second of slack for the send itself.
-        let late = try ClusterTests.lateness(cluster, database)
-        #expect(late.count == 3 && late[2] <= (lease + poll + 1) * 1000, "lateness ms p50/p99/max \(late)")
+        // it (a restarted node frees its own at once). The lease runs from the claim, which may
+        // itself come late on a busy machine: two seconds of slack for that and the send.
+        let late = try Self.lateness(cluster, database)
+        #expect(late.count == 3 && late[2] <= (lease + poll + 2) * 1000, "lateness ms p50/p99/max \(late)")
         print("cluster: 50 kills over \(Int(Date().timeIntervalSince(start))) s; \(lines.count - count) sent twice (at-least-once); lateness ms p50/p99/max \(late)")
     }
 
@@ -55,17 +56,17 @@ struct ClusterChaosTests {
             """.write(toFile: hook, atomically: true, encoding: .utf8)
         chmod(hook, 0o755)
         defer { unlink(hook) }
-        let slow = try ClusterTests.Node("node-0", url: url, lease: lease) { delivered in
+        let slow = try Self.Node("node-0", url: url, lease: lease) { delivered in
             "channels:\n  out:\n    type: command\n    command: \(hook) \(delivered)\n    timeout: 20\ndelivery:\n  channels: out\n"
         }
         defer { slow.daemon.signal(SIGCONT); slow.daemon.ensureStopped() }
-        let agenda = try ClusterTests.agenda(1, from: 2, over: 0, in: slow.box)
+        let agenda = try Self.agenda(1, from: 2, over: 0, in: slow.box)
         #expect(try slow.box.ctl(["import", agenda]).status == 0)
         #expect(waitFor({ slow.lines().count == 1 }, timeout: 20), "node-0's channel accepted it")
         slow.daemon.signal(SIGSTOP)
         let stopped = Date()
         // The other node's channel has the same name: one accepted delivery per channel counts.
-        let other = try ClusterTests.Node("node-1", url: url, lease: lease) { delivered in
+        let other = try Self.Node("node-1", url: url, lease: lease) { delivered in
             "channels:\n  out:\n    type: file\n    path: \(delivered)\ndelivery:\n  channels: out\n"
         }
         defer { other.daemon.ensureStopped() }
