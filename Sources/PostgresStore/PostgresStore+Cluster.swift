@@ -103,9 +103,12 @@ extension PostgresStore {
 
     public func unfinishedSchedule(before instant: Date) throws -> [(id: Int64, fireAt: Date)] {
         try read { s in
+            // Two index ranges (instants; lapsing leases), not a scan of everything still owed:
+            // a center's year of reminders lies mostly beyond the look-ahead.
             try s.query("""
-                SELECT id, \(unescaped: Self.claimableAt) FROM occurrence
-                WHERE state IN ('pending', 'firing', 'retrying') AND \(unescaped: Self.claimableAt) < \(Millis.from(instant))
+                SELECT id, fire_at_ms FROM occurrence WHERE state IN ('pending', 'retrying') AND fire_at_ms < \(Millis.from(instant))
+                UNION ALL
+                SELECT id, lease_until_ms FROM occurrence WHERE state = 'firing' AND lease_until_ms < \(Millis.from(instant))
                 """).rows.map { row in
                 let (id, at) = try row.decode((Int64, Int64).self)
                 return (id, Millis.date(at))

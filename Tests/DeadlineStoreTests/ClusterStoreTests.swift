@@ -78,6 +78,20 @@ struct ClusterStoreTests {
         #expect(try b.countsByState() == [.missed: 1, .firing: 4, .pending: 1], "b's live claim is b's to settle")
     }
 
+    @Test("the look-ahead: owed rows before the instant, another node's claim at its lease's end, nothing later")
+    func lookAhead() throws {
+        let a = try Self.nodes(1, lease: 30)[0]
+        let now = Date()
+        let item = NewItem(kind: .meeting, key: "m", title: "ประชุม", when: .instant(now.addingTimeInterval(7200)), timeZone: "Asia/Bangkok")
+        let ids = try a.add(item, reminders: [10, 1000, 20].map { PlannedReminder(fireAt: now.addingTimeInterval($0), purpose: .lead("0")) },
+                            dayTime: Self.day, now: now).1.map(\.id)
+        #expect(try a.claim([ids[2]], now: now.addingTimeInterval(3600)).count == 1)
+        let ahead = Dictionary(uniqueKeysWithValues: try a.unfinishedSchedule(before: now.addingTimeInterval(100)).map { ($0.id, $0.fireAt) })
+        #expect(Set(ahead.keys) == [ids[0], ids[2]], "not the one due in 1,000 s")
+        #expect(abs(ahead[ids[0]]!.timeIntervalSince(now) - 10) < 0.01)
+        #expect(abs(ahead[ids[2]]!.timeIntervalSince(now) - 30) < 3, "a claimed row when its lease ends")
+    }
+
     @Test("nodes claiming the same due reminders at once: each is claimed by exactly one")
     func concurrentClaims() async throws {
         let nodes = try Self.nodes(3, lease: 30)
