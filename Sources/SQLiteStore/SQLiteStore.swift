@@ -136,7 +136,7 @@ public final class SQLiteStore: Store {
                 SELECT id, fire_at_ms, state = 'firing' FROM occurrence WHERE state IN ('pending', 'firing', 'retrying')
                 """)
             while let row = try rows.next() {
-                out.append((row[0], row[2] ? .distantPast : Millis.date(row[1])))
+                out.append(Self.scheduled(row))
             }
             return out
         }
@@ -182,8 +182,13 @@ public final class SQLiteStore: Store {
         try readDB { db in
             try Row.fetchAll(db, sql: """
                 SELECT id, fire_at_ms, state = 'firing' FROM occurrence WHERE state IN ('pending', 'firing', 'retrying') AND fire_at_ms < ?
-                """, arguments: [Millis.from(instant)]).map { ($0[0], $0[2] ? .distantPast : Millis.date($0[1])) }
+                """, arguments: [Millis.from(instant)]).map(Self.scheduled)
         }
+    }
+
+    /// A row of (id, fire_at_ms, firing) as the heap takes it: one a crash left firing is due at once.
+    private static func scheduled(_ row: Row) -> (id: Int64, fireAt: Date) {
+        (row[0], row[2] ? .distantPast : Millis.date(row[1]))
     }
 
     /// O(1): read from the counters the triggers keep.

@@ -10,8 +10,8 @@ final class ClaimBook: Sendable {
     struct Entry: Sendable {
         var fence: Int64
         var leaseEnds: ContinuousClock.Instant
-        /// The database showed this token (claim, renewal or check) until this instant, less
-        /// the lease margin: its word is taken until then.
+        /// Until when the database's last word that this token holds (the claim, a renewal or
+        /// a check) is taken: from before that word was asked, plus `confirmation`.
         var confirmedUntil: ContinuousClock.Instant
     }
 
