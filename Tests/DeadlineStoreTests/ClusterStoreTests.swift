@@ -92,6 +92,23 @@ struct ClusterStoreTests {
         #expect(abs(ahead[ids[2]]!.timeIntervalSince(now) - 30) < 3, "a claimed row when its lease ends")
     }
 
+    @Test("oldestUnclaimed: since when a due reminder waits for a claim; none while a live lease holds it, the lease's end once it lapsed")
+    func oldestUnclaimed() throws {
+        let a = try Self.nodes(1, lease: 1)[0]
+        let now = Date()
+        let item = NewItem(kind: .meeting, key: "m", title: "ประชุม", when: .instant(now.addingTimeInterval(7200)), timeZone: "Asia/Bangkok")
+        let ids = try a.add(item, reminders: [-40, -20, 600].map { PlannedReminder(fireAt: now.addingTimeInterval($0), purpose: .lead("0")) },
+                            dayTime: Self.day, now: now).1.map(\.id)
+        let first = try #require(try a.oldestUnclaimed(now: now))
+        #expect(abs(first.timeIntervalSince(now) + 40) < 0.01, "the one due 40 s ago")
+        let claimed = Date()
+        _ = try a.claim([ids[0], ids[1]], now: now)
+        #expect(try a.oldestUnclaimed(now: now) == nil, "both held; the third is not due")
+        Thread.sleep(forTimeInterval: 1.3)
+        let since = try #require(try a.oldestUnclaimed(now: now))
+        #expect(abs(since.timeIntervalSince(claimed) - 1) < 0.5, "waiting since the lease lapsed")
+    }
+
     @Test("nodes claiming the same due reminders at once: each is claimed by exactly one")
     func concurrentClaims() async throws {
         let nodes = try Self.nodes(3, lease: 30)
