@@ -56,7 +56,7 @@ let package = Package(
         // The store protocol and its value types: what a backend must do, in domain types.
         .target(
             name: "DeadlineStore",
-            dependencies: ["DeadlineCore"]
+            dependencies: ["DeadlineCore", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // The embedded default backend: one SQLite file through GRDB.
         .target(
