@@ -40,6 +40,9 @@ public protocol Store: Sendable {
     func workingDaySpans() throws -> [WorkingDaySpan]
     /// The latest audit entries, newest first.
     func auditLog(limit: Int) throws -> [AuditEntry]
+    /// Reads the whole audit trail in the order written: where its hash chain first breaks
+    /// (an entry edited, deleted, inserted or moved), or nil when every link holds.
+    func auditChainBreak() throws -> AuditChain.Break?
 
     // MARK: Counts and health
 

@@ -1,3 +1,4 @@
+import DeadlineStore
 import PostgresNIO
 
 /// The versioned schema in PostgreSQL. As SQLite's: migrations are append-only, a released one
@@ -15,6 +16,9 @@ enum PostgresSchema {
     /// Several nodes may start at once: a transaction-scoped advisory lock lets one migrate
     /// while the others wait, and it is released with the transaction even if that node dies.
     static let migrationLock: Int64 = 0x6465_6164_6c69_6e65   // "deadline"
+    /// Held by each audit write until its transaction ends: the chain has one head, and ids
+    /// are drawn in the chain's order.
+    static let auditLock: Int64 = 0x6175_6469_7463_6861   // "auditcha"
 
     static let migrations: [Migration] = [
         Migration(name: "v1: items, reminders, delivery log, audit, holidays, organisations and obligations", sql: """
@@ -185,6 +189,10 @@ enum PostgresSchema {
             CREATE TRIGGER occurrence_schedule AFTER INSERT OR UPDATE OF state, fire_at_ms ON occurrence
                 FOR EACH ROW WHEN (NEW.state IN ('pending', 'retrying')) EXECUTE FUNCTION notify_schedule()
             """),
+        // The entries written before are linked by `linkAudit`, in Swift, after the migrations.
+        Migration(name: "v5: the audit trail as a hash chain", sql: """
+            ALTER TABLE audit ADD COLUMN seq BIGINT, ADD COLUMN prev_hash TEXT, ADD COLUMN hash TEXT
+            """),
     ]
 
     /// Applies what is missing, in one transaction (PostgreSQL's DDL is transactional: a
@@ -204,6 +212,23 @@ enum PostgresSchema {
                 }
                 try session.query("INSERT INTO schema_migration (name) VALUES (\(m.name))")
             }
+            try linkAudit(session)
+        }
+    }
+
+    /// Links audit entries written before the chain (none after v5), in the order written.
+    static func linkAudit(_ session: PostgresSession) throws {
+        let unlinked = try session.rows("SELECT * FROM audit WHERE hash IS NULL ORDER BY id")
+        guard !unlinked.isEmpty else { return }
+        let last = try session.rows("SELECT seq, hash FROM audit WHERE hash IS NOT NULL ORDER BY id DESC LIMIT 1").first
+        var seq = try last?["seq"].decode(Int64.self) ?? 0
+        var prev = try last?["hash"].decode(String.self) ?? AuditChain.genesis
+        for row in unlinked {
+            let e = try PostgresStore.auditEntry(row)
+            seq += 1
+            let hash = AuditChain.hash(e, seq: seq, prev: prev)
+            try session.query("UPDATE audit SET seq = \(seq), prev_hash = \(prev), hash = \(hash) WHERE id = \(e.id)")
+            prev = hash
         }
     }
 

@@ -183,10 +183,15 @@ struct SQLiteTransaction: StoreTransaction, ItemRowWriting {
                        arguments: [year.year, data, Millis.from(now)])
     }
 
+    /// Linked to the last entry in the same transaction as the change it records.
     func recordAudit(_ e: AuditEntry) throws {
+        let last = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit ORDER BY id DESC LIMIT 1")
+        let seq = (last?["seq"] as Int64? ?? 0) + 1
+        let prev: String = last?["hash"] ?? AuditChain.genesis
         try db.execute(sql: """
-            INSERT INTO audit (at_ms, uid, pid, command, method, target, before, after) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [Millis.from(e.at), e.uid, e.pid, e.command, e.method, e.target, e.before, e.after])
+            INSERT INTO audit (at_ms, uid, pid, command, method, target, before, after, seq, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [Millis.from(e.at), e.uid, e.pid, e.command, e.method, e.target, e.before, e.after,
+                             seq, prev, AuditChain.hash(e, seq: seq, prev: prev)])
     }
 }
 

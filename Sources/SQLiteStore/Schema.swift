@@ -1,3 +1,4 @@
+import DeadlineStore
 import GRDB
 
 /// The versioned schema. Migrations are append-only: a released migration is never edited,
@@ -229,6 +230,23 @@ enum Schema {
                 t.column("phone", .text)
                 t.column("updated_ms", .integer).notNull()
                 t.primaryKey(["province", "district"])
+            }
+        }
+        m.registerMigration("v13: the audit trail as a hash chain") { db in
+            try db.alter(table: "audit") { t in
+                t.add(column: "seq", .integer)
+                t.add(column: "prev_hash", .text)
+                t.add(column: "hash", .text)
+            }
+            // What was written before the chain is linked now, in the order written.
+            var prev = AuditChain.genesis
+            var seq: Int64 = 0
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM audit ORDER BY id") {
+                seq += 1
+                let e = SQLiteStore.auditEntry(row)
+                let hash = AuditChain.hash(e, seq: seq, prev: prev)
+                try db.execute(sql: "UPDATE audit SET seq = ?, prev_hash = ?, hash = ? WHERE id = ?", arguments: [seq, prev, hash, e.id])
+                prev = hash
             }
         }
         return m

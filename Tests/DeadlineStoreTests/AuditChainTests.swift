@@ -1,5 +1,7 @@
 import DeadlineStore
 import Foundation
+import PostgresTestKit
+import SQLiteStore
 import Testing
 
 /// The hash chain itself: each kind of tampering is found where it happened, and the hash is
@@ -74,5 +76,113 @@ struct AuditChainTests {
         let python = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(p.terminationStatus == 0)
         #expect(python == AuditChain.hash(e, seq: 3, prev: prev))
+    }
+}
+
+/// The chain in a real SQLite file, tampered with by the `sqlite3` tool on copies of it, as
+/// someone with write access to the file would.
+@Suite("Audit chain in the SQLite store: tampering with sqlite3")
+struct SQLiteAuditChainTests {
+    func sqlite3(_ path: String, _ sql: String) throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        p.arguments = [path, sql]
+        try p.run()
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0, "sqlite3 \(sql)")
+    }
+
+    @Test("each entry is linked as it is written; an edit, a deletion, an insertion and a move made with sqlite3 are found where they are")
+    func tampering() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.path + "/store.sqlite"
+        do {
+            let store = try SQLiteStore(path: path)
+            for i in 1...5 { try store.transaction { try $0.recordAudit(AuditChainTests.entry(Int64(i), target: "แผน \(i)")) } }
+            #expect(try store.auditChainBreak() == nil)
+        }
+        try sqlite3(path, "PRAGMA wal_checkpoint(TRUNCATE)")
+        let cases: [(String, AuditChain.Break)] = [
+            ("UPDATE audit SET after = '{\"due\":\"2017-06-30\"}' WHERE seq = 3", .init(kind: .edited, id: 3, seq: 3)),
+            ("DELETE FROM audit WHERE seq = 2", .init(kind: .missing, id: 3, seq: 2)),
+            ("INSERT INTO audit (at_ms, uid, pid, command, method, target, before, after, seq, prev_hash, hash) SELECT at_ms, uid, pid, command, method, target, before, after, seq, prev_hash, hash FROM audit WHERE seq = 2",
+             .init(kind: .inserted, id: 6, seq: 6)),
+            ("UPDATE audit SET id = -id WHERE seq IN (2, 3); UPDATE audit SET id = 5 + id WHERE id IN (-2, -3)", .init(kind: .missing, id: 2, seq: 2)),
+        ]
+        for (n, (sql, expected)) in cases.enumerated() {
+            let copy = dir.path + "/copy\(n).sqlite"
+            try FileManager.default.copyItem(atPath: path, toPath: copy)
+            try sqlite3(copy, sql)
+            #expect(try SQLiteStore(path: copy).auditChainBreak() == expected, "\(sql)")
+        }
+    }
+}
+
+/// The chain through the store protocol, on each backend.
+@Suite("Audit chain on each backend")
+struct StoreAuditChainTests {
+    @Test("entries written through the store are linked; an edit with the backend's own SQL is found", arguments: StoreBackend.allCases)
+    func linked(backend: StoreBackend) throws {
+        let dir = try TemporaryDirectory()
+        let store = try backend.open(in: dir)
+        for i in 1...4 { try store.transaction { try $0.recordAudit(AuditChainTests.entry(Int64(i), target: "แผน \(i)")) } }
+        #expect(try store.auditChainBreak() == nil)
+        let edit = "UPDATE audit SET target = 'แผน 9' WHERE seq = 2"
+        switch backend {
+        case .sqlite: try SQLiteAuditChainTests().sqlite3(dir.path + "/store.sqlite", edit)
+        case .postgresql: _ = try PostgresTestCluster.shared.get().psql(edit, database: dir.databaseName)
+        }
+        let found = try #require(try store.auditChainBreak())
+        #expect(found.kind == .edited && found.seq == 2)
+    }
+
+    @Test("two nodes writing at once on PostgreSQL keep one chain")
+    func oneChainAcrossNodes() async throws {
+        let dir = try TemporaryDirectory()
+        let a = try StoreBackend.postgresql.open(in: dir)
+        let b = try StoreBackend.postgresql.open(in: dir)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for store in [a, b] {
+                group.addTask {
+                    for i in 1...20 { try store.transaction { try $0.recordAudit(AuditChainTests.entry(Int64(i))) } }
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try a.auditLog(limit: 100).count == 40)
+        #expect(try a.auditChainBreak() == nil)
+    }
+}
+
+extension SQLiteAuditChainTests {
+    /// `docs/verify-audit.py` on a store: its exit status and what it printed.
+    func independentVerify(_ path: String) throws -> (Int32, String) {
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("docs/verify-audit.py").path
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", script, path]
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+    }
+
+    @Test("the documented Python script agrees with the store: an intact chain holds, an edit is found at the same entry")
+    func independentScriptAgrees() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.path + "/store.sqlite"
+        do {
+            let store = try SQLiteStore(path: path)
+            for i in 1...5 { try store.transaction { try $0.recordAudit(AuditChainTests.entry(Int64(i), target: "แผน \(i)")) } }
+        }
+        try sqlite3(path, "PRAGMA wal_checkpoint(TRUNCATE)")
+        let intact = try independentVerify(path)
+        #expect(intact.0 == 0 && intact.1.hasPrefix("ok: 5 entries"), "\(intact.1)")
+        try sqlite3(path, "UPDATE audit SET uid = 0 WHERE seq = 4")
+        let edited = try independentVerify(path)
+        #expect(edited.0 == 1 && edited.1.contains("expected entry 4") && edited.1.contains("edited"), "\(edited.1)")
+        #expect(try SQLiteStore(path: path).auditChainBreak() == .init(kind: .edited, id: 4, seq: 4))
     }
 }

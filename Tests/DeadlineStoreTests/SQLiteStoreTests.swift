@@ -12,7 +12,8 @@ struct SQLiteStoreTests {
                              "v3: retries, delivery log, daemon state", "v4: counters kept by triggers", "v5: per-channel retries", "v6: audit trail",
                              "v7: repeating meetings and iCalendar identity", "v8: added dates and changed instances of a series",
                              "v9: organisations registry", "v10: assignments and obligations",
-                             "v11: reminders of obligations", "v12: escalation contacts by province and district"]
+                             "v11: reminders of obligations", "v12: escalation contacts by province and district",
+                             "v13: the audit trail as a hash chain"]
 
     @Test("a fresh file is migrated to the latest schema, and reopening migrates nothing again")
     func migrations() throws {
