@@ -32,9 +32,10 @@ deps:
 # clusters of their own with initdb and pg_ctl; the packaged cluster is not used).
 test-deps: deps
 	@command -v systemd-socket-activate >/dev/null && command -v faketime >/dev/null && command -v msmtp >/dev/null \
-	  && command -v chromium >/dev/null && [ -d /usr/share/fonts/truetype/tlwg ] && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
-	  echo "installing systemd (systemd-socket-activate), faketime, msmtp, chromium, fonts-thai-tlwg and postgresql"; \
-	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq systemd faketime msmtp chromium fonts-thai-tlwg postgresql; }
+	  && command -v chromium >/dev/null && [ -d /usr/share/fonts/truetype/tlwg ] && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
+	  && command -v sqlite3 >/dev/null || { \
+	  echo "installing systemd (systemd-socket-activate), faketime, msmtp, chromium, fonts-thai-tlwg, postgresql and sqlite3"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq systemd faketime msmtp chromium fonts-thai-tlwg postgresql sqlite3; }
 	@python3 -c "import aiosmtpd, varlink, icalendar, recurring_ical_events" 2>/dev/null || \
 	  python3 -m pip install -q aiosmtpd varlink icalendar recurring-ical-events
 
