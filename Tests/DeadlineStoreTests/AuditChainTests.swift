@@ -13,6 +13,19 @@ struct AuditChainTests {
                    method: "io.deadlined.AddItem", target: target, before: nil, after: after)
     }
 
+    /// A program from PATH, run to its end: its exit status and standard output.
+    static func run(_ command: [String]) throws -> (status: Int32, out: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = command
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        return (p.terminationStatus, text)
+    }
+
     static func chain(_ count: Int) -> [AuditChain.Link] {
         var links: [AuditChain.Link] = []
         var prev = AuditChain.genesis
@@ -66,15 +79,8 @@ struct AuditChainTests {
             fields = ['3', '1494918007000', '1000', '4242', 'deadlinectl', 'io.deadlined.AddItem', 'แผน ป.ป.ช.', None, '{"due":"2017-05-16"}', '\(prev)']
             sys.stdout.write(hashlib.sha256(b'deadlined-audit/1\\n' + b''.join(f(x) for x in fields)).hexdigest())
             """
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", "-c", script]
-        let out = Pipe()
-        p.standardOutput = out
-        try p.run()
-        p.waitUntilExit()
-        let python = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(p.terminationStatus == 0)
+        let (status, python) = try Self.run(["python3", "-c", script])
+        #expect(status == 0)
         #expect(python == AuditChain.hash(e, seq: 3, prev: prev))
     }
 }
@@ -84,12 +90,7 @@ struct AuditChainTests {
 @Suite("Audit chain in the SQLite store: tampering with sqlite3")
 struct SQLiteAuditChainTests {
     func sqlite3(_ path: String, _ sql: String) throws {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        p.arguments = [path, sql]
-        try p.run()
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0, "sqlite3 \(sql)")
+        #expect(try AuditChainTests.run(["sqlite3", path, sql]).status == 0, "sqlite3 \(sql)")
     }
 
     @Test("each entry is linked as it is written; an edit, a deletion, an insertion and a move made with sqlite3 are found where they are")
@@ -159,14 +160,7 @@ extension SQLiteAuditChainTests {
     func independentVerify(_ path: String) throws -> (Int32, String) {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("docs/verify-audit.py").path
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", script, path]
-        let out = Pipe()
-        p.standardOutput = out
-        try p.run()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+        return try AuditChainTests.run(["python3", script, path])
     }
 
     @Test("the documented Python script agrees with the store: an intact chain holds, an edit is found at the same entry")
