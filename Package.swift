@@ -118,7 +118,7 @@ let package = Package(
         // The io.deadlined interface: its IDL, wire types, methods and errors.
         .target(
             name: "Control",
-            dependencies: ["Varlink", "DeadlineCore"],
+            dependencies: ["Varlink", "DeadlineCore", "DeadlineStore"],
             exclude: ["io.deadlined.varlink"],
             plugins: ["EmbedInterfaceDefinition"]
         ),
@@ -155,7 +155,7 @@ let package = Package(
         .executableTarget(
             name: "deadlinectl",
             dependencies: [
-                "Varlink", "Control", "DeadlineCore", "Systemd", "Reports",
+                "Varlink", "Control", "DeadlineCore", "DeadlineStore", "Systemd", "Reports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]

@@ -29,6 +29,7 @@ public enum Daemon {
         notifier.notify(.status("opening the store"))
 
         let store = try config.openStore(environment: ProcessInfo.processInfo.environment, logger: logger)
+        let auditKey = try config.auditSigningKey(environment: ProcessInfo.processInfo.environment, logger: logger)
         let holidays = HolidayLoader.folder(configured: config.holidaysPath, configurationDirectory: directories.configuration)
         let calendar = SharedCalendar(try HolidayLoader.load(folder: holidays, store: store))
         HolidayLoader.report(calendar.current, folder: holidays, spans: try store.workingDaySpans(),
@@ -79,7 +80,8 @@ public enum Daemon {
                 events.publish(.failed(occurrence: occurrence, itemKey: key, channel: channel, error: error, final: final, at: at))
             }
         }
-        let handler = DaemonControl(app: app, core: core, config: current, startedAt: startedAt, watchdogUsec: watchdogUsec, logger: logger)
+        let handler = DaemonControl(app: app, core: core, config: current, startedAt: startedAt, watchdogUsec: watchdogUsec,
+                                   auditKey: auditKey, logger: logger)
         let changeGroup = Caller.groupID(named: config.controlGroup)
         if let changeGroup {
             logger.info("control: anyone who can open the socket may read; root and group \(config.controlGroup) (gid \(changeGroup)) may change")
@@ -130,6 +132,7 @@ public enum Daemon {
                 .init(service: server),
                 .init(service: ReloadOnHangup(reloader: reloader)),
                 .init(service: SeriesPlanning(app: app, interval: .seconds(3600), logger: logger)),
+                .init(service: AuditCheckpoints(app: app, key: auditKey, interval: .seconds(config.checkpointInterval), logger: logger)),
                 .init(service: StallOnSignal(core: core, enabled: config.stallOnSIGUSR2, seconds: Double(watchdogUsec ?? 10_000_000) * 3 / 1e6,
                                              logger: logger)),
                 .init(service: StoppingNotice(notifier: notifier, logger: logger), successTerminationBehavior: .gracefullyShutdownGroup),

@@ -30,6 +30,11 @@ public struct DaemonConfig: Sendable, Equatable {
     /// long its claims hold without renewal, and how often it polls the store, in seconds.
     public var node = NodeIdentity(name: NodeIdentity.host)
     public var pollSeconds = 2
+    /// The key that signs the audit chain's checkpoints: this systemd credential when it is
+    /// passed, else this file (made when absent); and seconds between checkpoints.
+    public var auditKeyCredential = "audit-signing-key"
+    public var auditKeyFile = ""
+    public var checkpointInterval = 3600
     /// nil: `$RUNTIME_DIRECTORY/control.sock`, unless systemd passes a socket.
     public var controlSocket: String?
     public var maxMessageBytes: Int
@@ -157,6 +162,9 @@ public struct DaemonConfig: Sendable, Equatable {
             node: NodeIdentity(name: string("cluster.node") ?? NodeIdentity.host,
                                lease: TimeInterval(string("cluster.lease").flatMap(Int.init) ?? 10)),
             pollSeconds: string("cluster.poll").flatMap(Int.init) ?? 2,
+            auditKeyCredential: string("audit.signing_key_credential") ?? "audit-signing-key",
+            auditKeyFile: string("audit.signing_key_file") ?? directories.state + "/audit-signing-key",
+            checkpointInterval: string("audit.checkpoint_interval").flatMap(Int.init) ?? 3600,
             controlSocket: string("control.socket"),
             maxMessageBytes: maxMessageBytes,
             maxChangeMessageBytes: max(maxMessageBytes, string("control.max_change_message_bytes").flatMap(Int.init) ?? defaultMaxChangeMessageBytes),

@@ -21,11 +21,14 @@ final class DaemonControl: ControlHandler {
     let reloader = Mutex<Reloader?>(nil)
     let startedAt: Date
     let watchdogUsec: UInt64?
+    /// Signs the audit chain's checkpoints.
+    let auditKey: AuditSigningKey
     let logger: Logger
 
-    init(app: Application, core: TimerCore, config: CurrentConfig, startedAt: Date, watchdogUsec: UInt64?,
+    init(app: Application, core: TimerCore, config: CurrentConfig, startedAt: Date, watchdogUsec: UInt64?, auditKey: AuditSigningKey,
          logger: Logger = Logger(label: "deadlined")) {
         self.app = app
+        self.auditKey = auditKey
         self.core = core
         self.current = config
         self.startedAt = startedAt
@@ -168,17 +171,6 @@ final class DaemonControl: ControlHandler {
         try await answering {
             let (item, list) = try await app.instances(key: p.key, from: p.from, to: p.to, limit: min(max(p.limit ?? 1000, 1), 100_000))
             return ControlAPI.InstancesReply(key: item.key, recurrence: item.fields.recurrence?.rrule, instances: list)
-        }
-    }
-
-    func audit(_ p: ControlAPI.AuditParameters) async throws -> ControlAPI.AuditReply {
-        try await answering {
-            let limit = min(max(p.limit ?? 50, 1), 10_000)
-            let zone = self.zone
-            return ControlAPI.AuditReply(entries: try await app.read { try $0.auditLog(limit: limit) }.map {
-                ControlAPI.AuditReply.Entry(at: DateOutput.iso8601($0.at, timeZone: zone), uid: Int($0.uid), pid: Int($0.pid),
-                                            command: $0.command, method: $0.method, target: $0.target, before: $0.before, after: $0.after)
-            })
         }
     }
 

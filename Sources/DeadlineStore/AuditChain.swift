@@ -15,16 +15,17 @@ public enum AuditChain {
     /// The fields an entry's hash covers, with the hash of the entry before it.
     public static func encoding(_ e: AuditEntry, seq: Int64, prev: String) -> [UInt8] {
         var out = Array("deadlined-audit/1\n".utf8)
-        func field(_ text: String?) {
-            guard let text else { return out += Array("~,".utf8) }
-            let bytes = Array(text.utf8)
-            out += Array("\(bytes.count):".utf8) + bytes + [UInt8(ascii: ",")]
+        for text in [String(seq), String(Millis.from(e.at)), String(e.uid), String(e.pid), e.command, e.method, e.target, e.before, e.after, prev] {
+            appendField(text, to: &out)
         }
-        for text in [String(seq), String(Millis.from(e.at)), String(e.uid), String(e.pid), e.command, e.method, e.target] { field(text) }
-        field(e.before)
-        field(e.after)
-        field(prev)
         return out
+    }
+
+    /// `<byte count>:<bytes>,` (a netstring of the UTF-8 text), or `~,` for an absent field.
+    static func appendField(_ text: String?, to out: inout [UInt8]) {
+        guard let text else { return out += Array("~,".utf8) }
+        let bytes = Array(text.utf8)
+        out += Array("\(bytes.count):".utf8) + bytes + [UInt8(ascii: ",")]
     }
 
     public static func hash(_ e: AuditEntry, seq: Int64, prev: String) -> String {
@@ -33,7 +34,15 @@ public enum AuditChain {
 
     /// Where a chain first goes wrong, read in the order it was written.
     public struct Break: Sendable, Equatable, CustomStringConvertible {
-        public enum Kind: String, Sendable { case edited, missing, inserted, brokenLink = "broken link" }
+        public enum Kind: String, Sendable {
+            case edited, missing, inserted, brokenLink = "broken link"
+            /// A checkpoint that names the trusted key but whose signature does not hold.
+            case forgedCheckpoint = "forged checkpoint"
+            /// A signed checkpoint's hash differs from the entry's: the chain was rebuilt after it.
+            case rewritten
+            /// A signed checkpoint covers entries that are no longer there: the tail was cut off.
+            case truncated
+        }
         public var kind: Kind
         /// The row where it shows (its id in the store), and the position it should hold.
         public var id: Int64
@@ -46,9 +55,12 @@ public enum AuditChain {
         public var description: String {
             switch kind {
             case .edited: "entry \(seq) (id \(id)) was changed after it was written: its hash does not match its fields"
-            case .missing: "the entry before id \(id) is missing: expected entry \(seq), found a later one"
+            case .missing: "expected entry \(seq) before id \(id), found a later one: an entry was deleted or moved"
             case .inserted: "id \(id) is not where the chain expects entry \(seq): an entry was inserted or moved"
             case .brokenLink: "entry \(seq) (id \(id)) does not follow the entry before it: an entry before it was replaced"
+            case .forgedCheckpoint: "the checkpoint of entry \(seq) names the trusted key but its signature does not hold"
+            case .rewritten: "entry \(seq) (id \(id)) is not the entry its signed checkpoint names: the chain was rewritten"
+            case .truncated: "the trail ends before entry \(seq), which a signed checkpoint covers: entries were cut off its end"
             }
         }
     }
@@ -67,18 +79,11 @@ public enum AuditChain {
         }
     }
 
-    /// The first break, reading `links` in the order written (by id); nil when every link holds.
+    /// The first break, reading `links` in the order written (by id), with no checkpoints;
+    /// nil when every link holds.
     public static func firstBreak(_ links: some Sequence<Link>) -> Break? {
-        var expected: Int64 = 1
-        var previous = genesis
-        for link in links {
-            if link.seq > expected { return Break(kind: .missing, id: link.entry.id, seq: expected) }
-            if link.seq < expected { return Break(kind: .inserted, id: link.entry.id, seq: expected) }
-            if hash(link.entry, seq: link.seq, prev: link.prev) != link.hash { return Break(kind: .edited, id: link.entry.id, seq: expected) }
-            if link.prev != previous { return Break(kind: .brokenLink, id: link.entry.id, seq: expected) }
-            previous = link.hash
-            expected += 1
-        }
-        return nil
+        var verifier = Verifier()
+        for link in links { guard verifier.add(link) else { break } }
+        return verifier.finish().firstBreak
     }
 }

@@ -40,9 +40,14 @@ public protocol Store: Sendable {
     func workingDaySpans() throws -> [WorkingDaySpan]
     /// The latest audit entries, newest first.
     func auditLog(limit: Int) throws -> [AuditEntry]
-    /// Reads the whole audit trail in the order written: where its hash chain first breaks
-    /// (an entry edited, deleted, inserted or moved), or nil when every link holds.
-    func auditChainBreak() throws -> AuditChain.Break?
+    /// Audit entries with their links, in the order written (by id), from after `afterID`.
+    func auditLinks(afterID: Int64, limit: Int) throws -> [AuditChain.Link]
+    /// Every signed checkpoint of the audit chain, oldest first.
+    func auditCheckpoints() throws -> [AuditCheckpoint]
+    /// Signs the chain's head and keeps the checkpoint, in one transaction that holds the head
+    /// still; the newest checkpoint as it is when it already signs the head with this key, and
+    /// nil for an empty trail.
+    func checkpointAudit(signingWith key: AuditSigningKey, at now: Date) throws -> AuditCheckpoint?
 
     // MARK: Counts and health
 

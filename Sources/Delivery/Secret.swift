@@ -21,9 +21,7 @@ public enum SecretSource: Sendable, Equatable, CustomStringConvertible {
                 throw ChannelError("credential '\(name)': $CREDENTIALS_DIRECTORY is not set (give it with LoadCredential= in the unit)")
             }
             guard !name.contains("/") else { throw ChannelError("credential '\(name)': a credential name has no '/'") }
-            let own = dir + "/" + name
-            let fromDirectory = dir + "/" + Self.directoryCredentialID + "_" + name
-            path = FileManager.default.fileExists(atPath: own) || !FileManager.default.fileExists(atPath: fromDirectory) ? own : fromDirectory
+            path = Self.credentialPath(name, directory: dir)
         }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ChannelError("\(self): cannot read \(path)")
@@ -32,6 +30,21 @@ public enum SecretSource: Sendable, Equatable, CustomStringConvertible {
         if text.hasSuffix("\n") { text.removeLast() }
         guard !text.isEmpty else { throw ChannelError("\(self): the secret is empty") }
         return text
+    }
+
+    /// The file of credential `name`: its own, else the one from the loaded directory (the
+    /// own path when neither exists, for the error).
+    static func credentialPath(_ name: String, directory dir: String) -> String {
+        let own = dir + "/" + name
+        let fromDirectory = dir + "/" + directoryCredentialID + "_" + name
+        return FileManager.default.fileExists(atPath: own) || !FileManager.default.fileExists(atPath: fromDirectory) ? own : fromDirectory
+    }
+
+    /// Where credential `name` is, when systemd passed it; nil otherwise.
+    public static func existingCredential(_ name: String, environment: [String: String]) -> String? {
+        guard let dir = environment["CREDENTIALS_DIRECTORY"], !dir.isEmpty, !name.contains("/") else { return nil }
+        let path = credentialPath(name, directory: dir)
+        return FileManager.default.fileExists(atPath: path) ? path : nil
     }
 
     /// The ID under which `units/deadlined.service` loads its credentials directory.

@@ -193,6 +193,11 @@ enum PostgresSchema {
         Migration(name: "v5: the audit trail as a hash chain", sql: """
             ALTER TABLE audit ADD COLUMN seq BIGINT, ADD COLUMN prev_hash TEXT, ADD COLUMN hash TEXT
             """),
+        Migration(name: "v6: signed checkpoints of the audit chain", sql: """
+            CREATE TABLE audit_checkpoint (
+                id BIGSERIAL PRIMARY KEY, seq BIGINT NOT NULL, hash TEXT NOT NULL, at_ms BIGINT NOT NULL,
+                key TEXT NOT NULL, signature TEXT NOT NULL)
+            """),
     ]
 
     /// Applies what is missing, in one transaction (PostgreSQL's DDL is transactional: a

@@ -144,29 +144,6 @@ public final class PostgresStore: Store {
         }
     }
 
-    public func auditLog(limit: Int) throws -> [AuditEntry] {
-        try read { s in
-            try s.rows("SELECT * FROM audit ORDER BY id DESC LIMIT \(limit)").map(Self.auditEntry)
-        }
-    }
-
-    static func auditEntry(_ r: PostgresRandomAccessRow) throws -> AuditEntry {
-        AuditEntry(id: try r["id"].decode(Int64.self), at: Millis.date(try r["at_ms"].decode(Int64.self)),
-                   uid: try r["uid"].decode(Int64.self), pid: try r["pid"].decode(Int64.self),
-                   command: try r["command"].decode(String.self), method: try r["method"].decode(String.self),
-                   target: try r["target"].decode(String.self), before: try r["before"].decode(String?.self),
-                   after: try r["after"].decode(String?.self))
-    }
-
-    public func auditChainBreak() throws -> AuditChain.Break? {
-        try read { s in
-            AuditChain.firstBreak(try s.rows("SELECT * FROM audit ORDER BY id").map { r in
-                AuditChain.Link(entry: try Self.auditEntry(r), seq: try r["seq"].decode(Int64?.self) ?? 0,
-                                prev: try r["prev_hash"].decode(String?.self) ?? "", hash: try r["hash"].decode(String?.self) ?? "")
-            })
-        }
-    }
-
     // MARK: Counts and health
 
     /// Counted from the state index: no counter row that every node's claim would update.

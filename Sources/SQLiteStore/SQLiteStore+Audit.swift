@@ -14,15 +14,32 @@ extension SQLiteStore {
                    method: r["method"], target: r["target"], before: r["before"], after: r["after"])
     }
 
-    /// Reads the whole trail in the order written and returns where its chain first breaks.
-    public func auditChainBreak() throws -> AuditChain.Break? {
+    public func auditLinks(afterID: Int64, limit: Int) throws -> [AuditChain.Link] {
         try readDB { db in
-            let rows = try Row.fetchCursor(db, sql: "SELECT * FROM audit ORDER BY id")
-            var links: [AuditChain.Link] = []
-            while let r = try rows.next() {
-                links.append(.init(entry: Self.auditEntry(r), seq: r["seq"] ?? 0, prev: r["prev_hash"] ?? "", hash: r["hash"] ?? ""))
+            try Row.fetchAll(db, sql: "SELECT * FROM audit WHERE id > ? ORDER BY id LIMIT ?", arguments: [afterID, limit]).map { r in
+                AuditChain.Link(entry: Self.auditEntry(r), seq: r["seq"] ?? 0, prev: r["prev_hash"] ?? "", hash: r["hash"] ?? "")
             }
-            return AuditChain.firstBreak(links)
+        }
+    }
+
+    public func auditCheckpoints() throws -> [AuditCheckpoint] {
+        try readDB { db in try Row.fetchAll(db, sql: "SELECT * FROM audit_checkpoint ORDER BY id").map(Self.checkpoint) }
+    }
+
+    static func checkpoint(_ r: Row) -> AuditCheckpoint {
+        AuditCheckpoint(seq: r["seq"], hash: r["hash"], at: Millis.date(r["at_ms"]), key: r["key"], signature: r["signature"])
+    }
+
+    public func checkpointAudit(signingWith key: AuditSigningKey, at now: Date) throws -> AuditCheckpoint? {
+        try writeDB { db in
+            guard let head = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit ORDER BY id DESC LIMIT 1") else { return nil }
+            let (seq, hash): (Int64, String) = (head["seq"] ?? 0, head["hash"] ?? "")
+            let newest = try Row.fetchOne(db, sql: "SELECT * FROM audit_checkpoint ORDER BY id DESC LIMIT 1").map(Self.checkpoint)
+            if let newest, newest.signs(seq: seq, hash: hash, key: key) { return newest }
+            let c = try key.checkpoint(seq: seq, hash: hash, at: now)
+            try db.execute(sql: "INSERT INTO audit_checkpoint (seq, hash, at_ms, key, signature) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [c.seq, c.hash, Millis.from(c.at), c.key, c.signature])
+            return c
         }
     }
 }

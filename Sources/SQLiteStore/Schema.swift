@@ -249,6 +249,16 @@ enum Schema {
                 prev = hash
             }
         }
+        m.registerMigration("v14: signed checkpoints of the audit chain") { db in
+            try db.create(table: "audit_checkpoint") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("seq", .integer).notNull()
+                t.column("hash", .text).notNull()
+                t.column("at_ms", .integer).notNull()
+                t.column("key", .text).notNull()
+                t.column("signature", .text).notNull()
+            }
+        }
         return m
     }
 }

@@ -92,24 +92,6 @@ struct Watch: ParsableCommand {
     }
 }
 
-struct Audit: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Show who changed what over the control socket, newest first.",
-        discussion: "For root and the configured group (control.group) only."
-    )
-    @Option(name: .long, help: "How many entries (default 50).")
-    var limit: Int?
-    @OptionGroup var connection: ConnectionOptions
-
-    func run() throws {
-        let r = try connection.fetch(ControlAPI.audit, ControlAPI.AuditParameters(limit: limit))
-        if connection.json { return try connection.printJSON(r) }
-        if r.entries.isEmpty { return print("no changes recorded") }
-        printTable(header: ["WHEN", "UID", "PROGRAM", "METHOD", "TARGET", "BEFORE", "AFTER"],
-                   rows: r.entries.map { [$0.at, String($0.uid), $0.command, $0.method, $0.target, $0.before ?? "", String(($0.after ?? "").prefix(60))] })
-    }
-}
-
 struct TestChannel: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "test-channel",

@@ -56,6 +56,14 @@ public struct StubHandler: ControlHandler {
         ControlAPI.ImportHolidaysReply(year: 0, holidays: 0)
     }
     public func audit(_ p: ControlAPI.AuditParameters) async throws -> ControlAPI.AuditReply { ControlAPI.AuditReply(entries: []) }
+    public func auditVerify() async throws -> ControlAPI.AuditVerifyReply {
+        ControlAPI.AuditVerifyReply(entries: 0, headSeq: 0, headHash: "", checkpoints: 0, otherKeys: 0, lastCheckpoint: nil, broken: nil)
+    }
+    public func auditCheckpoint() async throws -> ControlAPI.AuditCheckpointReply { ControlAPI.AuditCheckpointReply(checkpoint: nil) }
+    public func auditExport(_ p: ControlAPI.AuditExportParameters) async throws -> ControlAPI.AuditExportReply {
+        ControlAPI.AuditExportReply(entries: [], checkpoints: [], next: nil)
+    }
+    public func auditKey() async throws -> ControlAPI.AuditKeyReply { ControlAPI.AuditKeyReply(key: "", source: "") }
     public func watch() async throws -> AsyncStream<ControlAPI.WatchReply> { AsyncStream { $0.finish() } }
     public func get(_ p: ControlAPI.KeyParameters) async throws -> ControlAPI.ItemReply { throw ControlAPI.noSuchItem(p.key) }
     public func reload() async throws -> ControlAPI.ReloadReply { throw ControlAPI.invalidConfig(location: "x", message: "y") }

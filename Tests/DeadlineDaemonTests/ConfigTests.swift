@@ -147,7 +147,7 @@ struct ConfigTests {
 
     @Test("bad configs name file:line:column and the key", arguments: [
         ("time_zone: Asia/Bangkok\ncontrol:\n  sokcet: /x\n", ":3:3: unknown key 'control.sokcet'; known here: group, idle_timeout, max_change_message_bytes, max_connections, max_message_bytes, socket"),
-        ("tmie_zone: UTC\n", ":1:1: unknown key 'tmie_zone'; known here: board, calendar, channels, cluster, control, day_time, debug, delivery, holidays, language, log, organisation, rule_sets, rules, store, templates, time_zone"),
+        ("tmie_zone: UTC\n", ":1:1: unknown key 'tmie_zone'; known here: audit, board, calendar, channels, cluster, control, day_time, debug, delivery, holidays, language, log, organisation, rule_sets, rules, store, templates, time_zone"),
         ("channels:\n  mail:\n    type: pigeon\n", ":3:11: 'pigeon' is not a channel type; known: journal, file, command, email, webhook"),
         ("channels:\n  mail:\n    type: email\n", ":3:5: channel 'mail' needs 'from:'"),
         ("channels:\n  mail:\n    type: email\n    from: nobody\n", ":4:11: 'nobody' is not an e-mail address"),

@@ -1,0 +1,123 @@
+import Control
+import Foundation
+import Glibc
+import Testing
+
+/// The audit trail as an auditor meets it: exported from a running daemon, checked offline by
+/// `deadlinectl` and by the documented Python script, tampered with in the file and in the
+/// store; and a daemon killed in the middle of changes.
+@Suite("Audit trail: export, offline verification, tampering, kill -9")
+struct AuditTrailTests {
+    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("docs/verify-audit-export.py").path
+
+    /// deadlinectl's verdict on a file and the Python script's, each as "kind at entry seq" or "ok".
+    static func verdicts(_ file: String, key: String, in box: Sandbox) throws -> (swift: String, python: String) {
+        let ctl = try box.ctl(["audit", "verify", file, "--key", key, "--json"])
+        let reply = try JSONDecoder().decode(ControlAPI.AuditVerifyReply.self, from: Data(ctl.out.utf8))
+        #expect(ctl.status == (reply.broken == nil ? 0 : 1), "\(ctl.err)")
+        let py = try RunningProcess(try python3(), [script, file, "--key", key], environment: ["PATH": "/usr/bin:/bin"])
+        let status = py.waitForExit(timeout: 30)
+        let out = py.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(status == (out.hasPrefix("ok") ? 0 : 1), "\(out) \(py.stderrLines.map(\.1))")
+        let swift = reply.broken.map { "\($0.kind) at entry \($0.seq)" } ?? "ok"
+        return (swift, out.hasPrefix("broken: ") ? String(out.dropFirst("broken: ".count)) : out.hasPrefix("ok") ? "ok" : out)
+    }
+
+    @Test("an export verifies offline with deadlinectl and with Python's cryptography; each tampering of the file is found by both at the same entry")
+    func exportVerifiedOffline() throws {
+        let box = try Sandbox()
+        let daemon = try box.startDaemon()
+        defer { daemon.ensureStopped() }
+        for i in 1...6 { #expect(try box.ctl(["add", "deadline", "ส่งแผน \(i)", "--due", "+\(20 + i)d", "--key", "p\(i)"]).status == 0) }
+        #expect(try box.ctl(["update", "p2", "--at", "+40d"]).status == 0)
+        #expect(try box.ctl(["audit", "checkpoint"]).out.hasPrefix("signed entry 7"))
+        #expect(try box.ctl(["remove", "p3"]).status == 0)
+        let file = box.path + "/audit.jsonl"
+        let export = try box.ctl(["audit", "export", "-o", file])
+        #expect(export.out.contains("wrote 8 entries and 2 checkpoint(s)"), "\(export.out) \(export.err)")
+        let key = try box.ctl(["audit", "key"]).out.trimmingCharacters(in: .whitespacesAndNewlines)
+        let daemonSide = try box.ctl(["audit", "verify"])
+        #expect(daemonSide.status == 0 && daemonSide.out.contains("ok: 8 entries") && daemonSide.out.contains("2 signed checkpoint(s) hold"), "\(daemonSide.out)")
+
+        let lines = try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n").map(String.init)
+        #expect(lines.count == 10)
+        let intact = try Self.verdicts(file, key: key, in: box)
+        #expect(intact.swift == "ok" && intact.python == "ok", "\(intact)")
+
+        // Lines: entries 1…7, the checkpoint of 7, entry 8, the checkpoint of 8.
+        func edited(_ line: Int, _ change: (inout [String: Any]) -> Void) -> String {
+            var object = try! JSONSerialization.jsonObject(with: Data(lines[line].utf8)) as! [String: Any]
+            change(&object)
+            return String(decoding: try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+        }
+        var cases: [(String, [String], String)] = []
+        cases.append(("an entry edited", lines.enumerated().map { $0.offset == 1 ? edited(1) { $0["uid"] = 4242 } : $0.element }, "edited at entry 2"))
+        cases.append(("an entry deleted", lines.enumerated().filter { $0.offset != 2 }.map(\.element), "missing at entry 3"))
+        cases.append(("an entry inserted", Array(lines[0...3]) + [lines[1]] + Array(lines[4...]), "inserted at entry 5"))
+        cases.append(("two entries swapped", [lines[0], lines[2], lines[1]] + Array(lines[3...]), "missing at entry 2"))
+        cases.append(("the last entry cut off", Array(lines[0...7]) + [lines[9]], "truncated at entry 8"))
+        cases.append(("a signature changed", lines.enumerated().map {
+            $0.offset == 7 ? edited(7) { $0["signature"] = String(repeating: "A", count: 86) + "==" } : $0.element
+        }, "forged checkpoint at entry 7"))
+        for (what, tampered, expected) in cases {
+            let path = box.path + "/tampered.jsonl"
+            try (tampered.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+            let v = try Self.verdicts(path, key: key, in: box)
+            #expect(v.swift == expected && v.python == expected, "\(what): deadlinectl \(v.swift), python \(v.python)")
+        }
+        let otherKey = try box.ctl(["audit", "verify", file, "--key", String(repeating: "B", count: 43) + "="])
+        #expect(otherKey.status == 0 && otherKey.out.contains("2 checkpoint(s) signed by another key"), "\(otherKey.out) \(otherKey.err)")
+    }
+
+    @Test("the key from a systemd credential; a stop signs the head; the tail cut with sqlite3 while stopped is found after the restart")
+    func storeTamperedWhileStopped() throws {
+        let box = try Sandbox()
+        let credentials = box.path + "/credentials"
+        try FileManager.default.createDirectory(atPath: credentials, withIntermediateDirectories: true)
+        let made = try box.ctl(["audit", "key", "--new", credentials + "/deadlined_audit-signing-key"])
+        #expect(made.status == 0, "\(made.err)")
+        let env = ["CREDENTIALS_DIRECTORY": credentials]
+        var daemon = try box.startDaemon(extra: env)
+        defer { daemon.ensureStopped() }
+        let key = try JSONDecoder().decode(ControlAPI.AuditKeyReply.self, from: Data(try box.ctl(["audit", "key", "--json"]).out.utf8))
+        #expect(key.key == made.out.trimmingCharacters(in: .whitespacesAndNewlines) && key.source.hasPrefix(credentials))
+        #expect(!FileManager.default.fileExists(atPath: box.state + "/audit-signing-key"), "no key beside the store when a credential is passed")
+        for i in 1...4 { #expect(try box.ctl(["add", "deadline", "แผน \(i)", "--due", "+\(20 + i)d"]).status == 0) }
+        daemon.signal(SIGTERM)
+        #expect(daemon.waitForExit(timeout: 20) == 0)
+
+        let store = box.state + "/deadlined.sqlite"
+        let sqlite = try RunningProcess("/usr/bin/sqlite3", [store, "DELETE FROM audit WHERE seq = 4"], environment: [:])
+        #expect(sqlite.waitForExit(timeout: 20) == 0, "\(sqlite.stderrLines.map(\.1))")
+        daemon = try box.startDaemon(extra: env)
+        let verify = try box.ctl(["audit", "verify"])
+        #expect(verify.status == 1 && verify.out.contains("BROKEN: the trail ends before entry 4"), "\(verify.out) \(verify.err)")
+    }
+
+    @Test("kill -9 while changes are being made: the chain holds after the restart, and each item added has its entry")
+    func killedDuringChanges() throws {
+        let box = try Sandbox()
+        var daemon = try box.startDaemon()
+        defer { daemon.ensureStopped() }
+        // Four clients adding as fast as they can, until the daemon goes.
+        let adders = try (1...4).map { n in
+            try RunningProcess("/bin/sh", ["-c", """
+                i=0; while [ $i -lt 400 ]; do i=$((i+1)); "\(Binaries.deadlinectl)" --socket "\(box.socket)" add deadline "แผน \(n)-$i" --due +30d >/dev/null 2>&1 || exit 0; done
+                """], environment: ["PATH": "/usr/bin:/bin"])
+        }
+        func items() -> Int {
+            (try? JSONDecoder().decode(ControlAPI.StatusReply.self, from: Data(try box.ctl(["status", "--json"]).out.utf8)).items) ?? 0
+        }
+        #expect(waitFor({ items() >= 40 }, timeout: 60), "the adders got going")
+        daemon.signal(SIGKILL)
+        #expect(daemon.waitForExit(timeout: 10) != nil)
+        for a in adders { _ = a.waitForExit(timeout: 60) }
+        daemon = try box.startDaemon()
+        let verify = try box.ctl(["audit", "verify", "--json"])
+        let reply = try JSONDecoder().decode(ControlAPI.AuditVerifyReply.self, from: Data(verify.out.utf8))
+        #expect(reply.broken == nil && reply.entries > 0, "\(verify.out)")
+        #expect(items() == reply.entries, "every item added has its audit entry, and no entry is without its item")
+        print("audit: kill -9 after \(reply.entries) changes; the chain holds")
+    }
+}
