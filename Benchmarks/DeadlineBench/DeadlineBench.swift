@@ -16,7 +16,7 @@ struct DeadlineBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "deadlined-bench",
         abstract: "Measure deadlined: lateness, a million pending, bursts, idle wake-ups, and atd side by side.",
-        subcommands: [All.self, Lateness.self, Pending.self, PendingStart.self, Burst.self, Idle.self, Atd.self, ControlPath.self, StorePath.self, StatusLoad.self, AddLoad.self, CalendarPath.self, ListPath.self, CenterPath.self, CenterMail.self, ClusterPath.self]
+        subcommands: [All.self, Lateness.self, Pending.self, PendingStart.self, Burst.self, Idle.self, Atd.self, ControlPath.self, StorePath.self, StatusLoad.self, AddLoad.self, CalendarPath.self, ListPath.self, CenterPath.self, CenterMail.self, ClusterPath.self, AuditPath.self]
     )
 }
 

@@ -16,6 +16,7 @@ public protocol ControlHandler: Sendable {
     func testChannel(_ parameters: ControlAPI.TestChannelParameters) async throws -> ControlAPI.TestChannelReply
     func importHolidays(_ parameters: ControlAPI.FileParameters) async throws -> ControlAPI.ImportHolidaysReply
     func audit(_ parameters: ControlAPI.AuditParameters) async throws -> ControlAPI.AuditReply
+    func auditHistory(_ parameters: ControlAPI.AuditHistoryParameters) async throws -> ControlAPI.AuditHistoryReply
     func auditVerify() async throws -> ControlAPI.AuditVerifyReply
     func auditCheckpoint() async throws -> ControlAPI.AuditCheckpointReply
     func auditExport(_ parameters: ControlAPI.AuditExportParameters) async throws -> ControlAPI.AuditExportReply
@@ -87,6 +88,7 @@ extension ControlAPI {
         i.bind(setEscalationContact) { try await handler.setEscalationContact($0) }
         i.bind(listEscalationContacts) { _ in try await handler.listEscalationContacts() }
         i.bind(audit) { try await handler.audit($0) }
+        i.bind(auditHistory) { try await handler.auditHistory($0) }
         i.bind(auditVerify) { _ in try await handler.auditVerify() }
         i.bind(auditCheckpoint) { _ in try await handler.auditCheckpoint() }
         i.bind(auditExport) { try await handler.auditExport($0) }

@@ -34,6 +34,7 @@ extension ControlAPI {
     public static let audit = method("Audit", AuditParameters.self, AuditReply.self, access: .change)
     public static let auditVerify = method("AuditVerify", NoParameters.self, AuditVerifyReply.self, access: .change)
     public static let auditCheckpoint = method("AuditCheckpoint", NoParameters.self, AuditCheckpointReply.self, access: .change)
+    public static let auditHistory = method("AuditHistory", AuditHistoryParameters.self, AuditHistoryReply.self, access: .change)
     public static let auditExport = method("AuditExport", AuditExportParameters.self, AuditExportReply.self, access: .change)
     /// The public key is for anyone to check a checkpoint with.
     public static let auditKey = method("AuditKey", NoParameters.self, AuditKeyReply.self)
@@ -61,6 +62,6 @@ extension ControlAPI {
         status, addItem, addItems, listItems, acknowledge, importAgenda, simulate, listHolidays, testChannel, importHolidays,
         watch, get, update, reload, remove, backup, export, listInstances, addOrganisation, updateOrganisation, getOrganisation,
         listOrganisations, importOrganisations, assign, listObligations, recordObligation, remind, setEscalationContact, listEscalationContacts, obligationSummary, audit,
-        auditVerify, auditCheckpoint, auditExport, auditKey,
+        auditHistory, auditVerify, auditCheckpoint, auditExport, auditKey,
     ]
 }

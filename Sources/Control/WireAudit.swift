@@ -118,3 +118,58 @@ extension ControlAPI {
         }
     }
 }
+
+extension ControlAPI {
+    public struct AuditHistoryParameters: Codable, Sendable, Equatable {
+        public var key: String
+        public var limit: Int?
+        public init(key: String, limit: Int? = nil) {
+            self.key = key
+            self.limit = limit
+        }
+    }
+
+    public struct AuditHistoryReply: Codable, Sendable, Equatable {
+        /// One change of the item: who and when, and its due date and state before and after.
+        public struct Change: Codable, Sendable, Equatable {
+            public var seq: Int
+            public var at: String
+            public var uid: Int
+            /// The user name of `uid` on the daemon's machine now; nil when it has none.
+            public var user: String?
+            public var pid: Int
+            public var command: String
+            public var method: String
+            public var dueBefore: String?
+            public var dueAfter: String?
+            public var stateBefore: String?
+            public var stateAfter: String?
+            /// An obligation's organisation, or an import's file.
+            public var subject: String?
+            public init(seq: Int, at: String, uid: Int, user: String?, pid: Int, command: String, method: String, dueBefore: String?,
+                        dueAfter: String?, stateBefore: String?, stateAfter: String?, subject: String?) {
+                self.seq = seq
+                self.at = at
+                self.uid = uid
+                self.user = user
+                self.pid = pid
+                self.command = command
+                self.method = method
+                self.dueBefore = dueBefore
+                self.dueAfter = dueAfter
+                self.stateBefore = stateBefore
+                self.stateAfter = stateAfter
+                self.subject = subject
+            }
+        }
+        public var key: String
+        /// The daemon's time zone, in which `at` and the due dates are written.
+        public var timeZone: String
+        public var changes: [Change]
+        public init(key: String, timeZone: String, changes: [Change]) {
+            self.key = key
+            self.timeZone = timeZone
+            self.changes = changes
+        }
+    }
+}

@@ -130,7 +130,7 @@ public enum Daemon {
         let group = ServiceGroup(configuration: .init(
             services: feed + [
                 .init(service: server),
-                .init(service: ReloadOnHangup(reloader: reloader)),
+                .init(service: ReloadOnHangup(reloader: reloader, app: app, logger: logger)),
                 .init(service: SeriesPlanning(app: app, interval: .seconds(3600), logger: logger)),
                 .init(service: AuditCheckpoints(app: app, key: auditKey, interval: .seconds(config.checkpointInterval), logger: logger)),
                 .init(service: StallOnSignal(core: core, enabled: config.stallOnSIGUSR2, seconds: Double(watchdogUsec ?? 10_000_000) * 3 / 1e6,
@@ -176,10 +176,16 @@ public enum Daemon {
 /// Reloads on SIGHUP (`systemctl reload`, `kill -HUP`), one at a time.
 struct ReloadOnHangup: Service {
     let reloader: Reloader
+    let app: Application
+    let logger: Logger
 
+    /// On the record like a `Reload` call; the signal's sender is not known, so the daemon stands for it.
     func run() async throws {
         for await _ in await UnixSignalsSequence(trapping: .sighup).cancelOnGracefulShutdown() {
-            _ = try? await reloader.reload()
+            guard let summary = try? await reloader.reload() else { continue }
+            let note = AuditNote(method: "Reload", target: summary.source, before: nil as Reloader.Summary?, after: summary)
+            do { try await app.record(note, by: Requester(uid: getuid(), pid: getpid(), command: "SIGHUP")) }
+            catch { logger.error("cannot record the audit entry for a reload on SIGHUP: \(error)") }
         }
     }
 }

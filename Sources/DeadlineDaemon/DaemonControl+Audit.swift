@@ -2,6 +2,8 @@ import Control
 import DeadlineCore
 import DeadlineStore
 import Foundation
+import Glibc
+import Varlink
 
 /// The audit trail over the socket: the latest entries, verification, checkpoints, export.
 extension DaemonControl {
@@ -12,6 +14,18 @@ extension DaemonControl {
             return ControlAPI.AuditReply(entries: try await app.read { try $0.auditLog(limit: limit) }.map {
                 ControlAPI.AuditReply.Entry(at: DateOutput.iso8601($0.at, timeZone: zone), uid: Int($0.uid), pid: Int($0.pid),
                                             command: $0.command, method: $0.method, target: $0.target, before: $0.before, after: $0.after)
+            })
+        }
+    }
+
+    func auditHistory(_ p: ControlAPI.AuditHistoryParameters) async throws -> ControlAPI.AuditHistoryReply {
+        try await answering {
+            let zone = self.zone
+            let changes = try await app.history(of: p.key, limit: min(max(p.limit ?? 1000, 1), 100_000))
+            return ControlAPI.AuditHistoryReply(key: p.key, timeZone: zone.identifier, changes: changes.map { c in
+                .init(seq: Int(c.seq), at: DateOutput.iso8601(c.at, timeZone: zone), uid: Int(c.uid), user: Caller.userName(of: uid_t(truncatingIfNeeded: c.uid)), pid: Int(c.pid),
+                      command: c.command, method: c.method, dueBefore: c.dueBefore, dueAfter: c.dueAfter, stateBefore: c.stateBefore,
+                      stateAfter: c.stateAfter, subject: c.subject)
             })
         }
     }

@@ -13,7 +13,7 @@ import Systemd
 /// put in force, so a broken file leaves the old settings running, says why in STATUS= and
 /// the journal (with file:line:column), and the call reports it.
 final class Reloader: Sendable {
-    struct Summary: Sendable {
+    struct Summary: Sendable, Encodable {
         let source: String
         let channels: [String]
         let holidayYears: Int

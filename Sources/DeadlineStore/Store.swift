@@ -40,6 +40,9 @@ public protocol Store: Sendable {
     func workingDaySpans() throws -> [WorkingDaySpan]
     /// The latest audit entries, newest first.
     func auditLog(limit: Int) throws -> [AuditEntry]
+    /// The entries about item `key` in the order written: those it is the target of (or its
+    /// obligations, `key/code`), and imports that name it; the first `limit`.
+    func auditHistory(of key: String, limit: Int) throws -> [AuditChain.Link]
     /// Audit entries with their links, in the order written (by id), from after `afterID`.
     func auditLinks(afterID: Int64, limit: Int) throws -> [AuditChain.Link]
     /// Every signed checkpoint of the audit chain, oldest first.

@@ -196,7 +196,9 @@ enum PostgresSchema {
         Migration(name: "v6: signed checkpoints of the audit chain", sql: """
             CREATE TABLE audit_checkpoint (
                 id BIGSERIAL PRIMARY KEY, seq BIGINT NOT NULL, hash TEXT NOT NULL, at_ms BIGINT NOT NULL,
-                key TEXT NOT NULL, signature TEXT NOT NULL)
+                key TEXT NOT NULL, signature TEXT NOT NULL);
+            CREATE INDEX audit_target ON audit (target text_pattern_ops);
+            CREATE INDEX audit_method ON audit (method)
             """),
     ]
 

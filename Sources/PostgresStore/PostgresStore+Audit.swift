@@ -19,11 +19,23 @@ extension PostgresStore {
 
     public func auditLinks(afterID: Int64, limit: Int) throws -> [AuditChain.Link] {
         try read { s in
-            try s.rows("SELECT * FROM audit WHERE id > \(afterID) ORDER BY id LIMIT \(limit)").map { r in
-                AuditChain.Link(entry: try Self.auditEntry(r), seq: try r["seq"].decode(Int64?.self) ?? 0,
-                                prev: try r["prev_hash"].decode(String?.self) ?? "", hash: try r["hash"].decode(String?.self) ?? "")
-            }
+            try s.rows("SELECT * FROM audit WHERE id > \(afterID) ORDER BY id LIMIT \(limit)").map(Self.link)
         }
+    }
+
+    public func auditHistory(of key: String, limit: Int) throws -> [AuditChain.Link] {
+        try read { s in
+            try s.rows("""
+                SELECT * FROM audit WHERE target = \(key) OR target LIKE \(AuditHistory.likePrefix(key + "/"))
+                    OR (method = 'Import' AND strpos(after, \(AuditHistory.quoted(key))) > 0)
+                ORDER BY id LIMIT \(limit)
+                """).map(Self.link)
+        }
+    }
+
+    static func link(_ r: PostgresRandomAccessRow) throws -> AuditChain.Link {
+        AuditChain.Link(entry: try auditEntry(r), seq: try r["seq"].decode(Int64?.self) ?? 0,
+                        prev: try r["prev_hash"].decode(String?.self) ?? "", hash: try r["hash"].decode(String?.self) ?? "")
     }
 
     public func auditCheckpoints() throws -> [AuditCheckpoint] {

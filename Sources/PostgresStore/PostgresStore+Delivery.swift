@@ -58,13 +58,16 @@ extension PostgresStore {
                     outcome.failed.removeAll { out.contains($0.id) }
                     outcome.missed.removeAll(where: out.contains)
                 }
-                try Self.write(outcome, ms: Millis.from(now), s)
+                outcome.missed = try Self.write(outcome, ms: Millis.from(now), s)
+                // Last, so that the chain's lock is held for the commit alone.
+                if let entry = outcome.auditEntry(at: now) { try PostgresTransaction(session: s).recordAudit(entry) }
                 return lost
             }
         }
     }
 
-    private static func write(_ outcome: DeliveryOutcome, ms: Int64, _ s: PostgresSession) throws {
+    /// - Returns: the missed reminders it marked (not those settled meanwhile).
+    private static func write(_ outcome: DeliveryOutcome, ms: Int64, _ s: PostgresSession) throws -> [Int64] {
         let a = outcome.attempts
         if !a.isEmpty {
             try s.query("""
@@ -91,13 +94,15 @@ extension PostgresStore {
         // A reminder cancelled while its batch was being decided stays cancelled, and one that
         // another node holds is that node's to settle; one this node holds (its fence was
         // checked above) is this node's.
+        var missed: [Int64] = []
         if !outcome.missed.isEmpty {
-            try s.query("""
+            missed = try s.rows("""
                 UPDATE occurrence SET state = 'missed', updated_ms = \(ms)
                 WHERE id = ANY(\(outcome.missed)::bigint[])
                   AND (state IN ('pending', 'retrying') OR (state = 'firing' AND (lease_until_ms IS NULL OR lease_until_ms < db_now_ms()))
                        OR id = ANY(\(outcome.missed.filter { outcome.fences[$0] != nil })::bigint[]))
-                """)
+                RETURNING id
+                """).map { try $0["id"].decode(Int64.self) }
         }
         let f = outcome.failed
         if !f.isEmpty {
@@ -115,6 +120,7 @@ extension PostgresStore {
                 WHERE o.id = r.id
                 """)
         }
+        return missed
     }
 
     public func channelStates(for ids: [Int64]) throws -> [Int64: [String: ChannelDeliveryState]] {

@@ -16,9 +16,20 @@ extension SQLiteStore {
 
     public func auditLinks(afterID: Int64, limit: Int) throws -> [AuditChain.Link] {
         try readDB { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM audit WHERE id > ? ORDER BY id LIMIT ?", arguments: [afterID, limit]).map { r in
-                AuditChain.Link(entry: Self.auditEntry(r), seq: r["seq"] ?? 0, prev: r["prev_hash"] ?? "", hash: r["hash"] ?? "")
-            }
+            try Row.fetchAll(db, sql: "SELECT * FROM audit WHERE id > ? ORDER BY id LIMIT ?", arguments: [afterID, limit]).map(Self.link)
+        }
+    }
+
+    static func link(_ r: Row) -> AuditChain.Link {
+        AuditChain.Link(entry: auditEntry(r), seq: r["seq"] ?? 0, prev: r["prev_hash"] ?? "", hash: r["hash"] ?? "")
+    }
+
+    public func auditHistory(of key: String, limit: Int) throws -> [AuditChain.Link] {
+        try readDB { db in
+            try Row.fetchAll(db, sql: """
+                SELECT * FROM audit WHERE target = ? OR (target >= ? AND target < ?) OR (method = 'Import' AND instr(after, ?) > 0)
+                ORDER BY id LIMIT ?
+                """, arguments: [key, key + "/", key + "0", AuditHistory.quoted(key), limit]).map(Self.link)
         }
     }
 

@@ -21,10 +21,15 @@ extension SQLiteStore {
             for id in outcome.delivered { try set.execute(arguments: ["delivered", ms, nil, id]) }
             // A reminder cancelled while its batch was being decided stays cancelled.
             let miss = try db.cachedStatement(sql: "UPDATE occurrence SET state = 'missed', updated_ms = ? WHERE id = ? AND state IN ('pending', 'retrying', 'firing')")
-            for id in outcome.missed { try miss.execute(arguments: [ms, id]) }
+            var written = outcome
+            written.missed = try outcome.missed.filter { id in
+                try miss.execute(arguments: [ms, id])
+                return db.changesCount > 0
+            }
             for f in outcome.failed { try set.execute(arguments: ["failed", ms, f.error, f.id]) }
             let retry = try db.cachedStatement(sql: "UPDATE occurrence SET state = 'retrying', fire_at_ms = ?, updated_ms = ?, last_error = ? WHERE id = ?")
             for r in outcome.retrying { try retry.execute(arguments: [Millis.from(r.at), ms, r.error, r.id]) }
+            if let entry = written.auditEntry(at: now) { try Self.appendAudit(entry, db) }
         }
         return []
     }

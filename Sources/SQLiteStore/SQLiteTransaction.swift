@@ -184,7 +184,12 @@ struct SQLiteTransaction: StoreTransaction, ItemRowWriting {
     }
 
     /// Linked to the last entry in the same transaction as the change it records.
-    func recordAudit(_ e: AuditEntry) throws {
+    func recordAudit(_ e: AuditEntry) throws { try SQLiteStore.appendAudit(e, db) }
+}
+
+extension SQLiteStore {
+    /// The entry at the head of the chain, in the transaction `db` is in.
+    static func appendAudit(_ e: AuditEntry, _ db: Database) throws {
         let last = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit ORDER BY id DESC LIMIT 1")
         let seq = (last?["seq"] as Int64? ?? 0) + 1
         let prev: String = last?["hash"] ?? AuditChain.genesis

@@ -258,6 +258,9 @@ enum Schema {
                 t.column("key", .text).notNull()
                 t.column("signature", .text).notNull()
             }
+            // An item's history (`audit log KEY`) without reading the whole trail.
+            try db.create(index: "audit_target", on: "audit", columns: ["target"])
+            try db.create(index: "audit_method", on: "audit", columns: ["method"])
         }
         return m
     }

@@ -40,10 +40,7 @@ public struct Caller: Sendable, Equatable, CustomStringConvertible {
     /// The user's primary group or one of its supplementary groups from the group database.
     static func isMember(uid: uid_t, gid: gid_t, of group: gid_t) -> Bool {
         if gid == group { return true }
-        var pwd = passwd()
-        var result: UnsafeMutablePointer<passwd>?
-        var buffer = [CChar](repeating: 0, count: 4096)
-        guard getpwuid_r(uid, &pwd, &buffer, buffer.count, &result) == 0, result != nil, let name = pwd.pw_name else { return false }
+        guard let name = userName(of: uid) else { return false }
         var count: Int32 = 64
         var groups = [gid_t](repeating: 0, count: Int(count))
         if getgrouplist(name, gid, &groups, &count) < 0 {
@@ -51,6 +48,15 @@ public struct Caller: Sendable, Equatable, CustomStringConvertible {
             guard getgrouplist(name, gid, &groups, &count) >= 0 else { return false }
         }
         return groups.prefix(Int(count)).contains(group)
+    }
+
+    /// The name of a user id in the user database, nil if it has none.
+    public static func userName(of uid: uid_t) -> String? {
+        var pwd = passwd()
+        var result: UnsafeMutablePointer<passwd>?
+        var buffer = [CChar](repeating: 0, count: 4096)
+        guard getpwuid_r(uid, &pwd, &buffer, buffer.count, &result) == 0, result != nil, let name = pwd.pw_name else { return nil }
+        return String(cString: name)
     }
 
     /// The id of a group by name, nil if there is none.

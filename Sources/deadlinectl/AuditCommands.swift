@@ -7,7 +7,7 @@ struct Audit: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "The audit trail: who changed what, and whether anyone rewrote it since.",
         discussion: "Every entry is hash-chained and the chain's head signed at intervals (docs/audit.md). For root and the configured group (control.group), but key.",
-        subcommands: [AuditListCommand.self, AuditVerifyCommand.self, AuditExportCommand.self, AuditKeyCommand.self, AuditCheckpointCommand.self],
+        subcommands: [AuditListCommand.self, AuditLogCommand.self, AuditVerifyCommand.self, AuditExportCommand.self, AuditKeyCommand.self, AuditCheckpointCommand.self],
         defaultSubcommand: AuditListCommand.self
     )
 }
@@ -24,6 +24,69 @@ struct AuditListCommand: ParsableCommand {
         if r.entries.isEmpty { return print("no changes recorded") }
         printTable(header: ["WHEN", "UID", "PROGRAM", "METHOD", "TARGET", "BEFORE", "AFTER"],
                    rows: r.entries.map { [$0.at, String($0.uid), $0.command, $0.method, $0.target, $0.before ?? "", String(($0.after ?? "").prefix(60))] })
+    }
+}
+
+struct AuditLogCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "log",
+        abstract: "Show every change of one item: who, when, and its due date and state before and after.",
+        discussion: "Its own changes, its organisations' submissions, exemptions and reopenings, and the imports that added or updated it; oldest first."
+    )
+    @Argument(help: "The item's key.")
+    var key: String
+    @Option(name: .long, help: "At most this many changes (default 1000).")
+    var limit: Int?
+    @OptionGroup var language: LanguageOptions
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() throws {
+        let r = try connection.fetch(ControlAPI.auditHistory, ControlAPI.AuditHistoryParameters(key: key, limit: limit))
+        if connection.json { return try connection.printJSON(r) }
+        let lang = try language.resolve(try connection.status())
+        let thai = lang == .thai
+        guard !r.changes.isEmpty else { return print(thai ? "ไม่มีการเปลี่ยนแปลงของ \(key) ในบันทึก" : "no change of \(key) on record") }
+        func date(_ wire: String) -> String { readable(wire, zone: r.timeZone, language: lang, thaiDigits: language.thaiDigits) }
+        let rows = r.changes.map { c -> [String] in
+            let who = c.user.map { "\($0) (\(c.uid))" } ?? "uid \(c.uid)"
+            let due: String = switch (c.dueBefore, c.dueAfter) {
+            case let (b?, a?) where b != a: date(b) + " → " + date(a)
+            case let (b?, nil): date(b) + " →"
+            case let (_, a?): date(a)
+            case (nil, nil): ""
+            }
+            let state = [c.stateBefore, c.stateAfter].compactMap { $0.map { Self.state($0, thai: thai) } }
+                .reduce(into: [String]()) { if $0.last != $1 { $0.append($1) } }
+            return [date(c.at), who, c.command, Self.change(c, thai: thai), due, state.joined(separator: " → ")]
+        }
+        printTable(header: thai ? ["เมื่อ", "ผู้ทำ", "โปรแกรม", "การเปลี่ยนแปลง", "กำหนด", "สถานะ"] : ["WHEN", "WHO", "PROGRAM", "CHANGE", "DUE", "STATE"],
+                   rows: rows)
+    }
+
+    /// An item's or an obligation's state (or an import's added/updated) in Thai.
+    static func state(_ s: String, thai: Bool) -> String {
+        guard thai else { return s }
+        let names = ["open": "เปิดอยู่", "submitted": "ส่งแล้ว", "held": "ประชุมแล้ว", "cancelled": "ยกเลิก", "exempted": "ยกเว้น",
+                     "added": "เพิ่มใหม่", "updated": "ปรับปรุง"]
+        return names[s] ?? s
+    }
+
+    /// What the change was, as people say it.
+    static func change(_ c: ControlAPI.AuditHistoryReply.Change, thai: Bool) -> String {
+        let subject = c.subject ?? ""
+        switch c.method {
+        case "AddItem": return thai ? "เพิ่ม" : "added"
+        case "Update": return thai ? "แก้ไข" : "changed"
+        case "Remove": return thai ? "ลบ" : "removed"
+        case "Acknowledge": return thai ? "บันทึกสถานะ" : "marked"
+        case "Import": return thai ? "นำเข้าจาก \(subject)" : "imported from \(subject)"
+        case "Submit": return thai ? "\(subject) ส่งแล้ว" : "submitted by \(subject)"
+        case "Exempt": return thai ? "ยกเว้น \(subject)" : "\(subject) exempted"
+        case "Reopen": return thai ? "เปิดใหม่ให้ \(subject)" : "reopened for \(subject)"
+        case "Assign": return thai ? "มอบหมาย" : "assigned"
+        case "Remind": return thai ? "ส่งคำเตือน" : "reminded"
+        default: return c.method
+        }
     }
 }
 
@@ -50,7 +113,7 @@ struct AuditVerifyCommand: ParsableCommand {
             guard let key else { throw CLIError(message: "--key PUBLIC-KEY is needed to check a file (deadlinectl audit key prints it)") }
             reply = try AuditFile.verify(file, key: try publicKey(key), partial: partial)
         } else {
-            reply = try connection.fetch(ControlAPI.auditVerify, ControlAPI.NoParameters())
+            reply = try connection.fetch(ControlAPI.auditVerify, ControlAPI.NoParameters(), timeout: ConnectionOptions.longJob)
         }
         if connection.json { try connection.printJSON(reply) } else { print(Self.describe(reply)) }
         if reply.broken != nil { throw ExitCode(1) }

@@ -76,9 +76,13 @@ struct ConnectionOptions: ParsableArguments {
         try exchange { try $0.stream(method, ControlAPI.NoParameters(), body) }
     }
 
-    private func exchange<T>(_ body: (VarlinkClient) throws -> T) throws -> T {
+    /// How long to wait for a reply that is the end of a long job (an import of thousands of
+    /// items, a check of a million audit entries): it comes once the job is done.
+    static let longJob: TimeInterval = 600
+
+    private func exchange<T>(timeout: TimeInterval = 30, _ body: (VarlinkClient) throws -> T) throws -> T {
         do {
-            return try body(try VarlinkClient(path: socketPath()))
+            return try body(try VarlinkClient(path: socketPath(), timeout: timeout))
         } catch let error as VarlinkError {
             throw CLIError(message: TerminalText.visible(Self.explain(error)))
         } catch {
@@ -87,8 +91,8 @@ struct ConnectionOptions: ParsableArguments {
     }
 
     /// The reply decoded, whatever `--json` says.
-    func fetch<P, R>(_ method: VarlinkMethod<P, R>, _ parameters: P) throws -> R {
-        try exchange { try $0.call(method, parameters) }
+    func fetch<P, R>(_ method: VarlinkMethod<P, R>, _ parameters: P, timeout: TimeInterval = 30) throws -> R {
+        try exchange(timeout: timeout) { try $0.call(method, parameters) }
     }
 
     func status() throws -> ControlAPI.StatusReply {
@@ -96,12 +100,12 @@ struct ConnectionOptions: ParsableArguments {
     }
 
     /// Calls, then prints the reply as it came (with `--json`) or decodes it for the caller to print.
-    func call<P, R>(_ method: VarlinkMethod<P, R>, _ parameters: P) throws -> R? {
+    func call<P, R>(_ method: VarlinkMethod<P, R>, _ parameters: P, timeout: TimeInterval = 30) throws -> R? {
         if json {
-            try printJSON(exchange { try $0.callUntyped(method, parameters) })
+            try printJSON(exchange(timeout: timeout) { try $0.callUntyped(method, parameters) })
             return nil
         }
-        return try fetch(method, parameters)
+        return try fetch(method, parameters, timeout: timeout)
     }
 
     func printJSON(_ value: some Encodable) throws {

@@ -15,7 +15,7 @@ struct Import: ParsableCommand {
         let p = ControlAPI.FileParameters(name: file, content: try readFile(file))
         let reply: ControlAPI.ImportReply?
         do {
-            reply = try connection.call(ControlAPI.importAgenda, p)
+            reply = try connection.call(ControlAPI.importAgenda, p, timeout: ConnectionOptions.longJob)
         } catch let error as CLIError where p.content.utf8.count > messageLimitHintAbove {
             // The daemon closes a connection whose message is over its limit, mid-send.
             throw CLIError(message: "\(error.message)\n\(file) is \(p.content.utf8.count >> 10) KiB: \(messageLimitHint)")

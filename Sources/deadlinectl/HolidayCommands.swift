@@ -38,7 +38,7 @@ struct HolidaysImport: ParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     func run() throws {
-        guard let r = try connection.call(ControlAPI.importHolidays, ControlAPI.FileParameters(name: file, content: try readFile(file))) else { return }
+        guard let r = try connection.call(ControlAPI.importHolidays, ControlAPI.FileParameters(name: file, content: try readFile(file)), timeout: ConnectionOptions.longJob) else { return }
         print("\(file): \(r.holidays) holiday(s) for \(r.year) loaded")
     }
 }

@@ -142,7 +142,7 @@ struct OrgImport: ParsableCommand {
         let p = ControlAPI.ImportOrganisationsParameters(name: file, data: data.base64EncodedString(), encoding: named)
         let reply: ControlAPI.ImportOrganisationsReply?
         do {
-            reply = try connection.call(ControlAPI.importOrganisations, p)
+            reply = try connection.call(ControlAPI.importOrganisations, p, timeout: ConnectionOptions.longJob)
         } catch let error as CLIError where (p.data?.utf8.count ?? 0) > messageLimitHintAbove {
             throw CLIError(message: "\(error.message)\n\(file) is \((p.data?.utf8.count ?? 0) >> 10) KiB as sent: \(messageLimitHint)")
         }

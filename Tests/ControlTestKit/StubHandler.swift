@@ -56,6 +56,9 @@ public struct StubHandler: ControlHandler {
         ControlAPI.ImportHolidaysReply(year: 0, holidays: 0)
     }
     public func audit(_ p: ControlAPI.AuditParameters) async throws -> ControlAPI.AuditReply { ControlAPI.AuditReply(entries: []) }
+    public func auditHistory(_ p: ControlAPI.AuditHistoryParameters) async throws -> ControlAPI.AuditHistoryReply {
+        ControlAPI.AuditHistoryReply(key: p.key, timeZone: "UTC", changes: [])
+    }
     public func auditVerify() async throws -> ControlAPI.AuditVerifyReply {
         ControlAPI.AuditVerifyReply(entries: 0, headSeq: 0, headHash: "", checkpoints: 0, otherKeys: 0, lastCheckpoint: nil, broken: nil)
     }

@@ -29,7 +29,7 @@ struct AuditTrailTests {
         let box = try Sandbox()
         let daemon = try box.startDaemon()
         defer { daemon.ensureStopped() }
-        for i in 1...6 { #expect(try box.ctl(["add", "deadline", "ส่งแผน \(i)", "--due", "+\(20 + i)d", "--key", "p\(i)"]).status == 0) }
+        for i in 1...6 { #expect(try box.ctl(["add", "deadline", "ส่งแผน \(i)", "--due", "+\(20 + i)d", "--remind", "1d", "--key", "p\(i)"]).status == 0) }
         #expect(try box.ctl(["update", "p2", "--at", "+40d"]).status == 0)
         #expect(try box.ctl(["audit", "checkpoint"]).out.hasPrefix("signed entry 7"))
         #expect(try box.ctl(["remove", "p3"]).status == 0)
@@ -83,7 +83,7 @@ struct AuditTrailTests {
         let key = try JSONDecoder().decode(ControlAPI.AuditKeyReply.self, from: Data(try box.ctl(["audit", "key", "--json"]).out.utf8))
         #expect(key.key == made.out.trimmingCharacters(in: .whitespacesAndNewlines) && key.source.hasPrefix(credentials))
         #expect(!FileManager.default.fileExists(atPath: box.state + "/audit-signing-key"), "no key beside the store when a credential is passed")
-        for i in 1...4 { #expect(try box.ctl(["add", "deadline", "แผน \(i)", "--due", "+\(20 + i)d"]).status == 0) }
+        for i in 1...4 { #expect(try box.ctl(["add", "deadline", "แผน \(i)", "--due", "+\(20 + i)d", "--remind", "1d"]).status == 0) }
         daemon.signal(SIGTERM)
         #expect(daemon.waitForExit(timeout: 20) == 0)
 
@@ -103,7 +103,7 @@ struct AuditTrailTests {
         // Four clients adding as fast as they can, until the daemon goes.
         let adders = try (1...4).map { n in
             try RunningProcess("/bin/sh", ["-c", """
-                i=0; while [ $i -lt 400 ]; do i=$((i+1)); "\(Binaries.deadlinectl)" --socket "\(box.socket)" add deadline "แผน \(n)-$i" --due +30d >/dev/null 2>&1 || exit 0; done
+                i=0; while [ $i -lt 400 ]; do i=$((i+1)); "\(Binaries.deadlinectl)" --socket "\(box.socket)" add deadline "แผน \(n)-$i" --due +30d --remind 1d >/dev/null 2>&1 || exit 0; done
                 """], environment: ["PATH": "/usr/bin:/bin"])
         }
         func items() -> Int {
@@ -117,7 +117,61 @@ struct AuditTrailTests {
         let verify = try box.ctl(["audit", "verify", "--json"])
         let reply = try JSONDecoder().decode(ControlAPI.AuditVerifyReply.self, from: Data(verify.out.utf8))
         #expect(reply.broken == nil && reply.entries > 0, "\(verify.out)")
-        #expect(items() == reply.entries, "every item added has its audit entry, and no entry is without its item")
+        let audit = try JSONDecoder().decode(ControlAPI.AuditReply.self, from: Data(try box.ctl(["audit", "--json", "--limit", "10000"]).out.utf8))
+        #expect(items() == audit.entries.filter { $0.method == "AddItem" }.count, "every item added has its audit entry, and no entry is without its item")
         print("audit: kill -9 after \(reply.entries) changes; the chain holds")
+    }
+
+    @Test("audit log KEY: every change of one item, its import among them, with the due date before and after, in English and in Thai")
+    func itemHistory() throws {
+        let box = try Sandbox()
+        let daemon = try box.startDaemon()
+        defer { daemon.ensureStopped() }
+        #expect(try box.ctl(["add", "deadline", "ส่งแผน ป.ป.ช.", "--due", "2027-01-10", "--key", "nacc"]).status == 0)
+        #expect(try box.ctl(["add", "deadline", "อื่น", "--due", "2027-02-10", "--key", "nacc2"]).status == 0)
+        #expect(try box.ctl(["update", "nacc", "--at", "2027-01-20"]).status == 0)
+        let agenda = box.path + "/agenda.yaml"
+        try "deadlines:\n  - key: nacc\n    title: ส่งแผน ป.ป.ช.\n    due: 2027-01-25\n".write(toFile: agenda, atomically: true, encoding: .utf8)
+        #expect(try box.ctl(["import", agenda]).status == 0)
+        #expect(try box.ctl(["submit", "nacc"]).status == 0)
+
+        let json = try box.ctl(["audit", "log", "nacc", "--json"])
+        let reply = try JSONDecoder().decode(ControlAPI.AuditHistoryReply.self, from: Data(json.out.utf8))
+        #expect(reply.changes.map(\.method) == ["AddItem", "Update", "Import", "Acknowledge"], "nacc2 is another item: \(reply.changes)")
+        #expect(reply.changes[1].dueBefore == "2027-01-10" && reply.changes[1].dueAfter == "2027-01-20")
+        #expect(reply.changes[2].subject == agenda && reply.changes[2].stateAfter == "updated")
+        #expect(reply.changes[3].stateBefore == "open" && reply.changes[3].stateAfter == "submitted")
+        #expect(reply.changes.allSatisfy { $0.uid == Int(getuid()) && $0.command == "deadlinectl" && $0.user != nil })
+
+        let english = try box.ctl(["audit", "log", "nacc", "--lang", "en"]).out
+        #expect(english.contains("Sunday 10 January 2027 → Wednesday 20 January 2027") && english.contains("imported from \(agenda)")
+                && english.contains("open → submitted"), "\(english)")
+        let thai = try box.ctl(["audit", "log", "nacc", "--lang", "th"]).out
+        #expect(thai.contains("วันอาทิตย์ที่ 10 มกราคม 2570 → วันพุธที่ 20 มกราคม 2570") && thai.contains("นำเข้าจาก \(agenda)")
+                && thai.contains("เปิดอยู่ → ส่งแล้ว"), "\(thai)")
+        let none = try box.ctl(["audit", "log", "nope", "--lang", "en"])
+        #expect(none.status == 0 && none.out.contains("no change of nope on record"))
+    }
+
+    @Test("what the daemon does itself is on the chain: a reminder sent, a reload on SIGHUP")
+    func daemonsOwnActions() throws {
+        let box = try Sandbox()
+        let delivered = box.path + "/delivered.jsonl"
+        try box.fileChannelConfig(delivered)
+        let daemon = try box.startDaemon()
+        defer { daemon.ensureStopped() }
+        #expect(try box.ctl(["add", "deadline", "ส่งรายงาน", "--due", "+1m", "--remind", "1m", "--key", "report"]).status == 0)
+        func entries() -> [ControlAPI.AuditReply.Entry] {
+            (try? JSONDecoder().decode(ControlAPI.AuditReply.self, from: Data(try box.ctl(["audit", "--json"]).out.utf8)).entries) ?? []
+        }
+        #expect(waitFor({ entries().contains { $0.method == "Reminders" } }, timeout: 30), "\(entries().map(\.method))")
+        let sent = try #require(entries().first { $0.method == "Reminders" })
+        let reminder = try #require(try JSONDecoder().decode(ControlAPI.ItemReply.self, from: Data(try box.ctl(["get", "report", "--json"]).out.utf8))
+            .item.reminders.first)
+        #expect(sent.command == "deadlined" && sent.after == "{\"sent\":[\(reminder.id)]}", "\(sent)")
+        daemon.signal(SIGHUP)
+        #expect(waitFor({ entries().contains { $0.method == "Reload" && $0.command == "SIGHUP" } }, timeout: 30))
+        let verify = try box.ctl(["audit", "verify"])
+        #expect(verify.status == 0 && verify.out.contains("ok: 3 entries"), "\(verify.out)")
     }
 }

@@ -13,7 +13,8 @@ extension ClusterTests {
         let count = 3_000, lease = 3, poll = 1
         let (cluster, database, nodes) = try Self.cluster(3, lease: lease)
         defer { for n in nodes { n.daemon.ensureStopped() } }
-        let agenda = try Self.agenda(count, from: 5, over: 60, in: nodes[0].box)
+        // The first due after the import is in (3,000 take 10–15 s here): lateness is the kills', not the import's.
+        let agenda = try Self.agenda(count, from: 30, over: 60, in: nodes[0].box)
         #expect(try nodes[0].box.ctl(["import", agenda]).status == 0)
         var moments: [String] = []
         let start = Date()
@@ -33,11 +34,18 @@ extension ClusterTests {
         #expect(byOccurrence.count == count, "every reminder reached the receiver")
         #expect(byOccurrence.values.allSatisfy { Set($0.map(\.key)).count == 1 }, "every repeat carries the same key")
         // A reminder due while its node was dead goes out once the lease lapses and a poll sees
-        // it (a restarted node frees its own at once). The lease runs from the claim, which may
-        // itself come late on a busy machine: two seconds of slack for that and the send.
+        // it (a restarted node frees its own at once). With kills this close together the node
+        // that takes it over may die too: each claim but the last costs at most lease + poll
+        // (the occurrence's `attempts` counts its claims). Two seconds of slack for a claim
+        // that comes late on a busy machine, and for the send.
         let late = try Self.lateness(cluster, database)
-        #expect(late.count == 3 && late[2] <= (lease + poll + 2) * 1000, "lateness ms p50/p99/max \(late)")
-        print("cluster: 50 kills over \(Int(Date().timeIntervalSince(start))) s; \(lines.count - count) sent twice (at-least-once); lateness ms p50/p99/max \(late)")
+        let overBound = try cluster.psql("""
+            SELECT count(*) || ' ' || coalesce(max(o.attempts), 0) FROM delivery_log d JOIN occurrence o ON o.id = d.occurrence_id
+            WHERE d.outcome = 'delivered' AND d.at_ms - o.fire_at_ms > (o.attempts - 1) * \((lease + poll) * 1000) + 2000
+            """, database: database)
+        let claims = try cluster.psql("SELECT max(attempts) FROM occurrence", database: database)
+        #expect(late.count == 3 && overBound.hasPrefix("0 "), "lateness ms p50/p99/max \(late); later than their claims allow: \(overBound)")
+        print("cluster: 50 kills over \(Int(Date().timeIntervalSince(start))) s; \(lines.count - count) sent twice (at-least-once); lateness ms p50/p99/max \(late); claims of one reminder at most \(claims)")
     }
 
     @Test("SIGSTOP of a node between a channel's accepting and the record, for twice the lease: its record is fenced out, the other node's send carries the same key")

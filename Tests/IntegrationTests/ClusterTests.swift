@@ -98,7 +98,8 @@ struct ClusterTests {
         // The import takes about 30 s on PostgreSQL (a statement per row); longer beside other tests.
         let agenda = try Self.agenda(count, from: 60, over: 60, in: nodes[0].box)
         let started = Date()
-        #expect(try nodes[0].box.ctl(["import", agenda], timeout: 60).status == 0)
+        let imports = try nodes[0].box.ctl(["import", agenda], timeout: 60)
+        #expect(imports.status == 0, "\(imports.err)")
         let imported = Date().timeIntervalSince(started)
         let all = { nodes.flatMap { $0.lines() } }
         #expect(waitFor({ all().count >= count }, timeout: 60 + 60 + 30), "\(all().count) of \(count)")

@@ -150,8 +150,8 @@ struct HostileInputTests {
         try #require(getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/unshare"), "needs root and unshare for a tmpfs")
         let box = try Sandbox()
         try FileManager.default.createDirectory(atPath: box.state, withIntermediateDirectories: true)
-        // The state directory is a 1 MiB tmpfs in a mount namespace of the daemon's own.
-        let script = "mount -t tmpfs -o size=1m tmpfs \"$STATE_DIRECTORY\" && exec \"$0\""
+        // The state directory is a 2 MiB tmpfs in a mount namespace of the daemon's own.
+        let script = "mount -t tmpfs -o size=2m tmpfs \"$STATE_DIRECTORY\" && exec \"$0\""
         let daemon = try RunningProcess("/usr/bin/unshare", ["-m", "/bin/sh", "-c", script, Binaries.deadlined],
                                         environment: box.environment(notifySocket: nil))
         defer { daemon.ensureStopped() }
@@ -164,11 +164,11 @@ struct HostileInputTests {
             if r.status != 0 { refused = r; break }
             added += 1
         }
-        let error = try #require(refused, "1 MiB never filled up")
+        let error = try #require(refused, "2 MiB never filled up")
         #expect(error.err.contains("the store's file system is full: nothing was changed"), "\(error.err)")
         #expect(!error.err.contains("SQLite") && !error.err.lowercased().contains("disk is full"), "\(error.err)")
         #expect(added > 3, "the store took \(added) items before it filled up")
-        print("full disk: a 1 MiB tmpfs took \(added) items of \(notes.utf8.count / 1024) KiB notes; the next: \(error.err.trimmingCharacters(in: .whitespacesAndNewlines))")
+        print("full disk: a 2 MiB tmpfs took \(added) items of \(notes.utf8.count / 1024) KiB notes; the next: \(error.err.trimmingCharacters(in: .whitespacesAndNewlines))")
         // The refused item is not there; the daemon still answers, and says what is wrong.
         #expect(try ctl(box, ["get", "m-\(added)"]).status != 0)
         let status = try ctl(box, ["status"])

@@ -1,0 +1,32 @@
+import Foundation
+
+extension DeliveryOutcome {
+    /// What the daemon itself did with a batch of reminders, as an entry of the audit trail,
+    /// written in the transaction that records it: which were sent, missed, failed or put back
+    /// to retry (by occurrence id). Nil when no reminder changed state.
+    public func auditEntry(at now: Date) -> AuditEntry? {
+        guard !(delivered.isEmpty && missed.isEmpty && failed.isEmpty && retrying.isEmpty) else { return nil }
+        let summary = Summary(sent: delivered.isEmpty ? nil : delivered, missed: missed.isEmpty ? nil : missed,
+                              failed: failed.isEmpty ? nil : failed.map { .init(id: $0.id, error: $0.error, at: nil) },
+                              retrying: retrying.isEmpty ? nil : retrying.map { .init(id: $0.id, error: $0.error, at: Millis.from($0.at)) })
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let after = (try? encoder.encode(summary)).map { String(decoding: $0, as: UTF8.self) }
+        let count = delivered.count + missed.count + failed.count + retrying.count
+        return AuditEntry(at: now, uid: Int64(getuid()), pid: Int64(getpid()), command: "deadlined", method: "Reminders",
+                          target: "\(count) reminder(s)", before: nil, after: after)
+    }
+
+    private struct Summary: Encodable {
+        struct Attempt: Encodable {
+            var id: Int64
+            var error: String
+            /// When it is tried again (ms since 1970).
+            var at: Int64?
+        }
+        var sent: [Int64]?
+        var missed: [Int64]?
+        var failed: [Attempt]?
+        var retrying: [Attempt]?
+    }
+}
