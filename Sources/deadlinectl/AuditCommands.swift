@@ -160,15 +160,21 @@ struct AuditExportCommand: ParsableCommand {
     func run() throws {
         let window = try AuditFile.Window(from: from, to: to)
         _ = try connection.fetch(ControlAPI.auditCheckpoint, ControlAPI.NoParameters())
-        var pages: [ControlAPI.AuditExportReply] = []
-        var after: Int?
-        repeat {
-            let page = try connection.fetch(ControlAPI.auditExport, ControlAPI.AuditExportParameters(after: after, limit: 5000))
-            pages.append(page)
-            after = page.next
-        } while after != nil
-        let written = try AuditFile.write(pages, window: window, to: output)
-        print("wrote \(written.entries) entries and \(written.checkpoints) checkpoint(s) to \(output)")
+        let writer = try AuditFile.Writer(to: output, window: window)
+        do {
+            var after: Int?
+            repeat {
+                let page = try connection.fetch(ControlAPI.auditExport, ControlAPI.AuditExportParameters(after: after, limit: 2000))
+                if let checkpoints = page.checkpoints { writer.keep(checkpoints) }
+                guard try writer.write(page.entries) else { break }
+                after = page.next
+            } while after != nil
+            try writer.finish()
+        } catch {
+            writer.discard()
+            throw error
+        }
+        print("wrote \(writer.entries) entries and \(writer.signed) checkpoint(s) to \(output)")
     }
 }
 

@@ -26,38 +26,97 @@ enum AuditFile {
         var isWhole: Bool { fromMs == nil && untilMs == nil }
     }
 
-    /// Writes what the pages hold within the window, atomically; what it wrote.
-    static func write(_ pages: [ControlAPI.AuditExportReply], window: Window, to path: String) throws -> (entries: Int, checkpoints: Int) {
-        let entries = pages.flatMap(\.entries)
-        let first = window.fromMs.flatMap { from in entries.firstIndex { $0.atMs >= from } } ?? (window.fromMs == nil ? 0 : entries.count)
-        let end = window.untilMs.flatMap { until in entries[first...].firstIndex { $0.atMs >= until } } ?? entries.count
-        let kept = entries[first..<end]
-        let all = pages.first?.checkpoints ?? []
-        let bySeq = Dictionary(grouping: all, by: \.seq)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        var out = Data()
-        var written = Set<Int>()
-        func line(_ r: ControlAPI.AuditRecord) throws {
-            out += try encoder.encode(r)
-            out.append(0x0A)
+    /// Writes an export a page at a time (a million entries never held at once) to a file
+    /// beside `path`, renamed into place by `finish`: never half-written.
+    final class Writer {
+        let path: String
+        let window: Window
+        private let partial: String
+        private let handle: FileHandle
+        private let encoder = JSONEncoder()
+        private var buffer = Data()
+        /// Every checkpoint by the entry it signs; those written are taken out.
+        private var checkpoints: [Int: [ControlAPI.AuditRecord]] = [:]
+        private var started = false
+        private var first: Int?
+        private var last: Int?
+        private(set) var entries = 0
+        private(set) var signed = 0
+
+        init(to path: String, window: Window) throws {
+            self.path = path
+            self.window = window
+            partial = path + ".partial"
+            guard FileManager.default.createFile(atPath: partial, contents: nil), let handle = FileHandle(forWritingAtPath: partial) else {
+                throw CLIError(message: "cannot write \(partial): \(String(cString: strerror(errno)))")
+            }
+            self.handle = handle
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         }
-        for e in kept {
-            try line(e)
-            if let signed = bySeq[e.seq], written.insert(e.seq).inserted { for c in signed { try line(c) } }
+
+        /// The trail's checkpoints (the first page carries them).
+        func keep(_ all: [ControlAPI.AuditRecord]) {
+            checkpoints = Dictionary(grouping: all, by: \.seq)
         }
-        // Checkpoints of entries the trail does not hold where they belong (cut off its end,
-        // or moved) go last, so that a verifier shows the break; those outside the window stay out.
-        func inWindow(_ seq: Int) -> Bool {
-            guard let first = kept.first?.seq, let last = kept.last?.seq else { return window.isWhole }
+
+        /// Writes the entries within the window, each followed by its checkpoints; false once
+        /// past the window's end (no later page is needed).
+        func write(_ page: [ControlAPI.AuditRecord]) throws -> Bool {
+            for e in page {
+                if !started {
+                    guard e.atMs >= window.fromMs ?? Int.min else { continue }
+                    started = true
+                }
+                if let until = window.untilMs, e.atMs >= until { return false }
+                try line(e)
+                entries += 1
+                first = first ?? e.seq
+                last = e.seq
+                for c in checkpoints.removeValue(forKey: e.seq) ?? [] { try line(c); signed += 1 }
+            }
+            try flush()
+            return true
+        }
+
+        /// Checkpoints of entries the trail does not hold where they belong (cut off its end,
+        /// or moved) go last, so that a verifier shows the break; those outside the window stay
+        /// out. Then the file takes its name.
+        func finish() throws {
+            for (seq, list) in checkpoints.sorted(by: { $0.key < $1.key }) where inWindow(seq) {
+                for c in list { try line(c); signed += 1 }
+            }
+            try flush()
+            do {
+                try handle.synchronize()
+                try handle.close()
+                if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
+                try FileManager.default.moveItem(atPath: partial, toPath: path)
+            } catch {
+                throw CLIError(message: "cannot write \(path): \(error.localizedDescription)")
+            }
+        }
+
+        /// Leaves nothing behind after a failure.
+        func discard() {
+            try? handle.close()
+            unlink(partial)
+        }
+
+        private func inWindow(_ seq: Int) -> Bool {
+            guard let first, let last else { return window.isWhole }
             return (window.fromMs == nil || seq >= first) && (window.untilMs == nil || seq <= last)
         }
-        for c in all where !written.contains(c.seq) && inWindow(c.seq) { try line(c) }
-        let checkpoints = all.filter { inWindow($0.seq) }.count
-        do { try out.write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
-            throw CLIError(message: "cannot write \(path): \(error.localizedDescription)")
+
+        private func line(_ r: ControlAPI.AuditRecord) throws {
+            buffer += try encoder.encode(r)
+            buffer.append(0x0A)
         }
-        return (kept.count, checkpoints)
+
+        private func flush() throws {
+            guard !buffer.isEmpty else { return }
+            do { try handle.write(contentsOf: buffer) } catch { throw CLIError(message: "cannot write \(partial): \(error.localizedDescription)") }
+            buffer.removeAll(keepingCapacity: true)
+        }
     }
 
     /// Checks a file with no daemon: its chain, and the checkpoints signed by `key`.

@@ -1,4 +1,5 @@
 import Control
+import DeadlineCore
 import Foundation
 import Glibc
 import Testing
@@ -36,6 +37,15 @@ struct AuditTrailTests {
         let file = box.path + "/audit.jsonl"
         let export = try box.ctl(["audit", "export", "-o", file])
         #expect(export.out.contains("wrote 8 entries and 2 checkpoint(s)"), "\(export.out) \(export.err)")
+        // Days in this machine's zone, as deadlinectl reads them.
+        let today = LocalDate(Date(), in: .current)
+        let windowed = try box.ctl(["audit", "export", "-o", box.path + "/today.jsonl", "--from", "\(today)", "--to", "\(today)"])
+        #expect(windowed.out.contains("wrote 8 entries and 2 checkpoint(s)"), "\(windowed.out) \(windowed.err)")
+        let later = try box.ctl(["audit", "export", "-o", box.path + "/later.jsonl", "--from", "\(today.adding(days: 1))"])
+        #expect(later.out.contains("wrote 0 entries and 0 checkpoint(s)"), "\(later.out) \(later.err)")
+        let bad = try box.ctl(["audit", "export", "-o", box.path + "/bad.jsonl", "--from", "16/05/2560"])
+        #expect(bad.status != 0 && bad.err.contains("--from '16/05/2560': expected a day, YYYY-MM-DD"), "\(bad.err)")
+        #expect(!FileManager.default.fileExists(atPath: box.path + "/bad.jsonl") && !FileManager.default.fileExists(atPath: box.path + "/bad.jsonl.partial"))
         let key = try box.ctl(["audit", "key"]).out.trimmingCharacters(in: .whitespacesAndNewlines)
         let daemonSide = try box.ctl(["audit", "verify"])
         #expect(daemonSide.status == 0 && daemonSide.out.contains("ok: 8 entries") && daemonSide.out.contains("2 signed checkpoint(s) hold"), "\(daemonSide.out)")
