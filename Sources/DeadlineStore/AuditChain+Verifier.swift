@@ -30,6 +30,7 @@ extension AuditChain {
         /// The trusted key's checkpoints, by the entry they sign; a forged one is a break as
         /// soon as the trail reaches its entry.
         private var pending: [Int64: [AuditCheckpoint]] = [:]
+        private let key: Curve25519.Signing.PublicKey?
 
         public init(checkpoints: [AuditCheckpoint] = [], key: Curve25519.Signing.PublicKey? = nil, fromGenesis: Bool = true) {
             self.key = key
@@ -40,8 +41,6 @@ extension AuditChain {
                 if c.key == trusted { pending[c.seq, default: []].append(c) } else { report.otherKeys += 1 }
             }
         }
-
-        private let key: Curve25519.Signing.PublicKey?
 
         /// Reads the next link; false once the trail is broken (later links are not read).
         public mutating func add(_ link: Link) -> Bool {
@@ -77,11 +76,9 @@ extension AuditChain {
             var out = report
             guard out.firstBreak == nil else { return out }
             let start = (expected ?? 1) - Int64(out.entries)
-            for seq in pending.keys.sorted() where seq >= start {
-                let signed = pending[seq]!.contains { c in key.map { c.isSigned(by: $0) } ?? false }
-                out.firstBreak = Break(kind: signed ? .truncated : .forgedCheckpoint, id: lastID, seq: signed ? out.headSeq + 1 : seq)
-                break
-            }
+            guard let seq = pending.keys.filter({ $0 >= start }).min() else { return out }
+            let signed = pending[seq, default: []].contains { c in key.map { c.isSigned(by: $0) } ?? false }
+            out.firstBreak = Break(kind: signed ? .truncated : .forgedCheckpoint, id: lastID, seq: signed ? out.headSeq + 1 : seq)
             return out
         }
     }

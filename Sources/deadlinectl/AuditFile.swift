@@ -47,7 +47,8 @@ enum AuditFile {
             self.path = path
             self.window = window
             partial = path + ".partial"
-            guard FileManager.default.createFile(atPath: partial, contents: nil), let handle = FileHandle(forWritingAtPath: partial) else {
+            // The trail holds what items said before and after: for its reader alone, as the socket's audit methods are.
+            guard FileManager.default.createFile(atPath: partial, contents: nil, attributes: [.posixPermissions: 0o600]), let handle = FileHandle(forWritingAtPath: partial) else {
                 throw CLIError(message: "cannot write \(partial): \(String(cString: strerror(errno)))")
             }
             self.handle = handle
@@ -89,11 +90,11 @@ enum AuditFile {
             do {
                 try handle.synchronize()
                 try handle.close()
-                if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
-                try FileManager.default.moveItem(atPath: partial, toPath: path)
             } catch {
-                throw CLIError(message: "cannot write \(path): \(error.localizedDescription)")
+                throw CLIError(message: "cannot write \(partial): \(error.localizedDescription)")
             }
+            // Replaces an older export in one step.
+            guard rename(partial, path) == 0 else { throw CLIError(message: "cannot write \(path): \(String(cString: strerror(errno)))") }
         }
 
         /// Leaves nothing behind after a failure.

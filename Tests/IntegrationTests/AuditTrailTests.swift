@@ -37,6 +37,7 @@ struct AuditTrailTests {
         let file = box.path + "/audit.jsonl"
         let export = try box.ctl(["audit", "export", "-o", file])
         #expect(export.out.contains("wrote 8 entries and 2 checkpoint(s)"), "\(export.out) \(export.err)")
+        #expect(try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int == 0o600, "the trail is for its reader alone")
         // Days in this machine's zone, as deadlinectl reads them.
         let today = LocalDate(Date(), in: .current)
         let windowed = try box.ctl(["audit", "export", "-o", box.path + "/today.jsonl", "--from", "\(today)", "--to", "\(today)"])
