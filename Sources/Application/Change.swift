@@ -51,19 +51,7 @@ public struct AuditNote: Sendable, Equatable {
     public init(method: String, target: String, before: (any Encodable)?, after: (any Encodable)?) {
         self.method = method
         self.target = target
-        self.before = before.flatMap { Self.json($0) }
-        self.after = after.flatMap { Self.json($0) }
+        self.before = before.flatMap { AuditEntry.json($0) }
+        self.after = after.flatMap { AuditEntry.json($0) }
     }
-
-    /// Keys sorted and slashes left alone, so that entries read (and compare) the same every time.
-    static func json(_ value: any Encodable) -> String? {
-        (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) }
-    }
-
-    /// One for every entry: made once, not per change (its options are never changed after).
-    private static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
 }

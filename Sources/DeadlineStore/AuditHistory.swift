@@ -3,12 +3,9 @@ import Foundation
 /// How an item's history is found in the trail (`Store.auditHistory`): entries about the item
 /// or its obligations (`key/code`), and imports whose summary names it.
 public enum AuditHistory {
-    /// The key as a JSON string, as an import's summary names the items it added or updated
-    /// (the audit trail's own encoder options).
+    /// The key as a JSON string, as an import's summary names the items it added or updated.
     public static func quoted(_ key: String) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(key)).map { String(decoding: $0, as: UTF8.self) } ?? "\"\(key)\""
+        AuditEntry.json(key) ?? "\"\(key)\""
     }
 
     /// A LIKE pattern for texts that start with `prefix` (`\` escapes, as PostgreSQL's default).

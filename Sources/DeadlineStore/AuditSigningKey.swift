@@ -20,10 +20,15 @@ public struct AuditSigningKey: Sendable {
 
     /// A public key as `publicKeyText` writes it.
     public static func publicKey(_ text: String) throws -> Curve25519.Signing.PublicKey {
-        guard let raw = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)), raw.count == 32 else {
+        guard let raw = raw32(text) else {
             throw KeyError("'\(text)' is not a public key: expected the base64 of 32 bytes, as `deadlinectl audit key` prints it")
         }
         return try Curve25519.Signing.PublicKey(rawRepresentation: raw)
+    }
+
+    /// The 32 bytes a key's one line of base64 holds; nil for anything else.
+    private static func raw32(_ text: String) -> Data? {
+        Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)).flatMap { $0.count == 32 ? $0 : nil }
     }
 
     public func checkpoint(seq: Int64, hash: String, at: Date) throws -> AuditCheckpoint {
@@ -36,7 +41,7 @@ public struct AuditSigningKey: Sendable {
         do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
             throw KeyError("cannot read the audit signing key \(path): \(error.localizedDescription)")
         }
-        guard let raw = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)), raw.count == 32 else {
+        guard let raw = raw32(text) else {
             throw KeyError("\(path) is not an audit signing key: expected one line, the base64 of 32 bytes")
         }
         return AuditSigningKey(privateKey: try Curve25519.Signing.PrivateKey(rawRepresentation: raw), source: path)

@@ -9,9 +9,7 @@ extension DeliveryOutcome {
         let summary = Summary(sent: delivered.isEmpty ? nil : delivered, missed: missed.isEmpty ? nil : missed,
                               failed: failed.isEmpty ? nil : failed.map { .init(id: $0.id, error: $0.error, at: nil) },
                               retrying: retrying.isEmpty ? nil : retrying.map { .init(id: $0.id, error: $0.error, at: Millis.from($0.at)) })
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let after = (try? encoder.encode(summary)).map { String(decoding: $0, as: UTF8.self) }
+        let after = AuditEntry.json(summary)
         let count = delivered.count + missed.count + failed.count + retrying.count
         return AuditEntry(at: now, uid: Int64(getuid()), pid: Int64(getpid()), command: "deadlined", method: "Reminders",
                           target: "\(count) reminder(s)", before: nil, after: after)

@@ -52,9 +52,8 @@ extension PostgresStore {
     public func checkpointAudit(signingWith key: AuditSigningKey, at now: Date) throws -> AuditCheckpoint? {
         try write { s in
             try s.inTransaction {
-                try s.query("SELECT pg_advisory_xact_lock(\(PostgresSchema.auditLock))")
-                guard let head = try s.rows("SELECT seq, hash FROM audit ORDER BY id DESC LIMIT 1").first else { return nil }
-                let seq = try head["seq"].decode(Int64?.self) ?? 0, hash = try head["hash"].decode(String?.self) ?? ""
+                guard let head = try PostgresTransaction(session: s).lockedAuditHead() else { return nil }
+                let (seq, hash) = (head.seq, head.hash ?? "")
                 let newest = try s.rows("SELECT * FROM audit_checkpoint ORDER BY id DESC LIMIT 1").first.map(Self.checkpoint)
                 if let newest, newest.signs(seq: seq, hash: hash, key: key) { return newest }
                 let c = try key.checkpoint(seq: seq, hash: hash, at: now)

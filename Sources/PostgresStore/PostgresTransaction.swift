@@ -208,15 +208,22 @@ final class PostgresTransaction: StoreTransaction, ItemRowWriting {
     /// Linked to the chain's head in the same transaction as the change it records; nodes
     /// take turns at the head (a lock held until the transaction ends).
     func recordAudit(_ e: AuditEntry) throws {
-        try session.query("SELECT pg_advisory_xact_lock(\(PostgresSchema.auditLock))")
-        let last = try session.rows("SELECT seq, hash FROM audit ORDER BY id DESC LIMIT 1").first
-        let seq = (try last?["seq"].decode(Int64?.self) ?? 0) + 1
-        let prev = try last?["hash"].decode(String?.self) ?? AuditChain.genesis
+        let last = try lockedAuditHead()
+        let seq = (last?.seq ?? 0) + 1
+        let prev = last?.hash ?? AuditChain.genesis
         let hash = AuditChain.hash(e, seq: seq, prev: prev)
         try session.query("""
             INSERT INTO audit (at_ms, uid, pid, command, method, target, before, after, seq, prev_hash, hash)
             VALUES (\(Millis.from(e.at)), \(e.uid), \(e.pid), \(e.command), \(e.method), \(e.target), \(e.before), \(e.after),
                     \(seq), \(prev), \(hash))
             """)
+    }
+
+    /// The chain's last entry, after taking the chain's lock until the transaction ends: no
+    /// other node moves the head meanwhile. Nil for an empty trail.
+    func lockedAuditHead() throws -> (seq: Int64, hash: String?)? {
+        try session.query("SELECT pg_advisory_xact_lock(\(PostgresSchema.auditLock))")
+        guard let last = try session.rows("SELECT seq, hash FROM audit ORDER BY id DESC LIMIT 1").first else { return nil }
+        return (try last["seq"].decode(Int64?.self) ?? 0, try last["hash"].decode(String?.self))
     }
 }

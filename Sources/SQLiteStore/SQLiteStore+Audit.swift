@@ -43,8 +43,8 @@ extension SQLiteStore {
 
     public func checkpointAudit(signingWith key: AuditSigningKey, at now: Date) throws -> AuditCheckpoint? {
         try writeDB { db in
-            guard let head = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit ORDER BY id DESC LIMIT 1") else { return nil }
-            let (seq, hash): (Int64, String) = (head["seq"] ?? 0, head["hash"] ?? "")
+            guard let head = try Self.auditHead(db) else { return nil }
+            let (seq, hash) = (head.seq, head.hash ?? "")
             let newest = try Row.fetchOne(db, sql: "SELECT * FROM audit_checkpoint ORDER BY id DESC LIMIT 1").map(Self.checkpoint)
             if let newest, newest.signs(seq: seq, hash: hash, key: key) { return newest }
             let c = try key.checkpoint(seq: seq, hash: hash, at: now)

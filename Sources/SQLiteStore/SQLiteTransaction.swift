@@ -190,13 +190,18 @@ struct SQLiteTransaction: StoreTransaction, ItemRowWriting {
 extension SQLiteStore {
     /// The entry at the head of the chain, in the transaction `db` is in.
     static func appendAudit(_ e: AuditEntry, _ db: Database) throws {
-        let last = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit ORDER BY id DESC LIMIT 1")
-        let seq = (last?["seq"] as Int64? ?? 0) + 1
-        let prev: String = last?["hash"] ?? AuditChain.genesis
+        let last = try auditHead(db)
+        let seq = (last?.seq ?? 0) + 1
+        let prev = last?.hash ?? AuditChain.genesis
         try db.execute(sql: """
             INSERT INTO audit (at_ms, uid, pid, command, method, target, before, after, seq, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [Millis.from(e.at), e.uid, e.pid, e.command, e.method, e.target, e.before, e.after,
                              seq, prev, AuditChain.hash(e, seq: seq, prev: prev)])
+    }
+
+    /// The chain's last entry; nil for an empty trail.
+    static func auditHead(_ db: Database) throws -> (seq: Int64, hash: String?)? {
+        try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit ORDER BY id DESC LIMIT 1").map { ($0["seq"] ?? 0, $0["hash"]) }
     }
 }
 
