@@ -1,5 +1,6 @@
 import ArgumentParser
 import Control
+import Crypto
 import DeadlineStore
 import Foundation
 
@@ -119,8 +120,8 @@ struct AuditVerifyCommand: ParsableCommand {
         if reply.broken != nil { throw ExitCode(1) }
     }
 
-    private func publicKey(_ text: String) throws -> String {
-        do { return AuditSigningKey.text(try AuditSigningKey.publicKey(text)) } catch { throw CLIError(message: "--key: \(error)") }
+    private func publicKey(_ text: String) throws -> Curve25519.Signing.PublicKey {
+        do { return try AuditSigningKey.publicKey(text) } catch { throw CLIError(message: "--key: \(error)") }
     }
 
     static func describe(_ r: ControlAPI.AuditVerifyReply) -> String {

@@ -1,4 +1,5 @@
 import Control
+import Crypto
 import DeadlineCore
 import DeadlineStore
 import Foundation
@@ -121,8 +122,7 @@ enum AuditFile {
     }
 
     /// Checks a file with no daemon: its chain, and the checkpoints signed by `key`.
-    static func verify(_ path: String, key: String, partial: Bool) throws -> ControlAPI.AuditVerifyReply {
-        let publicKey = try AuditSigningKey.publicKey(key)
+    static func verify(_ path: String, key publicKey: Curve25519.Signing.PublicKey, partial: Bool) throws -> ControlAPI.AuditVerifyReply {
         var checkpoints: [AuditCheckpoint] = []
         try eachRecord(path) { r, _ in if r.kind == .checkpoint { checkpoints.append(try r.checkpoint()) } }
         var verifier = AuditChain.Verifier(checkpoints: checkpoints, key: publicKey, fromGenesis: !partial)
