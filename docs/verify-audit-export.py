@@ -2,10 +2,11 @@
 """Checks a `deadlinectl audit export` file without deadlined: the hash chain of its entries and
 the Ed25519 signatures of its checkpoints (docs/audit.md).
 
-Usage: verify-audit-export.py FILE --key PUBLIC-KEY [--partial]
-  PUBLIC-KEY  base64, as `deadlinectl audit key` prints it
+Usage: verify-audit-export.py FILE --key PUBLIC-KEY [--key OLD-KEY ...] [--partial]
+  PUBLIC-KEY  base64, as `deadlinectl audit key` prints it; repeat --key for the keys
+              used before a key change
   --partial   the file starts after entry 1 (an export --from a day)
-Exit 0: every link and every checkpoint by that key holds; 1: the first break is printed as
+Exit 0: every link and every checkpoint by those keys holds; 1: the first break is printed as
 `broken: KIND at entry SEQ`. Needs Python 3 and the `cryptography` package.
 """
 import argparse
@@ -31,10 +32,10 @@ def entry_hash(e):
     return hashlib.sha256(b"deadlined-audit/1\n" + b"".join(field(f) for f in fields)).hexdigest()
 
 
-def signed(c, key):
+def signed(c, keys):
     message = b"deadlined-checkpoint/1\n" + field(c["seq"]) + field(c["atMs"]) + field(c["hash"])
     try:
-        key.verify(base64.b64decode(c["signature"]), message)
+        keys[c["key"]].verify(base64.b64decode(c["signature"]), message)
         return True
     except (InvalidSignature, ValueError):
         return False
@@ -43,16 +44,16 @@ def signed(c, key):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("file")
-    parser.add_argument("--key", required=True)
+    parser.add_argument("--key", required=True, action="append")
     parser.add_argument("--partial", action="store_true")
     args = parser.parse_args()
-    key = Ed25519PublicKey.from_public_bytes(base64.b64decode(args.key))
+    keys = {k: Ed25519PublicKey.from_public_bytes(base64.b64decode(k)) for k in args.key}
     with open(args.file, encoding="utf-8") as f:
         records = [json.loads(line) for line in f if line.strip()]
-    # Checkpoints by this key, by the entry they sign; others are not trusted.
+    # Checkpoints by these keys, by the entry they sign; others are not trusted.
     pending = {}
     for c in records:
-        if c["kind"] == "checkpoint" and c["key"] == args.key:
+        if c["kind"] == "checkpoint" and c["key"] in keys:
             pending.setdefault(c["seq"], []).append(c)
 
     def broken(kind, seq):
@@ -75,7 +76,7 @@ def main():
         if e["prev"] != prev:
             return broken("broken link", expected)
         for c in pending.pop(e["seq"], []):
-            if not signed(c, key):
+            if not signed(c, keys):
                 return broken("forged checkpoint", expected)
             if c["hash"] != e["hash"]:
                 return broken("rewritten", expected)
@@ -83,7 +84,7 @@ def main():
         prev, head, expected = e["hash"], e["seq"], expected + 1
     start = (expected or 1) - len(entries)
     for seq in sorted(s for s in pending if s >= start):
-        if any(signed(c, key) for c in pending[seq]):
+        if any(signed(c, keys) for c in pending[seq]):
             return broken("truncated", head + 1)
         return broken("forged checkpoint", seq)
     print(f"ok: {len(entries)} entries, head entry {head} {prev}; {checked} signed checkpoint(s) hold")

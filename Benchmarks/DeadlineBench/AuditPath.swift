@@ -58,7 +58,7 @@ struct AuditPath: ParsableCommand {
         }
         let fill = Date().timeIntervalSince(t0)
         t0 = Date()
-        let report = try store.verifyAudit(key: key.privateKey.publicKey)
+        let report = try store.verifyAudit(keys: [key.privateKey.publicKey])
         let inStore = Date().timeIntervalSince(t0)
         precondition(report.firstBreak == nil && report.entries == entries, "the bench's own chain must hold: \(report)")
 

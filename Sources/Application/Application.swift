@@ -57,6 +57,19 @@ public final class Application: Sendable {
         let store = self.store
         return try await executor.run { try body(store) }
     }
+
+    /// A read that takes seconds (verifying a whole audit trail) on a thread of its own: the
+    /// executor's few threads stay free for the reads and writes people and reminders wait on.
+    public func longRead<T: Sendable>(_ body: @escaping @Sendable (Store) throws -> T) async throws -> T {
+        let store = self.store
+        return try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                // At most 15 bytes: the kernel's limit for a thread's name (ps, top, gdb show it).
+                Thread.current.name = "long-read"
+                continuation.resume(with: Result { try body(store) })
+            }.start()
+        }
+    }
 }
 
 /// A change that something asks for: it reads what it needs, validates, plans with

@@ -48,9 +48,13 @@ extension ControlAPI {
         /// Entries after this id (the previous page's `next`); nil: from the first.
         public var after: Int?
         public var limit: Int?
-        public init(after: Int? = nil, limit: Int? = nil) {
+        /// On the first page (no `after`): from the first entry written at or after this instant
+        /// (ms since 1970) instead of the first of all.
+        public var fromMs: Int?
+        public init(after: Int? = nil, limit: Int? = nil, fromMs: Int? = nil) {
             self.after = after
             self.limit = limit
+            self.fromMs = fromMs
         }
     }
 

@@ -23,6 +23,8 @@ enum ConfigSchema {
         case names
         /// A PostgreSQL URL (`store.url`).
         case postgresURL
+        /// A comma-separated list of Ed25519 public keys (base64), possibly empty.
+        case publicKeys
     }
 
     struct Key: Sendable {
@@ -70,6 +72,7 @@ enum ConfigSchema {
         Key(path: "audit.signing_key_credential", kind: .text),
         Key(path: "audit.signing_key_file", kind: .text),
         Key(path: "audit.checkpoint_interval", kind: .positiveInt(max: 7 * 86400)),
+        Key(path: "audit.trusted_keys", kind: .publicKeys),
         Key(path: "control.socket", kind: .text),
         Key(path: "control.max_message_bytes", kind: .positiveInt(max: 64 << 20)),
         Key(path: "control.max_change_message_bytes", kind: .positiveInt(max: 256 << 20)),
@@ -109,13 +112,18 @@ enum ConfigSchema {
         return Array(Set(names)).sorted()
     }
 
+    /// The items of a comma-separated value, trimmed; none for an empty one.
+    static func list(_ value: String) -> [String] {
+        value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
     /// nil if `value` is acceptable for `key`, else why not.
     static func problem(with value: String, for key: Key) -> String? {
         switch key.kind {
         case .text:
             return nil
         case .names:
-            let bad = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty && !NewItem.isValidKey($0) }
+            let bad = list(value).filter { !NewItem.isValidKey($0) }
             return bad.isEmpty ? nil : "'\(bad[0])' is not a name (letters, digits, - _ .)"
         case .timeZone:
             return TimeZone(identifier: value) == nil ? "'\(value)' is not an IANA time zone (e.g. Asia/Bangkok)" : nil
@@ -139,6 +147,11 @@ enum ConfigSchema {
             // Empty: not set (the sample config lists the key with no value).
             if value.isEmpty { return nil }
             do { _ = try PostgresLocation(url: value); return nil } catch { return "\(error)" }
+        case .publicKeys:
+            for text in ConfigSchema.list(value) {
+                do { _ = try AuditSigningKey.publicKey(text) } catch { return "\(error)" }
+            }
+            return nil
         case .oneOf(let allowed):
             return allowed.contains(value) ? nil : "'\(value)' is not one of: " + allowed.joined(separator: ", ")
         }

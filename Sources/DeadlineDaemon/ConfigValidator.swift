@@ -80,7 +80,7 @@ enum ConfigValidator {
                 guard case .scalar(let scalar) = value else {
                     throw ConfigError(location: where_(file, value), message: "'\(path)' takes channel names, e.g. \"office-mail, chat\"")
                 }
-                let names = scalar.string.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                let names = ConfigSchema.list(scalar.string)
                 if section.hasSuffix("by_rule") { result.byRule[name] = names } else { result.byTag[name] = names }
             } else if section == ConfigSchema.ruleSetsSection {
                 guard NewItem.isValidKey(name) else {

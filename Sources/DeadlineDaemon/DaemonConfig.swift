@@ -35,6 +35,8 @@ public struct DaemonConfig: Sendable, Equatable {
     public var auditKeyCredential = "audit-signing-key"
     public var auditKeyFile = ""
     public var checkpointInterval = 3600
+    /// Public keys that signed checkpoints before a key change: theirs count in a verification.
+    public var auditTrustedKeys: [String] = []
     /// nil: `$RUNTIME_DIRECTORY/control.sock`, unless systemd passes a socket.
     public var controlSocket: String?
     public var maxMessageBytes: Int
@@ -129,7 +131,7 @@ public struct DaemonConfig: Sendable, Equatable {
         // Empty is a choice (no channel for every reminder); absent is the default, the journal.
         let defaults = reader.string(forKey: ConfigKey("delivery.channels")) ?? "journal"
         let routes = ChannelRoutes(
-            defaults: defaults.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty },
+            defaults: ConfigSchema.list(defaults),
             byRule: validated.byRule, byTag: validated.byTag)
         try checkRoutes(routes, channels: channels, file: text == nil ? "environment" : path)
         let maxMessageBytes = string("control.max_message_bytes").flatMap(Int.init) ?? defaultMaxMessageBytes
@@ -165,6 +167,7 @@ public struct DaemonConfig: Sendable, Equatable {
             auditKeyCredential: string("audit.signing_key_credential") ?? "audit-signing-key",
             auditKeyFile: string("audit.signing_key_file") ?? directories.state + "/audit-signing-key",
             checkpointInterval: string("audit.checkpoint_interval").flatMap(Int.init) ?? 3600,
+            auditTrustedKeys: ConfigSchema.list(string("audit.trusted_keys") ?? ""),
             controlSocket: string("control.socket"),
             maxMessageBytes: maxMessageBytes,
             maxChangeMessageBytes: max(maxMessageBytes, string("control.max_change_message_bytes").flatMap(Int.init) ?? defaultMaxChangeMessageBytes),

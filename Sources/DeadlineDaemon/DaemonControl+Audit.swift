@@ -32,8 +32,9 @@ extension DaemonControl {
 
     func auditVerify() async throws -> ControlAPI.AuditVerifyReply {
         try await answering {
-            let key = auditKey.privateKey.publicKey
-            return ControlAPI.AuditVerifyReply(try await app.read { try $0.verifyAudit(key: key) })
+            // The config's keys were checked when it was read.
+            let keys = [auditKey.privateKey.publicKey] + config.auditTrustedKeys.compactMap { try? AuditSigningKey.publicKey($0) }
+            return ControlAPI.AuditVerifyReply(try await app.longRead { try $0.verifyAudit(keys: keys) })
         }
     }
 
@@ -43,9 +44,16 @@ extension DaemonControl {
 
     func auditExport(_ p: ControlAPI.AuditExportParameters) async throws -> ControlAPI.AuditExportReply {
         try await answering {
-            let (after, limit) = (Int64(max(p.after ?? 0, 0)), min(max(p.limit ?? 1000, 1), 10_000))
-            let (links, checkpoints) = try await app.read { store in
-                (try store.auditLinks(afterID: after, limit: limit), p.after == nil ? try store.auditCheckpoints() : nil)
+            let limit = min(max(p.limit ?? 1000, 1), 10_000)
+            let (links, checkpoints) = try await app.read { store -> ([AuditChain.Link], [AuditCheckpoint]?) in
+                if let after = p.after { return (try store.auditLinks(afterID: Int64(max(after, 0)), limit: limit), nil) }
+                var start: Int64 = 0
+                if let from = p.fromMs {
+                    // Nothing written since: an empty first page, with the checkpoints.
+                    guard let first = try store.auditFirstID(atOrAfter: Millis.date(Int64(from))) else { return ([], try store.auditCheckpoints()) }
+                    start = first - 1
+                }
+                return (try store.auditLinks(afterID: start, limit: limit), try store.auditCheckpoints())
             }
             return ControlAPI.AuditExportReply(entries: links.map(ControlAPI.AuditRecord.init), checkpoints: checkpoints?.map(ControlAPI.AuditRecord.init),
                                                next: links.count == limit ? links.last.map { Int($0.entry.id) } : nil)

@@ -8,9 +8,9 @@ extension AuditChain {
         public var entries = 0
         public var headSeq: Int64 = 0
         public var headHash = AuditChain.genesis
-        /// Checkpoints by the trusted key whose entry was read and matched.
+        /// Checkpoints by a trusted key whose entry was read and matched.
         public var checkpoints = 0
-        /// Checkpoints signed by some other key: not trusted, not counted against the chain.
+        /// Checkpoints signed by a key not trusted: not counted for or against the chain.
         public var otherKeys = 0
         /// The latest checkpoint that held.
         public var lastCheckpoint: AuditCheckpoint?
@@ -27,20 +27,24 @@ extension AuditChain {
         private var expected: Int64?
         private var previous: String
         private var lastID: Int64 = 0
-        /// The trusted key's checkpoints, by the entry they sign; a forged one is a break as
+        /// The trusted keys' checkpoints, by the entry they sign; a forged one is a break as
         /// soon as the trail reaches its entry.
         private var pending: [Int64: [AuditCheckpoint]] = [:]
-        private let key: Curve25519.Signing.PublicKey?
+        /// The trusted keys by their text (base64), as a checkpoint names the key that signed it.
+        private let keys: [String: Curve25519.Signing.PublicKey]
 
-        public init(checkpoints: [AuditCheckpoint] = [], key: Curve25519.Signing.PublicKey? = nil, fromGenesis: Bool = true) {
-            self.key = key
+        /// - Parameter keys: the keys whose checkpoints count: the daemon's, and those it signed
+        ///   with before a key change (`audit.trusted_keys`).
+        public init(checkpoints: [AuditCheckpoint] = [], keys: [Curve25519.Signing.PublicKey] = [], fromGenesis: Bool = true) {
+            self.keys = Dictionary(keys.map { (AuditSigningKey.text($0), $0) }, uniquingKeysWith: { a, _ in a })
             expected = fromGenesis ? 1 : nil
             previous = AuditChain.genesis
-            let trusted = key.map(AuditSigningKey.text)
             for c in checkpoints {
-                if c.key == trusted { pending[c.seq, default: []].append(c) } else { report.otherKeys += 1 }
+                if self.keys[c.key] != nil { pending[c.seq, default: []].append(c) } else { report.otherKeys += 1 }
             }
         }
+
+        private func isGenuine(_ c: AuditCheckpoint) -> Bool { keys[c.key].map(c.isSigned(by:)) ?? false }
 
         /// Reads the next link; false once the trail is broken (later links are not read).
         public mutating func add(_ link: Link) -> Bool {
@@ -56,7 +60,7 @@ extension AuditChain {
             if AuditChain.hash(link.entry, seq: link.seq, prev: link.prev) != link.hash { return broken(.edited) }
             if link.prev != previous { return broken(.brokenLink) }
             for c in pending.removeValue(forKey: link.seq) ?? [] {
-                guard let key, c.isSigned(by: key) else { return broken(.forgedCheckpoint) }
+                guard isGenuine(c) else { return broken(.forgedCheckpoint) }
                 guard c.hash == link.hash else { return broken(.rewritten) }
                 report.checkpoints += 1
                 if report.lastCheckpoint.map({ $0.seq <= c.seq }) ?? true { report.lastCheckpoint = c }
@@ -77,7 +81,7 @@ extension AuditChain {
             guard out.firstBreak == nil else { return out }
             let start = (expected ?? 1) - Int64(out.entries)
             guard let seq = pending.keys.filter({ $0 >= start }).min() else { return out }
-            let signed = pending[seq, default: []].contains { c in key.map { c.isSigned(by: $0) } ?? false }
+            let signed = pending[seq, default: []].contains(where: isGenuine)
             out.firstBreak = Break(kind: signed ? .truncated : .forgedCheckpoint, id: lastID, seq: signed ? out.headSeq + 1 : seq)
             return out
         }

@@ -15,16 +15,23 @@ extension DeliveryOutcome {
                           target: "\(count) reminder(s)", before: nil, after: after)
     }
 
-    private struct Summary: Encodable {
-        struct Attempt: Encodable {
-            var id: Int64
-            var error: String
+    /// The `after` of a `Reminders` entry (an item's history reads it back).
+    public struct Summary: Codable, Sendable {
+        public struct Attempt: Codable, Sendable {
+            public var id: Int64
+            public var error: String
             /// When it is tried again (ms since 1970).
-            var at: Int64?
+            public var at: Int64?
         }
-        var sent: [Int64]?
-        var missed: [Int64]?
-        var failed: [Attempt]?
-        var retrying: [Attempt]?
+        public var sent: [Int64]?
+        public var missed: [Int64]?
+        public var failed: [Attempt]?
+        public var retrying: [Attempt]?
+
+        /// Each occurrence named, with what became of it: sent, missed, failed or retrying.
+        public var outcomes: [(id: Int64, outcome: String)] {
+            (sent ?? []).map { ($0, "sent") } + (missed ?? []).map { ($0, "missed") }
+                + (failed ?? []).map { ($0.id, "failed") } + (retrying ?? []).map { ($0.id, "retrying") }
+        }
     }
 }

@@ -43,8 +43,13 @@ public protocol Store: Sendable {
     /// The entries about item `key` in the order written: those it is the target of (or its
     /// obligations, `key/code`), and imports that name it; the first `limit`.
     func auditHistory(of key: String, limit: Int) throws -> [AuditChain.Link]
+    /// The reminders' entries (method `Reminders`) written from `instant` on that may name one
+    /// of the occurrences `ids` (the caller reads each entry to be sure); the first `limit`.
+    func auditReminderEntries(mentioning ids: [Int64], since instant: Date, limit: Int) throws -> [AuditChain.Link]
     /// Audit entries with their links, in the order written (by id), from after `afterID`.
     func auditLinks(afterID: Int64, limit: Int) throws -> [AuditChain.Link]
+    /// The first entry written at or after `instant`; nil when none is.
+    func auditFirstID(atOrAfter instant: Date) throws -> Int64?
     /// Every signed checkpoint of the audit chain, oldest first.
     func auditCheckpoints() throws -> [AuditCheckpoint]
     /// Signs the chain's head and keeps the checkpoint, in one transaction that holds the head

@@ -200,6 +200,11 @@ enum PostgresSchema {
             CREATE INDEX audit_target ON audit (target text_pattern_ops);
             CREATE INDEX audit_method ON audit (method)
             """),
+        Migration(name: "v7: the audit trail by time", sql: """
+            DROP INDEX audit_method;
+            CREATE INDEX audit_method_at ON audit (method, at_ms);
+            CREATE INDEX audit_at ON audit (at_ms)
+            """),
     ]
 
     /// Applies what is missing, in one transaction (PostgreSQL's DDL is transactional: a

@@ -33,6 +33,21 @@ extension PostgresStore {
         }
     }
 
+    public func auditReminderEntries(mentioning ids: [Int64], since instant: Date, limit: Int) throws -> [AuditChain.Link] {
+        guard !ids.isEmpty else { return [] }
+        return try read { s in
+            try s.rows("""
+                SELECT * FROM audit WHERE method = 'Reminders' AND at_ms >= \(Millis.from(instant))
+                    AND EXISTS (SELECT 1 FROM unnest(\(ids.map(String.init))::text[]) AS id WHERE strpos(after, id) > 0)
+                ORDER BY id LIMIT \(limit)
+                """).map(Self.link)
+        }
+    }
+
+    public func auditFirstID(atOrAfter instant: Date) throws -> Int64? {
+        try read { s in try s.rows("SELECT min(id) AS id FROM audit WHERE at_ms >= \(Millis.from(instant))")[0]["id"].decode(Int64?.self) }
+    }
+
     static func link(_ r: PostgresRandomAccessRow) throws -> AuditChain.Link {
         AuditChain.Link(entry: try auditEntry(r), seq: try r["seq"].decode(Int64?.self) ?? 0,
                         prev: try r["prev_hash"].decode(String?.self) ?? "", hash: try r["hash"].decode(String?.self) ?? "")

@@ -33,6 +33,21 @@ extension SQLiteStore {
         }
     }
 
+    public func auditReminderEntries(mentioning ids: [Int64], since instant: Date, limit: Int) throws -> [AuditChain.Link] {
+        guard !ids.isEmpty else { return [] }
+        return try readDB { db in
+            try Row.fetchAll(db, sql: """
+                SELECT * FROM audit WHERE method = 'Reminders' AND at_ms >= ?
+                    AND EXISTS (SELECT 1 FROM json_each(?) AS id WHERE instr(after, id.value) > 0)
+                ORDER BY id LIMIT ?
+                """, arguments: [Millis.from(instant), AuditEntry.json(ids.map(String.init)), limit]).map(Self.link)
+        }
+    }
+
+    public func auditFirstID(atOrAfter instant: Date) throws -> Int64? {
+        try readDB { db in try Int64.fetchOne(db, sql: "SELECT min(id) FROM audit WHERE at_ms >= ?", arguments: [Millis.from(instant)]) }
+    }
+
     public func auditCheckpoints() throws -> [AuditCheckpoint] {
         try readDB { db in try Row.fetchAll(db, sql: "SELECT * FROM audit_checkpoint ORDER BY id").map(Self.checkpoint) }
     }

@@ -262,6 +262,13 @@ enum Schema {
             try db.create(index: "audit_target", on: "audit", columns: ["target"])
             try db.create(index: "audit_method", on: "audit", columns: ["method"])
         }
+        m.registerMigration("v15: the audit trail by time") { db in
+            // An export from a day on, and a reminder's sends in its item's history, from the
+            // instant they can have been written on, without reading the trail before it.
+            try db.execute(sql: "DROP INDEX audit_method")
+            try db.create(index: "audit_method_at", on: "audit", columns: ["method", "at_ms"])
+            try db.create(index: "audit_at", on: "audit", columns: ["at_ms"])
+        }
         return m
     }
 }

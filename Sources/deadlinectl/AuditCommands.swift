@@ -32,7 +32,7 @@ struct AuditLogCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "log",
         abstract: "Show every change of one item: who, when, and its due date and state before and after.",
-        discussion: "Its own changes, its organisations' submissions, exemptions and reopenings, and the imports that added or updated it; oldest first."
+        discussion: "Its own changes, its organisations' submissions, exemptions and reopenings, the imports that added or updated it, and each of its reminders sent, missed, failed or put back to retry; oldest first."
     )
     @Argument(help: "The item's key.")
     var key: String
@@ -64,11 +64,12 @@ struct AuditLogCommand: ParsableCommand {
                    rows: rows)
     }
 
-    /// An item's or an obligation's state (or an import's added/updated) in Thai.
+    /// An item's or an obligation's state (an import's added/updated, a reminder's sent…) in Thai.
     static func state(_ s: String, thai: Bool) -> String {
         guard thai else { return s }
         let names = ["open": "เปิดอยู่", "submitted": "ส่งแล้ว", "held": "ประชุมแล้ว", "cancelled": "ยกเลิก", "exempted": "ยกเว้น",
-                     "added": "เพิ่มใหม่", "updated": "ปรับปรุง"]
+                     "added": "เพิ่มใหม่", "updated": "ปรับปรุง",
+                     "sent": "ส่งเตือนแล้ว", "missed": "เลยเวลา ไม่ได้ส่ง", "failed": "ส่งไม่สำเร็จ", "retrying": "รอส่งใหม่"]
         return names[s] ?? s
     }
 
@@ -86,6 +87,7 @@ struct AuditLogCommand: ParsableCommand {
         case "Reopen": return thai ? "เปิดใหม่ให้ \(subject)" : "reopened for \(subject)"
         case "Assign": return thai ? "มอบหมาย" : "assigned"
         case "Remind": return thai ? "ส่งคำเตือน" : "reminded"
+        case "Reminders": return thai ? "คำเตือน \(subject)" : "reminder \(subject)"
         default: return c.method
         }
     }
@@ -102,8 +104,8 @@ struct AuditVerifyCommand: ParsableCommand {
     )
     @Argument(help: "An export file (JSON Lines) to check offline.")
     var file: String?
-    @Option(name: .long, help: "The public key (base64) the file's checkpoints must be signed with.")
-    var key: String?
+    @Option(name: .long, help: "A public key (base64) the file's checkpoints may be signed with; repeat it for the keys used before a key change.")
+    var key: [String] = []
     @Flag(name: .long, help: "The file starts after entry 1 (an export --from a date): check it from its first entry.")
     var partial = false
     @OptionGroup var connection: ConnectionOptions
@@ -111,8 +113,8 @@ struct AuditVerifyCommand: ParsableCommand {
     func run() throws {
         let reply: ControlAPI.AuditVerifyReply
         if let file {
-            guard let key else { throw CLIError(message: "--key PUBLIC-KEY is needed to check a file (deadlinectl audit key prints it)") }
-            reply = try AuditFile.verify(file, key: try publicKey(key), partial: partial)
+            guard !key.isEmpty else { throw CLIError(message: "--key PUBLIC-KEY is needed to check a file (deadlinectl audit key prints it)") }
+            reply = try AuditFile.verify(file, keys: try key.map(publicKey), partial: partial)
         } else {
             reply = try connection.fetch(ControlAPI.auditVerify, ControlAPI.NoParameters(), timeout: ConnectionOptions.longJob)
         }
@@ -139,7 +141,7 @@ struct AuditVerifyCommand: ParsableCommand {
         } else {
             lines.append("no signed checkpoint: entries cut off the end, or a chain rebuilt whole, would not show")
         }
-        if r.otherKeys > 0 { lines.append("\(r.otherKeys) checkpoint(s) signed by another key were not trusted") }
+        if r.otherKeys > 0 { lines.append("\(r.otherKeys) checkpoint(s) signed by a key not trusted were left aside (after a key change, trust the old one: docs/audit.md)") }
         return lines.joined(separator: "\n")
     }
 }
@@ -165,7 +167,7 @@ struct AuditExportCommand: ParsableCommand {
         do {
             var after: Int?
             repeat {
-                let page = try connection.fetch(ControlAPI.auditExport, ControlAPI.AuditExportParameters(after: after, limit: 2000))
+                let page = try connection.fetch(ControlAPI.auditExport, ControlAPI.AuditExportParameters(after: after, limit: 2000, fromMs: window.fromMs))
                 if let checkpoints = page.checkpoints { writer.keep(checkpoints) }
                 guard try writer.write(page.entries) else { break }
                 after = page.next

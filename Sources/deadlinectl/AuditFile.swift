@@ -121,11 +121,11 @@ enum AuditFile {
         }
     }
 
-    /// Checks a file with no daemon: its chain, and the checkpoints signed by `key`.
-    static func verify(_ path: String, key publicKey: Curve25519.Signing.PublicKey, partial: Bool) throws -> ControlAPI.AuditVerifyReply {
+    /// Checks a file with no daemon: its chain, and the checkpoints signed by `keys`.
+    static func verify(_ path: String, keys: [Curve25519.Signing.PublicKey], partial: Bool) throws -> ControlAPI.AuditVerifyReply {
         var checkpoints: [AuditCheckpoint] = []
         try eachRecord(path) { r, _ in if r.kind == .checkpoint { checkpoints.append(try r.checkpoint()) } }
-        var verifier = AuditChain.Verifier(checkpoints: checkpoints, key: publicKey, fromGenesis: !partial)
+        var verifier = AuditChain.Verifier(checkpoints: checkpoints, keys: keys, fromGenesis: !partial)
         var going = true
         try eachRecord(path) { r, _ in
             if going, r.kind == .entry { going = verifier.add(try r.link()) }

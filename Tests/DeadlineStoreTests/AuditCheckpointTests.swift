@@ -16,8 +16,9 @@ struct AuditCheckpointTests {
         try key.checkpoint(seq: links[index].seq, hash: links[index].hash, at: at)
     }
 
-    static func verify(_ links: some Sequence<AuditChain.Link>, _ checkpoints: [AuditCheckpoint], fromGenesis: Bool = true) -> AuditChain.Report {
-        var v = AuditChain.Verifier(checkpoints: checkpoints, key: key.privateKey.publicKey, fromGenesis: fromGenesis)
+    static func verify(_ links: some Sequence<AuditChain.Link>, _ checkpoints: [AuditCheckpoint], fromGenesis: Bool = true,
+                       keys: [Curve25519.Signing.PublicKey] = [key.privateKey.publicKey]) -> AuditChain.Report {
+        var v = AuditChain.Verifier(checkpoints: checkpoints, keys: keys, fromGenesis: fromGenesis)
         for link in links { guard v.add(link) else { break } }
         return v.finish()
     }
@@ -60,6 +61,23 @@ struct AuditCheckpointTests {
         let stranger = try Self.checkpoint(of: links, at: 5, key: AuditSigningKey(privateKey: .init(), source: "other"))
         let mixed = Self.verify(links.prefix(4), [signed[0], stranger])
         #expect(mixed.firstBreak == nil && mixed.otherKeys == 1 && mixed.checkpoints == 1)
+    }
+
+    @Test("after a key change the old key's checkpoints count when it is trusted, and a forgery in its name is still found")
+    func rotation() throws {
+        let links = AuditChainTests.chain(6)
+        let old = AuditSigningKey(privateKey: .init(), source: "old")
+        let signed = [try Self.checkpoint(of: links, at: 2, key: old), try Self.checkpoint(of: links, at: 4)]
+        let keys = [Self.key.privateKey.publicKey, old.privateKey.publicKey]
+        let both = Self.verify(links, signed, keys: keys)
+        #expect(both.firstBreak == nil && both.checkpoints == 2 && both.otherKeys == 0)
+        // A cut only the old key's checkpoint covers: found when that key is trusted, not otherwise.
+        let cutOld = Self.verify(links.prefix(2), [signed[0]], keys: keys)
+        #expect(cutOld.firstBreak == .init(kind: .truncated, id: 20, seq: 3))
+        #expect(Self.verify(links.prefix(2), [signed[0]]).firstBreak == nil)
+        var forged = signed[0]
+        forged.hash = links[1].hash
+        #expect(Self.verify(links, [forged], keys: keys).firstBreak == .init(kind: .forgedCheckpoint, id: 30, seq: 3))
     }
 
     @Test("a trail that starts after entry 1 is checked from its first entry; a checkpoint before it is outside, not a break")
@@ -122,18 +140,41 @@ struct StoreAuditCheckpointTests {
         for i in 4...5 { try store.transaction { try $0.recordAudit(AuditChainTests.entry(Int64(i), target: "แผน \(i)")) } }
         #expect(try store.checkpointAudit(signingWith: key, at: Date())?.seq == 5)
         #expect(try store.auditCheckpoints().map(\.seq) == [3, 5])
-        let intact = try store.verifyAudit(key: publicKey)
+        let intact = try store.verifyAudit(keys: [publicKey])
         #expect(intact.firstBreak == nil && intact.entries == 5 && intact.checkpoints == 2)
 
         try tamper(backend, dir, "DELETE FROM audit WHERE seq > 4")
         #expect(try store.auditChainBreak() == nil, "what is left still chains")
-        #expect(try store.verifyAudit(key: publicKey).firstBreak?.kind == .truncated)
+        #expect(try store.verifyAudit(keys: [publicKey]).firstBreak?.kind == .truncated)
 
         // Everything deleted and written again: a whole new chain that holds, against the old signatures.
         try tamper(backend, dir, "DELETE FROM audit")
         for i in 1...5 { try store.transaction { try $0.recordAudit(AuditChainTests.entry(Int64(i), target: "แผนอื่น \(i)")) } }
         #expect(try store.auditChainBreak() == nil)
-        let rewritten = try #require(try store.verifyAudit(key: publicKey).firstBreak)
+        let rewritten = try #require(try store.verifyAudit(keys: [publicKey]).firstBreak)
         #expect(rewritten.kind == .rewritten && rewritten.seq == 3)
+    }
+
+    @Test("by time: the first entry from an instant on; the reminders' entries that may name an occurrence, from an instant on", arguments: StoreBackend.allCases)
+    func byTime(backend: StoreBackend) throws {
+        let dir = try TemporaryDirectory()
+        let store = try backend.open(in: dir)
+        // Entries 1…5, a second apart; then reminder batches at +10 s and +20 s.
+        for i in 1...5 { try store.transaction { try $0.recordAudit(AuditChainTests.entry(Int64(i))) } }
+        let start = AuditChainTests.entry(1).at
+        #expect(try store.auditFirstID(atOrAfter: start.addingTimeInterval(-60)) == store.auditLinks(afterID: 0, limit: 1).first?.entry.id)
+        let third = try #require(try store.auditLinks(afterID: 0, limit: 10).dropFirst(2).first)
+        #expect(try store.auditFirstID(atOrAfter: start.addingTimeInterval(2)) == third.entry.id)
+        #expect(try store.auditFirstID(atOrAfter: start.addingTimeInterval(3600)) == nil)
+
+        for (offset, ids) in [(10.0, [12, 7] as [Int64]), (20.0, [1])] {
+            let outcome = DeliveryOutcome(delivered: ids)
+            try store.transaction { try $0.recordAudit(try #require(outcome.auditEntry(at: start.addingTimeInterval(offset)))) }
+        }
+        let mentioning1 = try store.auditReminderEntries(mentioning: [1], since: start, limit: 10).map { $0.entry.after ?? "" }
+        #expect(mentioning1 == ["{\"sent\":[12,7]}", "{\"sent\":[1]}"], "a hint: 1 is among the digits of 12; the reader checks")
+        #expect(try store.auditReminderEntries(mentioning: [7], since: start, limit: 10).map(\.entry.after) == ["{\"sent\":[12,7]}"])
+        #expect(try store.auditReminderEntries(mentioning: [1], since: start.addingTimeInterval(15), limit: 10).count == 1)
+        #expect(try store.auditReminderEntries(mentioning: [], since: start, limit: 10).isEmpty)
     }
 }

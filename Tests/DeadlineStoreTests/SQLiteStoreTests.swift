@@ -13,7 +13,8 @@ struct SQLiteStoreTests {
                              "v7: repeating meetings and iCalendar identity", "v8: added dates and changed instances of a series",
                              "v9: organisations registry", "v10: assignments and obligations",
                              "v11: reminders of obligations", "v12: escalation contacts by province and district",
-                             "v13: the audit trail as a hash chain", "v14: signed checkpoints of the audit chain"]
+                             "v13: the audit trail as a hash chain", "v14: signed checkpoints of the audit chain",
+                             "v15: the audit trail by time"]
 
     @Test("a fresh file is migrated to the latest schema, and reopening migrates nothing again")
     func migrations() throws {

@@ -13,11 +13,12 @@ struct AuditTrailTests {
         .appendingPathComponent("docs/verify-audit-export.py").path
 
     /// deadlinectl's verdict on a file and the Python script's, each as "kind at entry seq" or "ok".
-    static func verdicts(_ file: String, key: String, in box: Sandbox) throws -> (swift: String, python: String) {
-        let ctl = try box.ctl(["audit", "verify", file, "--key", key, "--json"])
+    static func verdicts(_ file: String, keys: [String], in box: Sandbox) throws -> (swift: String, python: String) {
+        let options = keys.flatMap { ["--key", $0] }
+        let ctl = try box.ctl(["audit", "verify", file, "--json"] + options)
         let reply = try JSONDecoder().decode(ControlAPI.AuditVerifyReply.self, from: Data(ctl.out.utf8))
         #expect(ctl.status == (reply.broken == nil ? 0 : 1), "\(ctl.err)")
-        let py = try RunningProcess(try python3(), [script, file, "--key", key], environment: ["PATH": "/usr/bin:/bin"])
+        let py = try RunningProcess(try python3(), [script, file] + options, environment: ["PATH": "/usr/bin:/bin"])
         let status = py.waitForExit(timeout: 30)
         let out = py.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(status == (out.hasPrefix("ok") ? 0 : 1), "\(out) \(py.stderrLines.map(\.1))")
@@ -53,7 +54,7 @@ struct AuditTrailTests {
 
         let lines = try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n").map(String.init)
         #expect(lines.count == 10)
-        let intact = try Self.verdicts(file, key: key, in: box)
+        let intact = try Self.verdicts(file, keys: [key], in: box)
         #expect(intact.swift == "ok" && intact.python == "ok", "\(intact)")
 
         // Lines: entries 1…7, the checkpoint of 7, entry 8, the checkpoint of 8.
@@ -74,11 +75,11 @@ struct AuditTrailTests {
         for (what, tampered, expected) in cases {
             let path = box.path + "/tampered.jsonl"
             try (tampered.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
-            let v = try Self.verdicts(path, key: key, in: box)
+            let v = try Self.verdicts(path, keys: [key], in: box)
             #expect(v.swift == expected && v.python == expected, "\(what): deadlinectl \(v.swift), python \(v.python)")
         }
         let otherKey = try box.ctl(["audit", "verify", file, "--key", String(repeating: "B", count: 43) + "="])
-        #expect(otherKey.status == 0 && otherKey.out.contains("2 checkpoint(s) signed by another key"), "\(otherKey.out) \(otherKey.err)")
+        #expect(otherKey.status == 0 && otherKey.out.contains("2 checkpoint(s) signed by a key not trusted"), "\(otherKey.out) \(otherKey.err)")
     }
 
     @Test("the key from a systemd credential; a stop signs the head; the tail cut with sqlite3 while stopped is found after the restart")
@@ -104,6 +105,51 @@ struct AuditTrailTests {
         daemon = try box.startDaemon(extra: env)
         let verify = try box.ctl(["audit", "verify"])
         #expect(verify.status == 1 && verify.out.contains("BROKEN: the trail ends before entry 4"), "\(verify.out) \(verify.err)")
+    }
+
+    @Test("a key change: the old key's checkpoints count once it is in audit.trusted_keys, daemon side and offline; a bad one is refused at start")
+    func keyChange() throws {
+        let box = try Sandbox()
+        let credentials = box.path + "/credentials", credential = box.path + "/credentials/deadlined_audit-signing-key"
+        try FileManager.default.createDirectory(atPath: credentials, withIntermediateDirectories: true)
+        let old = try box.ctl(["audit", "key", "--new", credential]).out.trimmingCharacters(in: .whitespacesAndNewlines)
+        var env = ["CREDENTIALS_DIRECTORY": credentials]
+        var daemon = try box.startDaemon(extra: env)
+        defer { daemon.ensureStopped() }
+        for i in 1...3 { #expect(try box.ctl(["add", "deadline", "แผน \(i)", "--due", "+\(20 + i)d", "--remind", "1d"]).status == 0) }
+        daemon.signal(SIGTERM)
+        #expect(daemon.waitForExit(timeout: 20) == 0)
+
+        // The new key in the old one's place, as docs/audit.md says.
+        try FileManager.default.removeItem(atPath: credential)
+        let new = try box.ctl(["audit", "key", "--new", credential]).out.trimmingCharacters(in: .whitespacesAndNewlines)
+        func verify() throws -> ControlAPI.AuditVerifyReply {
+            try JSONDecoder().decode(ControlAPI.AuditVerifyReply.self, from: Data(try box.ctl(["audit", "verify", "--json"]).out.utf8))
+        }
+        daemon = try box.startDaemon(extra: env)
+        #expect(try box.ctl(["add", "deadline", "แผน 4", "--due", "+30d", "--remind", "1d"]).status == 0)
+        #expect(try box.ctl(["audit", "checkpoint"]).status == 0)
+        let untrusted = try verify()
+        #expect(untrusted.broken == nil && untrusted.checkpoints == 1 && untrusted.otherKeys == 1, "\(untrusted)")
+        daemon.signal(SIGTERM)
+        #expect(daemon.waitForExit(timeout: 20) == 0)
+
+        env["DEADLINED_AUDIT_TRUSTED_KEYS"] = "not-a-key"
+        let refused = try RunningProcess(Binaries.deadlined, ["--check-config"], environment: box.environment(notifySocket: nil, extra: env))
+        #expect(refused.waitForExit() == 78)
+        #expect(refused.waitForLine(containing: "'not-a-key' is not a public key", timeout: 2) != nil, "\(refused.stderrLines.map(\.1))")
+        #expect(refused.stderrLines.contains { $0.1.contains("DEADLINED_AUDIT_TRUSTED_KEYS") || $0.1.contains("audit.trusted_keys") })
+
+        env["DEADLINED_AUDIT_TRUSTED_KEYS"] = old
+        daemon = try box.startDaemon(extra: env)
+        let trusted = try verify()
+        #expect(trusted.broken == nil && trusted.checkpoints == 2 && trusted.otherKeys == 0 && trusted.headSeq == 4, "\(trusted)")
+        let file = box.path + "/audit.jsonl"
+        #expect(try box.ctl(["audit", "export", "-o", file]).status == 0)
+        let both = try Self.verdicts(file, keys: [new, old], in: box)
+        #expect(both.swift == "ok" && both.python == "ok", "\(both)")
+        let offline = try box.ctl(["audit", "verify", file, "--key", new, "--key", old])
+        #expect(offline.out.contains("2 signed checkpoint(s) hold"), "\(offline.out)")
     }
 
     @Test("kill -9 while changes are being made: the chain holds after the restart, and each item added has its entry")
@@ -180,6 +226,11 @@ struct AuditTrailTests {
         let reminder = try #require(try JSONDecoder().decode(ControlAPI.ItemReply.self, from: Data(try box.ctl(["get", "report", "--json"]).out.utf8))
             .item.reminders.first)
         #expect(sent.command == "deadlined" && sent.after == "{\"sent\":[\(reminder.id)]}", "\(sent)")
+        let history = try JSONDecoder().decode(ControlAPI.AuditHistoryReply.self, from: Data(try box.ctl(["audit", "log", "report", "--json"]).out.utf8))
+        #expect(history.changes.map(\.method) == ["AddItem", "Reminders"] && history.changes[1].stateAfter == "sent"
+                && history.changes[1].subject == reminder.label && history.changes[1].command == "deadlined", "\(history.changes)")
+        let thai = try box.ctl(["audit", "log", "report", "--lang", "th"]).out
+        #expect(thai.contains("คำเตือน \(reminder.label)") && thai.contains("ส่งเตือนแล้ว"), "\(thai)")
         daemon.signal(SIGHUP)
         #expect(waitFor({ entries().contains { $0.method == "Reload" && $0.command == "SIGHUP" } }, timeout: 30))
         let verify = try box.ctl(["audit", "verify"])

@@ -1,3 +1,4 @@
+import DeadlineCore
 import DeadlineStore
 import Foundation
 
@@ -15,16 +16,26 @@ public struct ItemChange: Sendable, Equatable {
     public var dueAfter: String?
     public var stateBefore: String?
     public var stateAfter: String?
-    /// The organisation of an obligation's change, or the file of an import.
+    /// The organisation of an obligation's change, the file of an import, or the label of a
+    /// reminder sent.
     public var subject: String?
 }
 
 extension Application {
     /// Every change of item `key` in the order made (the first `limit`): its own entries, its
     /// obligations' and the imports that added or updated it.
+    /// Its reminders' sends are among them (method `Reminders`, subject the reminder's label,
+    /// state after: sent, missed, failed or retrying) while the item still has its occurrences.
     public func history(of key: String, limit: Int) async throws -> [ItemChange] {
         try await read { store in
-            try store.auditHistory(of: key, limit: limit).compactMap { Self.change($0, key: key) }
+            let changes = try store.auditHistory(of: key, limit: limit).compactMap { Self.change($0, key: key) }
+            guard let item = try store.item(key: key) else { return changes }
+            let occurrences = Dictionary(try store.occurrences(ofItem: item.id).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+            // A send is written after its instant; an hour's margin for the clocks of other nodes.
+            guard let since = occurrences.values.map(\.fireAt).min()?.addingTimeInterval(-3600) else { return changes }
+            let sends = try store.auditReminderEntries(mentioning: Array(occurrences.keys), since: since, limit: limit)
+                .flatMap { Self.sends($0, of: occurrences) }
+            return Array((changes + sends).sorted { $0.seq < $1.seq }.prefix(limit))
         }
     }
 
@@ -49,5 +60,16 @@ extension Application {
         change.subject = e.target
         change.stateAfter = added ? "added" : "updated"
         return change
+    }
+
+    /// What one `Reminders` entry says of these occurrences: one change per occurrence named.
+    static func sends(_ link: AuditChain.Link, of occurrences: [Int64: Occurrence]) -> [ItemChange] {
+        let e = link.entry
+        guard let after = e.after, let summary = try? JSONDecoder().decode(DeliveryOutcome.Summary.self, from: Data(after.utf8)) else { return [] }
+        return summary.outcomes.compactMap { id, outcome in
+            guard let o = occurrences[id] else { return nil }
+            return ItemChange(seq: link.seq, at: e.at, uid: e.uid, pid: e.pid, command: e.command, method: e.method,
+                              stateAfter: outcome, subject: o.organisation.map { "\(o.label) \($0)" } ?? o.label)
+        }
     }
 }
