@@ -1,4 +1,6 @@
 import ArgumentParser
+import CoreMetrics
+import Prometheus
 import Control
 import DeadlineCore
 import DeadlineStore
@@ -110,8 +112,11 @@ struct PendingStart: ParsableCommand {
 /// c. 100,000 reminders due in the same second: time until the last is delivered.
 struct Burst: ParsableCommand {
     @Option var count = 100_000
+    @Flag(help: "Count into a Prometheus registry, as the daemon does with metrics.listen (one process each way: the bootstrap is once).")
+    var metrics = false
 
     func run() throws {
+        if metrics { MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: PrometheusCollectorRegistry())) }
         let dir = try scratch("burst")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let store = try SQLiteStore(path: dir + "/s.sqlite")
@@ -125,7 +130,7 @@ struct Burst: ParsableCommand {
         let last = channel.all.map(\.at).max() ?? Date()
         core.stopTimers()
         let inOrder = zip(channel.all, channel.all.dropFirst()).allSatisfy { $0.fireAt <= $1.fireAt }
-        table("c. burst: \(count) due within one second", [
+        table("c. burst: \(count) due within one second\(metrics ? ", metrics on" : "")", [
             ("delivered", "\(channel.count) of \(count)"),
             ("due → last delivered", String(format: "%.2f s", last.timeIntervalSince(due))),
             ("rate", String(format: "%.0f reminders/s", Double(count) / max(0.001, last.timeIntervalSince(due)))),

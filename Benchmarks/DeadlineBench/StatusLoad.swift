@@ -12,11 +12,13 @@ struct StatusLoad: ParsableCommand {
     @Option var clients = 64
     @Option var seconds = 10.0
     @Option var items = 10_000
+    @Option(help: "Serve metrics on this loopback address meanwhile (metrics.listen), to see what counting costs.")
+    var metrics: String?
 
     func run() throws {
         let dir = try scratch("status-load")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let daemon = BenchDaemon(in: dir)
+        let daemon = BenchDaemon(in: dir, env: metrics.map { ["DEADLINED_METRICS_LISTEN": $0] } ?? [:])
         defer { daemon.stop() }
         let socket = daemon.socket
         let filler = try VarlinkClient(path: socket)
@@ -48,7 +50,7 @@ struct StatusLoad: ParsableCommand {
         let all = latencies.withLock { $0 }.sorted()
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         func pct(_ p: Double) -> String { all.isEmpty ? "-" : String(format: "%.2f ms", all[min(all.count - 1, Int(Double(all.count) * p))]) }
-        table("g. \(clients) concurrent clients calling Status for \(seconds) s (\(items) items in the store)", [
+        table("g. \(clients) concurrent clients calling Status for \(seconds) s (\(items) items in the store)\(metrics == nil ? "" : ", metrics on")", [
             ("calls", "\(all.count) (\(failures.load(ordering: .relaxed)) failed)"),
             ("calls/s", String(format: "%.0f", Double(all.count) / min(elapsed, seconds))),
             ("p50", pct(0.50)),

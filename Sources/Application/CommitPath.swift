@@ -62,7 +62,7 @@ public final class CommitPath: Sendable {
             if jobs.isEmpty { return }
             let now = clock.now()
             do {
-                try store.transaction { txn in for job in jobs { job.apply(txn, now: now) } }
+                try StoreMetrics.timed("change") { try store.transaction { txn in for job in jobs { job.apply(txn, now: now) } } }
                 for job in jobs { job.finish(failure: nil) }
             } catch {
                 for job in jobs { job.finish(failure: error) }

@@ -25,6 +25,8 @@ enum ConfigSchema {
         case postgresURL
         /// A comma-separated list of Ed25519 public keys (base64), possibly empty.
         case publicKeys
+        /// Where metrics are served: loopback HOST:PORT, a socket path, or "" (off).
+        case metricsListen
     }
 
     struct Key: Sendable {
@@ -82,6 +84,7 @@ enum ConfigSchema {
         Key(path: "control.idle_timeout", kind: .count(max: 86400)),
         Key(path: "calendar.feed", kind: .text),
         Key(path: "board.directory", kind: .text),
+        Key(path: "metrics.listen", kind: .metricsListen),
     ]
 
     /// A section whose keys the admin names: `rule_sets: { urgent: "3wd@09:00, 0" }`.
@@ -147,6 +150,8 @@ enum ConfigSchema {
             // Empty: not set (the sample config lists the key with no value).
             if value.isEmpty { return nil }
             do { _ = try PostgresLocation(url: value); return nil } catch { return "\(error)" }
+        case .metricsListen:
+            do { _ = try MetricsListener.parse(value); return nil } catch { return error.description }
         case .publicKeys:
             for text in ConfigSchema.list(value) {
                 do { _ = try AuditSigningKey.publicKey(text) } catch { return "\(error)" }

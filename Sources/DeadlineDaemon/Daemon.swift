@@ -24,6 +24,8 @@ public enum Daemon {
     public static func run(config: DaemonConfig, directories: ServiceDirectories, logger: Logger,
                            reloadConfig: (@Sendable () async throws -> DaemonConfig)? = nil) async throws {
         let notifier = Notifier()
+        // Before anything counts: what is counted before the bootstrap is lost.
+        let registry = config.metrics.map { _ in MetricsEndpoint.bootstrap() }
         let clock = SystemClock()
         let startedAt = clock.now()
         notifier.notify(.status("opening the store"))
@@ -122,6 +124,10 @@ public enum Daemon {
         if let path = config.calendarFeed {
             feed.append(.init(service: CalendarFeed(path: path, app: app, logger: logger)))
             logger.info("calendar feed: \(path)")
+        }
+        if let listener = config.metrics, let registry {
+            feed.append(.init(service: MetricsEndpoint(listener: listener, registry: registry, app: app, core: core,
+                                                       controlGroup: changeGroup, logger: logger)))
         }
         if let directory = config.boardDirectory {
             feed.append(.init(service: BoardFiles(directory: directory, app: app, language: config.language, zone: zone, logger: logger)))

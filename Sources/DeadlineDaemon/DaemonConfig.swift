@@ -79,6 +79,8 @@ public struct DaemonConfig: Sendable, Equatable {
     /// Where the HTML boards are written (`board.directory`; default beside the calendar feed,
     /// else in the state directory); nil: none (`off`).
     public var boardDirectory: String?
+    /// Where Prometheus text is served (nil: nowhere, the default).
+    var metrics: MetricsListener?
     /// The file the values came from, nil for built-in defaults only.
     public var sourceFile: String?
 
@@ -200,6 +202,8 @@ public struct DaemonConfig: Sendable, Equatable {
             calendarFeed: calendarFeed,
             boardDirectory: string("board.directory").map { $0 == "off" ? nil : $0 }
                 ?? calendarFeed.map { ($0 as NSString).deletingLastPathComponent } ?? directories.state,
+            // Checked with the file (ConfigSchema): a value that cannot be used stops the start.
+            metrics: try? MetricsListener.parse(string("metrics.listen") ?? ""),
             sourceFile: text == nil ? nil : path
         )
     }

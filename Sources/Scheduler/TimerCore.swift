@@ -229,6 +229,7 @@ public final class TimerCore: @unchecked Sendable {
         dispatchPrecondition(condition: .onQueue(queue))
         let now = clock.now()
         let due = heap.popDue(now: now, limit: options.batchSize)
+        for e in due { SchedulerMetrics.taken(due: e.fireAt, now: now) }
         if !due.isEmpty { deliver(due, now: now) }
         if let head = heap.head(), head.fireAt <= clock.now() {
             // More is due: go on in the next turn, after whatever else waits on the queue.
@@ -279,6 +280,7 @@ public final class TimerCore: @unchecked Sendable {
             return
         }
         unwritten.missed += missed
+        SchedulerMetrics.settled("missed", count: missed.count)
         counters.caughtUpSinceStart += caughtUp
         counters.missedSinceStart += missed.count
         if !missed.isEmpty {
@@ -317,6 +319,7 @@ public final class TimerCore: @unchecked Sendable {
                                    idempotencyKey: job.reminder.idempotencyKey(channel: name), attempt: job.attempt,
                                    result: result, now: now, jitter: Double.random(in: 0...1, using: &random))
         unwritten.attempts.append(outcome.attempt)
+        SchedulerMetrics.attempt(outcome.attempt)
         if let text = outcome.attempt.error {
             onEvent?(.failed(occurrence: job.occurrenceID, itemKey: job.reminder.item.key, channel: name, error: text,
                              final: outcome.attempt.retryAt == nil, at: now))
@@ -337,12 +340,16 @@ public final class TimerCore: @unchecked Sendable {
         case .delivered:
             unwritten.delivered.append(id)
             counters.firedSinceStart += 1
+            SchedulerMetrics.settled("sent")
+            SchedulerMetrics.sent(due: entry.reminder.occurrence.fireAt, now: clock.now())
             onEvent?(.sent(occurrence: id, itemKey: entry.reminder.item.key, at: clock.now()))
         case .retrying(let at, let error):
             unwritten.retrying.append((id, at, error))
+            SchedulerMetrics.settled("retrying")
         case .failed(let error):
             unwritten.failed.append((id, error))
             counters.failedSinceStart += 1
+            SchedulerMetrics.settled("failed")
         }
         scheduleFlush()
     }
@@ -365,7 +372,7 @@ public final class TimerCore: @unchecked Sendable {
         guard !outcome.attempts.isEmpty || !outcome.delivered.isEmpty || !outcome.retrying.isEmpty
             || !outcome.failed.isEmpty || !outcome.missed.isEmpty else { return }
         do {
-            let lost = Set(try store.record(outcome, now: clock.now()))
+            let lost = Set(try StoreMetrics.timed("delivery") { try store.record(outcome, now: clock.now()) })
             if !lost.isEmpty { lostClaims(lost) }
             for r in outcome.retrying where !lost.contains(r.id) { heap.insert(id: r.id, fireAt: r.at) }
             claims.remove(outcome.delivered + outcome.retrying.map(\.id) + outcome.failed.map(\.id) + outcome.missed)

@@ -112,15 +112,7 @@ public struct VarlinkServer: Service {
         }
         onListening()
 
-        await withGracefulShutdownHandler {
-            await withTaskCancellationHandler {
-                try? await server.closeFuture.get()
-            } onCancel: {
-                server.close(promise: nil)
-            }
-        } onGracefulShutdown: {
-            server.close(promise: nil)
-        }
+        await serveUntilShutdown(server)
         // The listener is closed; end the connections still open, and wait for them.
         await connections.closeAll()
         if case .path(let path) = listener { unlink(path) }
@@ -131,7 +123,7 @@ extension VarlinkServer {
     /// A socket it binds itself is as the socket unit makes one (`SocketMode=0660`,
     /// `SocketGroup=`, `DirectoryMode=0755`): root and the group connect, nobody else; its
     /// directory only needs to be passable.
-    static func restrict(_ path: String, to group: gid_t?, logger: Logger) {
+    public static func restrict(_ path: String, to group: gid_t?, logger: Logger) {
         if chmod(path, 0o660) != 0 { logger.warning("cannot set the control socket's mode to 0660: \(String(cString: strerror(errno)))") }
         guard let group else { return }
         if chown(path, uid_t.max, group) != 0 {
@@ -162,6 +154,7 @@ final class OpenConnections: Sendable {
         entries.withLock { e in
             let now = DispatchTime.now().uptimeNanoseconds
             e[ObjectIdentifier(channel)] = Entry(channel: channel, lastActive: now, busy: false)
+            VarlinkMetrics.connections(open: e.count, accepted: true)
             guard e.count > limit else { return nil }
             let victim = e.filter { !$0.value.busy && $0.key != ObjectIdentifier(channel) }.min { $0.value.lastActive < $1.value.lastActive }
             guard let victim else { return channel }
@@ -170,7 +163,12 @@ final class OpenConnections: Sendable {
         }
     }
 
-    func remove(_ channel: any Channel) { _ = entries.withLock { $0.removeValue(forKey: ObjectIdentifier(channel)) } }
+    func remove(_ channel: any Channel) {
+        entries.withLock { e in
+            e.removeValue(forKey: ObjectIdentifier(channel))
+            VarlinkMetrics.connections(open: e.count, accepted: false)
+        }
+    }
 
     /// A call started (busy) or its answer went out (idle again).
     func mark(_ channel: any Channel, busy: Bool) {

@@ -106,6 +106,8 @@ public struct VarlinkService: Sendable {
         /// Replies to send as they come (a `more` call); each is a whole reply without its NUL.
         case stream(AsyncThrowingStream<Data, any Error>)
 
+        var isClose: Bool { if case .close = self { true } else { false } }
+
         public static func == (a: Outcome, b: Outcome) -> Bool {
             switch (a, b) {
             case (.reply(let x), .reply(let y)): x == y
@@ -187,7 +189,15 @@ public struct VarlinkService: Sendable {
 
     /// Answers a prepared call from `caller`.
     public func run(_ prepared: PreparedCall, caller: Caller?) async -> Outcome {
-        guard let call = prepared.call else { return .close(reason: prepared.notACall) }
+        let start = DispatchTime.now().uptimeNanoseconds
+        let (outcome, failed) = await answer(prepared, caller: caller)
+        VarlinkMetrics.call(prepared, failed ? "error" : outcome.isClose ? "closed" : "ok", nanoseconds: DispatchTime.now().uptimeNanoseconds - start)
+        return outcome
+    }
+
+    /// The outcome, and whether it is an error.
+    private func answer(_ prepared: PreparedCall, caller: Caller?) async -> (Outcome, Bool) {
+        guard let call = prepared.call else { return (.close(reason: prepared.notACall), false) }
         let reply: Data
         do {
             switch prepared.target {
@@ -198,18 +208,18 @@ public struct VarlinkService: Sendable {
             case .stream(let stream):
                 try permit(stream.access, to: caller, call)
                 guard call.more else { throw VarlinkError.expectedMore }
-                return .stream(try await Caller.$current.withValue(caller) { try await stream.handler(prepared.message) })
+                return (.stream(try await Caller.$current.withValue(caller) { try await stream.handler(prepared.message) }), false)
             case .method(let method):
                 try permit(method.access, to: caller, call)
                 reply = try await Caller.$current.withValue(caller) { try await method.handler(prepared.message) }
             }
         } catch let error as VarlinkError {
-            return call.oneway ? .none : .reply(Self.encodeError(error))
+            return (call.oneway ? .none : .reply(Self.encodeError(error)), true)
         } catch {
-            return call.oneway ? .none : .reply(Self.encodeError(mapError(error)))
+            return (call.oneway ? .none : .reply(Self.encodeError(mapError(error))), true)
         }
-        if call.oneway { return .none }
-        return .reply(Self.wrap(parameters: reply))
+        if call.oneway { return (.none, false) }
+        return (.reply(Self.wrap(parameters: reply)), false)
     }
 
     private func permit(_ access: VarlinkInterface.Access, to caller: Caller?, _ call: VarlinkCall) throws {

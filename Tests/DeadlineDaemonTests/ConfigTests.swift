@@ -147,7 +147,7 @@ struct ConfigTests {
 
     @Test("bad configs name file:line:column and the key", arguments: [
         ("time_zone: Asia/Bangkok\ncontrol:\n  sokcet: /x\n", ":3:3: unknown key 'control.sokcet'; known here: group, idle_timeout, max_change_message_bytes, max_connections, max_message_bytes, socket"),
-        ("tmie_zone: UTC\n", ":1:1: unknown key 'tmie_zone'; known here: audit, board, calendar, channels, cluster, control, day_time, debug, delivery, holidays, language, log, organisation, rule_sets, rules, store, templates, time_zone"),
+        ("tmie_zone: UTC\n", ":1:1: unknown key 'tmie_zone'; known here: audit, board, calendar, channels, cluster, control, day_time, debug, delivery, holidays, language, log, metrics, organisation, rule_sets, rules, store, templates, time_zone"),
         ("channels:\n  mail:\n    type: pigeon\n", ":3:11: 'pigeon' is not a channel type; known: journal, file, command, email, webhook"),
         ("channels:\n  mail:\n    type: email\n", ":3:5: channel 'mail' needs 'from:'"),
         ("channels:\n  mail:\n    type: email\n    from: nobody\n", ":4:11: 'nobody' is not an e-mail address"),
@@ -170,6 +170,9 @@ struct ConfigTests {
         ("rules:\n  shift: sideways\n", ":2:10: 'rules.shift': 'sideways' is not one of: before, after, skip, keep"),
         ("rules:\n  misfire: later\n", ":2:12: 'rules.misfire': 'later' is not a misfire policy"),
         ("language: fr\n", ":1:11: 'language': 'fr' is not one of: th, en"),
+        ("metrics:\n  listen: 10.1.2.3:9464\n", ":2:11: 'metrics.listen': '10.1.2.3' is not a loopback address"),
+        ("metrics:\n  listen: 127.0.0.1\n", ":2:11: 'metrics.listen': '127.0.0.1' is not HOST:PORT on loopback"),
+        ("audit:\n  trusted_keys: abc\n", ":2:17: 'audit.trusted_keys': 'abc' is not a public key"),
         ("day_time: 9am\n", ":1:11: 'day_time': '9am' is not a time of day"),
         ("log:\n  level: loud\n", ":2:10: 'log.level': 'loud' is not one of: trace, debug, info, notice, warning, error, critical"),
         ("control: /run/x.sock\n", ":1:10: 'control' is a section"),
