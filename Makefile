@@ -28,7 +28,8 @@ deps:
 # systemd), faketime, msmtp (the sendmail the e-mail test uses), headless chromium with Thai
 # fonts (fonts-thai-tlwg) for the HTML board, aiosmtpd (the SMTP server), varlink (an
 # independent client), icalendar + recurring-ical-events (an independent reading of the
-# calendar feed) and cryptography (an independent check of the audit trail's signatures), and
+# calendar feed), cryptography (an independent check of the audit trail's signatures) and
+# prometheus_client (an independent reading of the metrics), and
 # the PostgreSQL server (package postgresql: the tests start throw-away
 # clusters of their own with initdb and pg_ctl; the packaged cluster is not used).
 test-deps: deps
@@ -37,8 +38,11 @@ test-deps: deps
 	  && command -v sqlite3 >/dev/null || { \
 	  echo "installing systemd (systemd-socket-activate), faketime, msmtp, chromium, fonts-thai-tlwg, postgresql and sqlite3"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq systemd faketime msmtp chromium fonts-thai-tlwg postgresql sqlite3; }
-	@python3 -c "import aiosmtpd, varlink, icalendar, recurring_ical_events, cryptography" 2>/dev/null || \
-	  python3 -m pip install -q aiosmtpd varlink icalendar recurring-ical-events cryptography
+	@# promtool (package prometheus) checks the shipped alert rules; the server it brings is not started.
+	@command -v promtool >/dev/null || { echo "installing prometheus (promtool)"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus; }
+	@python3 -c "import aiosmtpd, varlink, icalendar, recurring_ical_events, cryptography, prometheus_client" 2>/dev/null || \
+	  python3 -m pip install -q aiosmtpd varlink icalendar recurring-ical-events cryptography prometheus_client
 
 build: deps
 	$(SWIFT) build
@@ -103,6 +107,8 @@ install: release man completions
 	install -d $(SHAREDIR)/holidays $(SHAREDIR)/agenda
 	install -m 0644 Config/holidays/*.yaml $(SHAREDIR)/holidays/
 	install -m 0644 Config/agenda/*.yaml $(SHAREDIR)/agenda/
+	install -d $(SHAREDIR)/prometheus
+	install -m 0644 Config/prometheus/deadlined-alerts.yaml $(SHAREDIR)/prometheus/
 	install -m 0644 README.md $(DOCDIR)/README.md
 
 uninstall:

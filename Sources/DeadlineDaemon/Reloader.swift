@@ -58,7 +58,8 @@ final class Reloader: Sendable {
                                           ("control.socket", old.controlSocket ?? "", new.controlSocket ?? ""),
                                           ("log.target", old.logTarget.rawValue, new.logTarget.rawValue),
                                           ("calendar.feed", old.calendarFeed ?? "off", new.calendarFeed ?? "off"),
-                                          ("board.directory", old.boardDirectory ?? "off", new.boardDirectory ?? "off")] where before != after {
+                                          ("board.directory", old.boardDirectory ?? "off", new.boardDirectory ?? "off"),
+                                          ("metrics.listen", old.metrics?.description ?? "off", new.metrics?.description ?? "off")] where before != after {
                 logger.notice("\(what) changed to '\(after)'; it takes effect at the next start")
             }
             current.replace(new)

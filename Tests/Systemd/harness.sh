@@ -37,7 +37,7 @@ mount -t tmpfs -o mode=755 tmpfs "$r/run"
 mount -t tmpfs -o mode=1777 tmpfs "$r/tmp"
 mkdir -p "$r/srv/share"; mount --bind "$share" "$r/srv/share"
 systemd-id128 new > "$r/etc/machine-id"
-for u in getty@.service console-getty.service serial-getty@.service systemd-timesyncd.service postgresql.service \
+for u in getty@.service console-getty.service serial-getty@.service systemd-timesyncd.service postgresql.service prometheus.service \
          apt-daily.timer apt-daily-upgrade.timer e2scrub_all.timer fstrim.timer systemd-networkd.service \
          systemd-resolved.service ssh.service cron.service atd.service exim4.service postfix.service; do
     ln -sf /dev/null "$r/etc/systemd/system/$u"
