@@ -14,8 +14,10 @@ public enum VarlinkMetrics {
         // Only methods the service knows are named: a hostile client must not make a label per
         // string it sends.
         let method: String = switch prepared.target {
-        case .method, .stream, .service: prepared.call?.method ?? "none"
-        case .unknown: "unknown"
+        // Found in the interface's tables: one of its names.
+        case .method, .stream: prepared.call?.method ?? "unknown"
+        case .service(let name) where ["GetInfo", "GetInterfaceDescription"].contains(name): prepared.call?.method ?? "unknown"
+        case .service, .unknown: "unknown"
         }
         Counter(label: calls, dimensions: [("method", method), ("outcome", result)]).increment()
         CoreMetrics.Timer(label: callSeconds, dimensions: [("method", method)]).recordNanoseconds(Int64(nanoseconds))
