@@ -34,9 +34,9 @@ public final class TimerCore: @unchecked Sendable {
     let misfirePolicy: @Sendable (Item) -> MisfirePolicy
 
     var heap = DueHeap()
-    private var alarm: (any Alarm)!
-    private var armedAt: Date?
-    private var counters = Snapshot(pending: 0, next: nil, firedSinceStart: 0, caughtUpSinceStart: 0, missedSinceStart: 0, failedSinceStart: 0)
+    var alarm: (any Alarm)!
+    var armedAt: Date?
+    var counters = Snapshot(pending: 0, next: nil, firedSinceStart: 0, caughtUpSinceStart: 0, missedSinceStart: 0, failedSinceStart: 0)
     private let liveness: Liveness
     private var clockMonitor: ClockStepMonitor?
     var onChange: (@Sendable (Snapshot) -> Void)?
@@ -383,20 +383,5 @@ public final class TimerCore: @unchecked Sendable {
         }
         rearm()
         onChange?(snapshotOnQueue())
-    }
-
-    /// Points the timer at the soonest entry, touching it only if that instant changed.
-    func rearm() {
-        let next = heap.head()?.fireAt
-        guard next != armedAt else { return }
-        armedAt = next
-        if let next { alarm.arm(at: next) } else { alarm.disarm() }
-    }
-
-    func snapshotOnQueue() -> Snapshot {
-        var s = counters
-        s.pending = heap.count
-        s.next = heap.head()?.fireAt
-        return s
     }
 }
