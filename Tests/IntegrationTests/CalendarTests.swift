@@ -309,7 +309,7 @@ struct CalendarTests {
         }
         let series = try item("wg-7@example.go.th")
         let pending = { (i: ControlAPI.Item) in Set(i.reminders.filter { $0.state == .pending }.compactMap { $0.instance.flatMap(ISO8601DateFormatter().date) }) }
-        #expect(!pending(series).contains(second) && pending(series).contains(start), "the series has no reminder left for the moved meeting")
+        #expect(!pending(series).contains(second) && pending(series).contains(start), "the series has no reminder left for the moved meeting: \(series.reminders.map { "\($0.instance ?? "-") \($0.label) \($0.state) \($0.fireAt)" })")
         // A series written in UTC with an RRULE keeps UTC as its zone, so the day in the key is UTC's.
         let key = "wg-7@example.go.th-" + LocalDate(second, in: TimeZone(identifier: "UTC")!).description.replacingOccurrences(of: "-", with: "")
         let replacement = try item(key)
