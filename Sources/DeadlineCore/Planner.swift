@@ -26,11 +26,13 @@ public struct PlannedReminder: Hashable, Sendable {
         self.instance = instance
     }
 
+    public static let catchUpLabel = "catch-up"
+
     /// A short stable label: `1wd@09:00`, `catch-up`, `overdue-3`, `escalate@3wd@09:00`.
     public var label: String {
         switch purpose {
         case .lead(let l): l
-        case .catchUp: "catch-up"
+        case .catchUp: Self.catchUpLabel
         case .overdue(let n): "overdue-\(n)"
         case .escalation(let l): "escalate@\(l)"
         case .nudge: "nudge"

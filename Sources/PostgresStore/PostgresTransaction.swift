@@ -151,19 +151,23 @@ final class PostgresTransaction: StoreTransaction, ItemRowWriting {
         try session.query("UPDATE item SET planned_through_ms = \(Millis.from(through)) WHERE id = \(itemID)")
     }
 
-    func cancelPending(itemID: Int64, all: Bool, now: Date) throws -> [Int64] {
-        let which = all ? "" : " AND org_code IS NULL"
-        var binds = PostgresBindings()
-        binds.append(Millis.from(now))
-        binds.append(itemID)
-        return try session.rows(PostgresQuery(unsafeSQL: """
-            UPDATE occurrence SET state = 'cancelled', updated_ms = $1 WHERE item_id = $2 AND state IN ('pending', 'retrying')\(which)
+    func cancelPending(itemID: Int64, now: Date) throws -> [Int64] {
+        try session.rows("""
+            UPDATE occurrence SET state = 'cancelled', updated_ms = \(Millis.from(now)) WHERE item_id = \(itemID) AND state IN ('pending', 'retrying')
             RETURNING id
-            """, binds: binds)).map { try $0["id"].decode(Int64.self) }.sorted()
+            """).map { try $0["id"].decode(Int64.self) }.sorted()
     }
 
-    func pendingOwnRows(itemID: Int64) throws -> [OccurrenceRow] {
-        try session.rows("SELECT * FROM occurrence WHERE item_id = \(itemID) AND state = 'pending' AND org_code IS NULL")
+    func cancelOccurrences(ids: [Int64], now: Date) throws -> [Int64] {
+        guard !ids.isEmpty else { return [] }
+        return try session.rows("""
+            UPDATE occurrence SET state = 'cancelled', updated_ms = \(Millis.from(now))
+            WHERE id = ANY(\(ids)::bigint[]) AND state IN ('pending', 'retrying') RETURNING id
+            """).map { try $0["id"].decode(Int64.self) }.sorted()
+    }
+
+    func ownRows(itemID: Int64) throws -> [OccurrenceRow] {
+        try session.rows("SELECT * FROM occurrence WHERE item_id = \(itemID) AND state NOT IN ('cancelled', 'missed') AND org_code IS NULL")
             .map(OccurrenceRow.init(postgres:))
     }
 

@@ -136,17 +136,23 @@ struct SQLiteTransaction: StoreTransaction, ItemRowWriting {
         try db.execute(sql: "UPDATE item SET planned_through_ms = ? WHERE id = ?", arguments: [Millis.from(through), itemID])
     }
 
-    func cancelPending(itemID: Int64, all: Bool, now: Date) throws -> [Int64] {
-        let which = all ? "" : " AND org_code IS NULL"
-        let ids = try Int64.fetchAll(db, sql: "SELECT id FROM occurrence WHERE item_id = ? AND state IN ('pending', 'retrying')\(which) ORDER BY id",
-                                     arguments: [itemID])
-        try db.execute(sql: "UPDATE occurrence SET state = 'cancelled', updated_ms = ? WHERE item_id = ? AND state IN ('pending', 'retrying')\(which)",
-                       arguments: [Millis.from(now), itemID])
-        return ids
+    func cancelPending(itemID: Int64, now: Date) throws -> [Int64] {
+        try Int64.fetchAll(db, sql: """
+            UPDATE occurrence SET state = 'cancelled', updated_ms = ? WHERE item_id = ? AND state IN ('pending', 'retrying') RETURNING id
+            """, arguments: [Millis.from(now), itemID]).sorted()
     }
 
-    func pendingOwnRows(itemID: Int64) throws -> [OccurrenceRow] {
-        try OccurrenceRecord.filter(Column("item_id") == itemID && Column("state") == "pending" && Column("org_code") == nil).fetchAll(db)
+    func cancelOccurrences(ids: [Int64], now: Date) throws -> [Int64] {
+        guard !ids.isEmpty else { return [] }
+        return try Int64.fetchAll(db, sql: """
+            UPDATE occurrence SET state = 'cancelled', updated_ms = ? WHERE id IN (\(ids.map(String.init).joined(separator: ",")))
+            AND state IN ('pending', 'retrying') RETURNING id
+            """, arguments: [Millis.from(now)]).sorted()
+    }
+
+    func ownRows(itemID: Int64) throws -> [OccurrenceRow] {
+        try OccurrenceRecord.filter(Column("item_id") == itemID && Column("org_code") == nil
+            && ![OccurrenceState.cancelled.rawValue, OccurrenceState.missed.rawValue].contains(Column("state"))).fetchAll(db)
     }
 
     func openSeriesRows() throws -> [ItemRow] {

@@ -84,6 +84,37 @@ struct SeriesTests {
         #expect(try store.replacements(ofUID: "s@x").count == 2)
     }
 
+    @Test("re-importing a changed series sends no catch-up twice and leaves the unchanged reminders as they are", arguments: StoreBackend.allCases)
+    func changedSeriesKeepsWhatStands(backend: StoreBackend) throws {
+        let (dir, store) = try fixture(backend)
+        _ = dir
+        let start = ICalDateTime.parse("20270104T100000", zone: bangkok)!
+        // Half an hour before the first meeting: its 1-hour lead is past, so it gets a catch-up.
+        let now = start.addingTimeInterval(-1800)
+        let planner = ReminderPlanner(calendar: WorkingCalendar())
+        let rule = ReminderRule(name: "m", leads: [Lead("1h")!])
+        let plan = { (at: Date) in { (i: NewItem) in planner.plan(item: i, rule: rule, now: at) } }
+        var series = try weekly(start: start)
+        let first = try store.importItems(ImportBatch(plans: [], items: [series], references: []), dayTime: nine, now: now, plan: plan(now))
+        let catchUp = try #require(first.newOccurrences.first { $0.label == PlannedReminder.catchUpLabel })
+        #expect(catchUp.instance == start && catchUp.fireAt == now)
+        try store.markFiring([catchUp.id], now: now)
+        try store.markDelivered([catchUp.id], now: now)
+
+        // A minute later the second meeting is called off: only its reminder goes.
+        let later = now.addingTimeInterval(60), second = start.addingTimeInterval(7 * 86_400)
+        series.recurrence!.exceptions = [second]
+        let changed = try store.importItems(ImportBatch(plans: [], items: [series], references: []), dayTime: nine, now: later, plan: plan(later))
+        #expect(changed.retimed.count == 1)
+        let ofSecond = first.newOccurrences.filter { $0.instance == second }.map(\.id)
+        #expect(ofSecond.count == 1 && changed.cancelledOccurrences == ofSecond, "cancelled: \(changed.cancelledOccurrences)")
+        #expect(changed.newOccurrences.isEmpty, "added again: \(changed.newOccurrences.map { "\($0.label) \($0.instance.map { "\($0)" } ?? "-")" })")
+        let stored = try store.occurrences(ofItem: catchUp.itemID)
+        #expect(stored.filter { $0.label == PlannedReminder.catchUpLabel }.map(\.state) == [.delivered])
+        let kept = first.newOccurrences.filter { $0.instance != second && $0.id != catchUp.id }.map(\.id)
+        #expect(stored.filter { $0.state == .pending }.map(\.id) == kept, "the other instances keep their reminders, ids and all")
+    }
+
     @Test("an imported UID is kept and unique; every change bumps the sequence", arguments: StoreBackend.allCases)
     func identity(backend: StoreBackend) throws {
         let (dir, store) = try fixture(backend)

@@ -308,8 +308,17 @@ struct CalendarTests {
             try JSONDecoder().decode(ControlAPI.ItemReply.self, from: Data(try ctl(box, ["get", key, "--json"]).out.utf8)).item
         }
         let series = try item("wg-7@example.go.th")
-        let pending = { (i: ControlAPI.Item) in Set(i.reminders.filter { $0.state == .pending }.compactMap { $0.instance.flatMap(ISO8601DateFormatter().date) }) }
-        #expect(!pending(series).contains(second) && pending(series).contains(start), "the series has no reminder left for the moved meeting: \(series.reminders.map { "\($0.instance ?? "-") \($0.label) \($0.state) \($0.fireAt)" })")
+        // The first meeting's lead may fall on a holiday and move into the past (a Monday after
+        // a weekend holiday): then it has a catch-up, sent at the first import and not again.
+        let remindedInstances = { (states: Set<OccurrenceState>) in
+            Set(series.reminders.filter { states.contains($0.state) }.compactMap { $0.instance.flatMap(ISO8601DateFormatter().date) })
+        }
+        let shown = series.reminders.map { "\($0.instance ?? "-") \($0.label) \($0.state) \($0.fireAt)" }
+        #expect(!remindedInstances([.pending]).contains(second) && remindedInstances([.pending, .firing, .delivered]).contains(start),
+                "the series has no reminder left for the moved meeting, and one for the first: \(shown)")
+        #expect(series.reminders.filter { $0.label == "catch-up" }.count <= 1, "one catch-up at most: \(shown)")
+        #expect(!series.reminders.contains { $0.state == .cancelled && $0.instance.flatMap(ISO8601DateFormatter().date) != second },
+                "only the moved meeting's reminder is cancelled: \(shown)")
         // A series written in UTC with an RRULE keeps UTC as its zone, so the day in the key is UTC's.
         let key = "wg-7@example.go.th-" + LocalDate(second, in: TimeZone(identifier: "UTC")!).description.replacingOccurrences(of: "-", with: "")
         let replacement = try item(key)

@@ -13,11 +13,15 @@ package protocol ItemRowWriting {
     func updateItemRow(_ row: ItemRow) throws
     func setPlannedThrough(itemID: Int64, _ through: Date) throws
     /// Moves what is still to be sent (pending and retrying) to `cancelled`: the item's own
-    /// reminders, and its obligations' too with `all`. Returns their ids, ascending.
-    func cancelPending(itemID: Int64, all: Bool, now: Date) throws -> [Int64]
+    /// reminders and its obligations'. Returns their ids, ascending.
+    func cancelPending(itemID: Int64, now: Date) throws -> [Int64]
+    /// Moves these reminders to `cancelled` where they are still pending or retrying; returns
+    /// the ids it moved, ascending.
+    func cancelOccurrences(ids: [Int64], now: Date) throws -> [Int64]
     func insertOccurrences(_ reminders: [PlannedReminder], itemID: Int64, organisation: String?, now: Date) throws -> [Occurrence]
-    /// The item's own reminders that are still pending.
-    func pendingOwnRows(itemID: Int64) throws -> [OccurrenceRow]
+    /// The item's own reminders (not its obligations') still to be sent or sent already: every
+    /// state but cancelled and missed.
+    func ownRows(itemID: Int64) throws -> [OccurrenceRow]
     /// Open items with a recurrence rule.
     func openSeriesRows() throws -> [ItemRow]
     /// Adds the plan, or gives its key the new fields.
@@ -34,8 +38,8 @@ extension ItemRowWriting where Self: StoreTransaction {
     }
 
     /// `StoreTransaction.importItems`: a new key is added, a known key with other fields is
-    /// updated in place, the same fields change nothing; a changed timing replaces the pending
-    /// reminders (delivered ones stay).
+    /// updated in place, the same fields change nothing; a changed timing replans the reminders
+    /// still ahead (`reconcile`: delivered ones stay, nothing is sent twice).
     package func importItems(_ batch: ImportBatch, dayTime: TimeOfDay, now: Date,
                             plan: (NewItem) -> ReminderPlanner.ItemPlan) throws -> ImportOutcome {
         var out = ImportOutcome()
@@ -57,10 +61,12 @@ extension ItemRowWriting where Self: StoreTransaction {
                 existing.sequence += 1
                 existing.updated_ms = Millis.from(now)
                 if timingChanged && old.state == .open {
-                    out.cancelledOccurrences += try cancelPending(itemID: old.id, all: false, now: now)
                     let planned = plan(item)
                     existing.planned_through_ms = planned.plannedThrough.map(Millis.from)
-                    out.newOccurrences += try insertOccurrences(planned.reminders, itemID: old.id, organisation: nil, now: now)
+                    let sameTime = old.fields.when == item.when && old.fields.timeZone == item.timeZone
+                    let change = try reconcile(itemID: old.id, with: planned.reminders, sameTime: sameTime, now: now)
+                    out.cancelledOccurrences += change.cancelled
+                    out.newOccurrences += change.added
                     out.retimed.append(old.id)
                 }
                 try updateItemRow(existing)
@@ -84,7 +90,7 @@ extension ItemRowWriting where Self: StoreTransaction {
             if !added.contains(key) { row.sequence += 1 }
             row.updated_ms = Millis.from(now)
             try updateItemRow(row)
-            out.cancelledOccurrences += try cancelPending(itemID: id, all: true, now: now)
+            out.cancelledOccurrences += try cancelPending(itemID: id, now: now)
             out.closed.append(key)
         }
         return out
@@ -101,20 +107,47 @@ extension ItemRowWriting where Self: StoreTransaction {
         row.sequence += 1
         row.updated_ms = Millis.from(now)
         try updateItemRow(row)
-        let cancelled = try cancelPending(itemID: item.id, all: true, now: now)
+        let cancelled = try cancelPending(itemID: item.id, now: now)
         return (try row.domain(), cancelled)
     }
 
-    /// `StoreTransaction.replan`: replaces an open item's pending reminders when they differ
+    /// `StoreTransaction.replan`: brings an open item's reminders to a new plan of the same item
     /// (after the holidays changed, say); delivered reminders are kept.
     package func replan(itemID: Int64, reminders: [PlannedReminder], plannedThrough: Date?, now: Date) throws
         -> (cancelled: [Int64], added: [Occurrence]) {
-        let have = Set(try pendingOwnRows(itemID: itemID).map(\.planIdentity))
-        let want = Set(reminders.map(OccurrenceRow.planIdentity))
         if let plannedThrough { try setPlannedThrough(itemID: itemID, plannedThrough) }
-        guard have != want else { return ([], []) }
-        let cancelled = try cancelPending(itemID: itemID, all: false, now: now)
-        return (cancelled, try insertOccurrences(reminders, itemID: itemID, organisation: nil, now: now))
+        return try reconcile(itemID: itemID, with: reminders, sameTime: true, now: now)
+    }
+
+    /// Changes only what differs between the item's stored reminders and `reminders`: a pending
+    /// reminder the plan still has stays (its id and its place in the timer), one it no longer
+    /// has is cancelled, and only what is missing is added. A planned reminder already sent (or
+    /// being sent) is not added again; a catch-up, planned at the moment of planning, is the
+    /// same as any stored for its instance (`planIdentity`). (A re-import that changed a series
+    /// planned its past instance's catch-up anew, and it was sent twice.)
+    /// - Parameter sameTime: the item's date and zone are the ones its stored reminders were
+    ///   planned for. When they moved, what was sent or is being retried for a single item was
+    ///   for the old date: retries are cancelled, and a catch-up for the new date may be sent.
+    private func reconcile(itemID: Int64, with reminders: [PlannedReminder], sameTime: Bool, now: Date) throws
+        -> (cancelled: [Int64], added: [Occurrence]) {
+        let wanted = Set(reminders.map(OccurrenceRow.planIdentity))
+        var stored = Set<String>(), unwanted: [Int64] = []
+        for row in try ownRows(itemID: itemID) {
+            guard let id = row.id else { continue }
+            let identity = row.planIdentity
+            switch OccurrenceState(rawValue: row.state) {
+            case .pending:
+                if wanted.contains(identity), stored.insert(identity).inserted { continue }
+                unwanted.append(id)
+            case .retrying:
+                if sameTime { stored.insert(identity) } else { unwanted.append(id) }
+            default:
+                if sameTime || row.instance_ms != nil { stored.insert(identity) }
+            }
+        }
+        let missing = reminders.filter { stored.insert(OccurrenceRow.planIdentity($0)).inserted }
+        let cancelled = try cancelOccurrences(ids: unwanted, now: now)
+        return (cancelled, try insertOccurrences(missing, itemID: itemID, organisation: nil, now: now))
     }
 
     /// `StoreTransaction.extendSeries`: `plan(item, after)` gives the reminders of the instances

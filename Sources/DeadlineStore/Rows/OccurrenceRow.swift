@@ -36,10 +36,14 @@ package struct OccurrenceRow: Sendable {
                           lastError: last_error, instance: instance_ms.map(Millis.date), organisation: org_code)
     }
 
-    /// What `replan` compares: a reminder is the same when its instant, label and instance are.
-    package var planIdentity: String { "\(fire_at_ms) \(label) \(instance_ms ?? 0)" }
+    /// What a replan compares: a reminder is the same when its instant, label and instance
+    /// are. A catch-up's instant is only when it was planned, so a catch-up is one per instance.
+    package var planIdentity: String { Self.planIdentity(fireAt: fire_at_ms, label: label, instance: instance_ms) }
     package static func planIdentity(_ r: PlannedReminder) -> String {
-        "\(Millis.from(r.fireAt)) \(r.label) \(r.instance.map(Millis.from) ?? 0)"
+        planIdentity(fireAt: Millis.from(r.fireAt), label: r.label, instance: r.instance.map(Millis.from))
+    }
+    private static func planIdentity(fireAt: Int64, label: String, instance: Int64?) -> String {
+        label == PlannedReminder.catchUpLabel ? "\(label) \(instance ?? 0)" : "\(fireAt) \(label) \(instance ?? 0)"
     }
 }
 
