@@ -85,6 +85,8 @@ enum ConfigSchema {
         Key(path: "calendar.feed", kind: .text),
         Key(path: "board.directory", kind: .text),
         Key(path: "metrics.listen", kind: .metricsListen),
+        Key(path: "metrics.max_connections", kind: .positiveInt(max: 10_000)),
+        Key(path: "metrics.idle_timeout", kind: .count(max: 86400)),
     ]
 
     /// A section whose keys the admin names: `rule_sets: { urgent: "3wd@09:00, 0" }`.

@@ -126,7 +126,8 @@ public enum Daemon {
             logger.info("calendar feed: \(path)")
         }
         if let listener = config.metrics, let registry {
-            feed.append(.init(service: MetricsEndpoint(listener: listener, registry: registry, app: app, core: core,
+            feed.append(.init(service: MetricsEndpoint(listener: listener, maxConnections: config.metricsMaxConnections,
+                                                       idleTimeout: config.metricsIdleTimeout, registry: registry, app: app, core: core,
                                                        controlGroup: changeGroup, logger: logger)))
         }
         if let directory = config.boardDirectory {

@@ -81,6 +81,10 @@ public struct DaemonConfig: Sendable, Equatable {
     public var boardDirectory: String?
     /// Where Prometheus text is served (nil: nowhere, the default).
     var metrics: MetricsListener?
+    /// Scrape connections open at once (one more is closed at once), and seconds one may stay
+    /// silent: a local program cannot hold the daemon's descriptors.
+    var metricsMaxConnections: Int
+    var metricsIdleTimeout: Int
     /// The file the values came from, nil for built-in defaults only.
     public var sourceFile: String?
 
@@ -204,6 +208,8 @@ public struct DaemonConfig: Sendable, Equatable {
                 ?? calendarFeed.map { ($0 as NSString).deletingLastPathComponent } ?? directories.state,
             // Checked with the file (ConfigSchema): a value that cannot be used stops the start.
             metrics: try? MetricsListener.parse(string("metrics.listen") ?? ""),
+            metricsMaxConnections: string("metrics.max_connections").flatMap(Int.init) ?? 16,
+            metricsIdleTimeout: string("metrics.idle_timeout").flatMap(Int.init) ?? 120,
             sourceFile: text == nil ? nil : path
         )
     }

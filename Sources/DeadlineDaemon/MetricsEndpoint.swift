@@ -17,6 +17,9 @@ import Varlink
 /// and the store counted, and, read at each scrape, the reminders by state and the store's size.
 struct MetricsEndpoint: Service {
     let listener: MetricsListener
+    let maxConnections: Int
+    /// Seconds; 0: none.
+    let idleTimeout: Int
     let registry: PrometheusCollectorRegistry
     let app: Application
     let core: TimerCore
@@ -63,10 +66,20 @@ struct MetricsEndpoint: Service {
 
     func run() async throws {
         let endpoint = self
+        let open = OpenScrapes()
         let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
+                guard open.admit(limit: endpoint.maxConnections) else {
+                    endpoint.logger.notice("metrics connection refused: \(endpoint.maxConnections) open (metrics.max_connections)")
+                    channel.close(promise: nil)
+                    return channel.eventLoop.makeSucceededVoidFuture()
+                }
+                channel.closeFuture.whenComplete { _ in open.release() }
+                return channel.eventLoop.makeCompletedFuture {
+                    if endpoint.idleTimeout > 0 {
+                        try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: .seconds(Int64(endpoint.idleTimeout))))
+                    }
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
                     try channel.pipeline.syncOperations.addHandler(MetricsHTTPHandler(endpoint: endpoint))
                 }
@@ -85,7 +98,24 @@ struct MetricsEndpoint: Service {
     }
 }
 
-/// One HTTP/1.1 request at a time per connection: `GET /metrics` (or `HEAD`), 404 elsewhere.
+/// How many scrape connections are open.
+private final class OpenScrapes: Sendable {
+    private let count = Mutex(0)
+
+    /// Counts one more if that stays within `limit`.
+    func admit(limit: Int) -> Bool {
+        count.withLock { n in
+            guard n < limit else { return false }
+            n += 1
+            return true
+        }
+    }
+
+    func release() { count.withLock { $0 -= 1 } }
+}
+
+/// One HTTP/1.1 request at a time per connection: `GET /metrics` (or `HEAD`), 404 elsewhere;
+/// a connection silent for the idle timeout is closed.
 final class MetricsHTTPHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
@@ -94,6 +124,10 @@ final class MetricsHTTPHandler: ChannelInboundHandler {
     private var head: HTTPRequestHead?
 
     init(endpoint: MetricsEndpoint) { self.endpoint = endpoint }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is IdleStateHandler.IdleStateEvent { context.close(promise: nil) } else { context.fireUserInboundEventTriggered(event) }
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {

@@ -102,6 +102,36 @@ struct MetricsTests {
         #expect(test.waitForExit(timeout: 60) == 0, "\(test.stdout) \(test.stderrLines.map(\.1))")
     }
 
+    @Test("a connection beyond metrics.max_connections is closed at once, a silent one after metrics.idle_timeout; scrapes go on")
+    func connectionLimits() throws {
+        let box = try Sandbox()
+        let port = try Self.freePort()
+        let daemon = try box.startDaemon(extra: ["DEADLINED_METRICS_LISTEN": "127.0.0.1:\(port)", "DEADLINED_METRICS_MAX_CONNECTIONS": "3",
+                                                 "DEADLINED_METRICS_IDLE_TIMEOUT": "3"])
+        defer { daemon.ensureStopped() }
+        // Seconds from connecting to the server's close (recv gives b''), for one beyond the
+        // limit and for one of the three held silent.
+        let peer = try RunningProcess(try python3(), ["-c", """
+            import socket, sys, time
+            def closed_after(s, since):
+                assert s.recv(1) == b"", "the server sent something"
+                return time.monotonic() - since
+            since = time.monotonic()
+            held = [socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=20) for _ in range(3)]
+            time.sleep(0.3)
+            extra_since = time.monotonic()
+            extra = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=20)
+            print(closed_after(extra, extra_since), closed_after(held[0], since))
+            """, String(port)], environment: ProcessInfo.processInfo.environment)
+        #expect(peer.waitForExit(timeout: 60) == 0, "\(peer.stderrLines.map(\.1))")
+        let times = peer.stdout.split(separator: " ").compactMap { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        try #require(times.count == 2, "\(peer.stdout)")
+        #expect(times[0] < 2, "the fourth connection was closed after \(times[0]) s")
+        #expect(times[1] >= 2.5 && times[1] < 20, "a silent connection was closed after \(times[1]) s; the idle timeout is 3 s")
+        // The closed ones no longer count: a scrape is served.
+        #expect(try Self.scrape("http://127.0.0.1:\(port)/metrics").status == 200)
+    }
+
     @Test("a Unix socket in the group's hands (0660); a non-loopback address is refused at start, naming the key")
     func unixSocketAndRefusal() throws {
         let box = try Sandbox()
