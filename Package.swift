@@ -135,7 +135,7 @@ let package = Package(
         ),
         .target(
             name: "Application",
-            dependencies: ["DeadlineCore", "DeadlineStore", "Agenda", "ICalendar"]
+            dependencies: ["DeadlineCore", "DeadlineStore", "Agenda", "ICalendar", "CLinux"]
         ),
         .target(
             name: "DeadlineDaemon",

@@ -1,5 +1,6 @@
 import DeadlineCore
 import DeadlineStore
+import CLinux
 import Foundation
 
 /// The application layer: use cases plan changes, the commit path applies them, and queries
@@ -65,7 +66,9 @@ public final class Application: Sendable {
         return try await withCheckedThrowingContinuation { continuation in
             Thread {
                 // At most 15 bytes: the kernel's limit for a thread's name (ps, top, gdb show it).
-                Thread.current.name = "long-read"
+                // Named by the kernel call itself: Foundation's `Thread.current.name` was seen
+                // not to take on a loaded machine.
+                _ = deadlined_name_this_thread("long-read")
                 continuation.resume(with: Result { try body(store) })
             }.start()
         }
